@@ -1,0 +1,467 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Runner drives a Source through Stages into a Sink on one machine.
+//
+// Documents travel in batches through bounded channels. Consecutive Parallel
+// stages run together on Workers goroutines; Sequential and Barrier stages run
+// on one goroutine each; batches are put back in input order after every
+// parallel step, so the Sink, the Rejects and the Stats see the same sequence
+// whatever the worker count. Batch boundaries depend only on the input.
+type Runner struct {
+	// Stages run in order; each implements Parallel, Sequential or Barrier.
+	Stages []Stage
+	// Sink receives the surviving documents; nil discards them.
+	Sink Sink
+	// SinkName names the sink in the stats (default "shard").
+	SinkName string
+	// Rejects, when set, receives input problems and dropped documents.
+	Rejects Rejects
+	// Workers is the number of goroutines for parallel stages (<= 0: all cores).
+	Workers int
+	// BatchDocs and BatchBytes close a batch at that many documents or text
+	// bytes (defaults 256 and 4 MiB).
+	BatchDocs  int
+	BatchBytes int
+	// Progress, when set, is called from one goroutine at most every
+	// ProgressEvery (default 5 s) and once at the end.
+	Progress      func(Progress)
+	ProgressEvery time.Duration
+}
+
+// Progress is a snapshot of a running job.
+type Progress struct {
+	DocsRead    int64
+	BytesRead   int64 // bytes of input read, when the source counts them
+	DocsWritten int64
+	Problems    int64
+	Elapsed     time.Duration
+	Done        bool
+}
+
+// ByteCounter is implemented by sources that can tell how many input bytes
+// (as stored, before decompression) they have consumed.
+type ByteCounter interface {
+	BytesRead() int64
+}
+
+// IngestStage is the stats name of the source.
+const IngestStage = "ingest"
+
+type drop struct {
+	stage  int
+	reason string
+	doc    *Document
+}
+
+type delta struct {
+	in, out, bytesIn, bytesOut int64
+	dur                        time.Duration
+}
+
+type batch struct {
+	docs     []*Document
+	problems []*Problem
+	drops    []drop
+	deltas   []delta // one per stage
+	read     int64   // documents the source produced into this batch
+	readText int64   // their text bytes
+	err      error
+}
+
+// Run processes src until it is exhausted, ctx is cancelled or a stage fails.
+// It returns the stats also on error (what was counted until then).
+func (r *Runner) Run(ctx context.Context, src Source) (*Stats, error) {
+	workers := r.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	stats := &Stats{}
+	ingest := stats.Stage(IngestStage)
+	for _, s := range r.Stages {
+		stats.Stage(s.Name())
+	}
+	sinkName := r.SinkName
+	if sinkName == "" {
+		sinkName = "shard"
+	}
+	sinkStats := stats.Stage(sinkName)
+
+	steps, err := r.plan(workers)
+	if err != nil {
+		return stats, err
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var srcDur time.Duration
+	var srcBytes int64
+	ch := make(chan *batch, 2)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(ch)
+		srcDur, srcBytes = r.read(ctx, src, ch)
+	}()
+	var in <-chan *batch = ch
+	for _, st := range steps {
+		out := make(chan *batch, 2)
+		wg.Add(1)
+		go func(st step, in <-chan *batch, out chan<- *batch) {
+			defer wg.Done()
+			defer close(out)
+			st.run(ctx, in, out)
+		}(st, in, out)
+		in = out
+	}
+
+	start := time.Now()
+	every := r.ProgressEvery
+	if every <= 0 {
+		every = 5 * time.Second
+	}
+	lastProgress := start
+	var runErr error
+	for b := range in {
+		if runErr != nil {
+			continue // drain so upstream goroutines finish
+		}
+		if b.err != nil {
+			runErr = b.err
+			cancel()
+			continue
+		}
+		if err := r.collect(stats, b, ingest, sinkStats); err != nil {
+			runErr = err
+			cancel()
+			continue
+		}
+		if r.Progress != nil && time.Since(lastProgress) >= every {
+			lastProgress = time.Now()
+			r.Progress(Progress{DocsRead: ingest.DocsOut, DocsWritten: sinkStats.DocsOut,
+				Problems: stats.ProblemsTotal, Elapsed: time.Since(start), BytesRead: srcBytesNow(src)})
+		}
+	}
+	wg.Wait()
+	ingest.WallSeconds += srcDur.Seconds()
+	ingest.BytesIn = srcBytes
+	if runErr == nil && ctx.Err() != nil {
+		runErr = ctx.Err()
+	}
+	if r.Progress != nil {
+		r.Progress(Progress{DocsRead: ingest.DocsOut, DocsWritten: sinkStats.DocsOut,
+			Problems: stats.ProblemsTotal, Elapsed: time.Since(start), BytesRead: srcBytes, Done: runErr == nil})
+	}
+	return stats, runErr
+}
+
+func srcBytesNow(src Source) int64 {
+	if bc, ok := src.(ByteCounter); ok {
+		return bc.BytesRead()
+	}
+	return 0
+}
+
+// collect folds a finished batch into the stats, the rejects and the sink.
+func (r *Runner) collect(stats *Stats, b *batch, ingest, sinkStats *StageStats) error {
+	for _, p := range b.problems {
+		ingest.DocsIn++
+		ingest.Dropped[p.Kind]++
+		stats.AddProblem(*p)
+		if r.Rejects != nil {
+			if err := r.Rejects.Problem(p); err != nil {
+				return fmt.Errorf("rejects: %w", err)
+			}
+		}
+	}
+	ingest.DocsIn += b.read
+	ingest.DocsOut += b.read
+	ingest.BytesOut += b.readText
+	for i, d := range b.deltas {
+		st := stats.Stages[i+1]
+		st.DocsIn += d.in
+		st.DocsOut += d.out
+		st.BytesIn += d.bytesIn
+		st.BytesOut += d.bytesOut
+		st.WallSeconds += d.dur.Seconds()
+	}
+	for _, d := range b.drops {
+		stats.Stages[d.stage+1].Dropped[d.reason]++
+		if r.Rejects != nil {
+			if err := r.Rejects.Dropped(r.Stages[d.stage].Name(), d.reason, d.doc); err != nil {
+				return fmt.Errorf("rejects: %w", err)
+			}
+		}
+	}
+	var n int64
+	for _, d := range b.docs {
+		n += int64(len(d.Text))
+	}
+	sinkStats.DocsIn += int64(len(b.docs))
+	sinkStats.BytesIn += n
+	if r.Sink != nil && len(b.docs) > 0 {
+		t := time.Now()
+		if err := r.Sink.Write(b.docs); err != nil {
+			return fmt.Errorf("%s: %w", sinkStats.Name, err)
+		}
+		sinkStats.WallSeconds += time.Since(t).Seconds()
+	}
+	sinkStats.DocsOut += int64(len(b.docs))
+	sinkStats.BytesOut += n
+	return nil
+}
+
+// read fills batches from src; it returns the time spent in src.Next and the
+// input bytes the source consumed.
+func (r *Runner) read(ctx context.Context, src Source, out chan<- *batch) (time.Duration, int64) {
+	maxDocs, maxBytes := r.BatchDocs, r.BatchBytes
+	if maxDocs <= 0 {
+		maxDocs = 256
+	}
+	if maxBytes <= 0 {
+		maxBytes = 4 << 20
+	}
+	var dur time.Duration
+	nstages := len(r.Stages)
+	cur := &batch{deltas: make([]delta, nstages)}
+	size := 0
+	send := func(b *batch) bool {
+		select {
+		case out <- b:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for {
+		t := time.Now()
+		d, err := src.Next(ctx)
+		dur += time.Since(t)
+		if err != nil {
+			var p *Problem
+			switch {
+			case errors.As(err, &p):
+				cur.problems = append(cur.problems, p)
+				continue
+			case errors.Is(err, io.EOF):
+				if len(cur.docs) > 0 || len(cur.problems) > 0 {
+					send(cur)
+				}
+			default:
+				send(&batch{err: fmt.Errorf("%s: %w", IngestStage, err)})
+			}
+			return dur, srcBytesNow(src)
+		}
+		cur.docs = append(cur.docs, d)
+		cur.read++
+		cur.readText += int64(len(d.Text))
+		size += len(d.Text)
+		if len(cur.docs) >= maxDocs || size >= maxBytes {
+			if !send(cur) {
+				return dur, srcBytesNow(src)
+			}
+			cur = &batch{deltas: make([]delta, nstages)}
+			size = 0
+		}
+	}
+}
+
+// step is one goroutine group of the run.
+type step interface {
+	run(ctx context.Context, in <-chan *batch, out chan<- *batch)
+}
+
+// plan groups the stages into steps and creates the per-worker processors.
+func (r *Runner) plan(workers int) ([]step, error) {
+	var steps []step
+	var par *parallelStep
+	for i, s := range r.Stages {
+		switch s := s.(type) {
+		case Parallel:
+			if par == nil {
+				par = &parallelStep{workers: workers, procs: make([][]indexed, workers)}
+				steps = append(steps, par)
+			}
+			for w := 0; w < workers; w++ {
+				p, err := s.NewProcessor()
+				if err != nil {
+					return nil, fmt.Errorf("stage %s: %w", s.Name(), err)
+				}
+				par.procs[w] = append(par.procs[w], indexed{i, s.Name(), p})
+			}
+		case Barrier:
+			par = nil
+			steps = append(steps, &barrierStep{indexed{i, s.Name(), s}, s})
+		case Sequential:
+			par = nil
+			steps = append(steps, &seqStep{indexed{i, s.Name(), s}})
+		default:
+			return nil, fmt.Errorf("stage %s: %T is neither Parallel, Sequential nor Barrier", s.Name(), s)
+		}
+	}
+	return steps, nil
+}
+
+type indexed struct {
+	idx  int
+	name string
+	p    Processor
+}
+
+// apply runs one processor over a batch, removing dropped documents.
+func (x indexed) apply(b *batch) {
+	t := time.Now()
+	d := &b.deltas[x.idx]
+	kept := b.docs[:0]
+	for _, doc := range b.docs {
+		d.in++
+		d.bytesIn += int64(len(doc.Text))
+		reason, err := x.p.Process(doc)
+		if err != nil {
+			b.err = fmt.Errorf("stage %s: %s (id %s): %w", x.name, doc.Pos, doc.ID, err)
+			return
+		}
+		if reason != "" {
+			b.drops = append(b.drops, drop{x.idx, reason, doc})
+			continue
+		}
+		d.out++
+		d.bytesOut += int64(len(doc.Text))
+		kept = append(kept, doc)
+	}
+	clear(b.docs[len(kept):])
+	b.docs = kept
+	d.dur += time.Since(t)
+}
+
+type parallelStep struct {
+	workers int
+	procs   [][]indexed // [worker][stage]
+}
+
+type job struct {
+	b    *batch
+	done chan struct{}
+}
+
+func (s *parallelStep) run(ctx context.Context, in <-chan *batch, out chan<- *batch) {
+	work := make(chan *job)
+	order := make(chan *job, 2*s.workers)
+	var wg sync.WaitGroup
+	for w := 0; w < s.workers; w++ {
+		wg.Add(1)
+		go func(procs []indexed) {
+			defer wg.Done()
+			for j := range work {
+				if j.b.err == nil {
+					for _, p := range procs {
+						p.apply(j.b)
+						if j.b.err != nil {
+							break
+						}
+					}
+				}
+				close(j.done)
+			}
+		}(s.procs[w])
+	}
+	go func() {
+		defer close(order)
+		defer close(work)
+		for b := range in {
+			j := &job{b, make(chan struct{})}
+			select {
+			case order <- j:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case work <- j:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for j := range order {
+		select {
+		case <-j.done:
+		case <-ctx.Done():
+			continue
+		}
+		select {
+		case out <- j.b:
+		case <-ctx.Done():
+		}
+	}
+	wg.Wait()
+}
+
+type seqStep struct{ x indexed }
+
+func (s *seqStep) run(ctx context.Context, in <-chan *batch, out chan<- *batch) {
+	for b := range in {
+		if b.err == nil {
+			s.x.apply(b)
+		}
+		select {
+		case out <- b:
+		case <-ctx.Done():
+		}
+	}
+}
+
+type barrierStep struct {
+	x indexed
+	b Barrier
+}
+
+func (s *barrierStep) run(ctx context.Context, in <-chan *batch, out chan<- *batch) {
+	var held []*batch
+	send := func(b *batch) {
+		select {
+		case out <- b:
+		case <-ctx.Done():
+		}
+	}
+	for b := range in {
+		if b.err != nil {
+			send(b)
+			continue
+		}
+		t := time.Now()
+		for _, d := range b.docs {
+			if err := s.b.Observe(d); err != nil {
+				b.err = fmt.Errorf("stage %s: %s (id %s): %w", s.x.name, d.Pos, d.ID, err)
+				break
+			}
+		}
+		b.deltas[s.x.idx].dur += time.Since(t)
+		if b.err != nil {
+			send(b)
+			continue
+		}
+		held = append(held, b)
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	if err := s.b.Seal(); err != nil {
+		send(&batch{err: fmt.Errorf("stage %s: seal: %w", s.x.name, err)})
+		return
+	}
+	for i, b := range held {
+		held[i] = nil
+		s.x.apply(b)
+		send(b)
+	}
+}

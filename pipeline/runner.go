@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
+	"sort"
 	"sync"
 	"time"
 )
@@ -63,6 +65,12 @@ type drop struct {
 	doc    *Document
 }
 
+// atProblem is a problem met before the batch's doc number at.
+type atProblem struct {
+	at int
+	p  *Problem
+}
+
 type delta struct {
 	in, out, bytesIn, bytesOut int64
 	dur                        time.Duration
@@ -70,7 +78,8 @@ type delta struct {
 
 type batch struct {
 	docs     []*Document
-	problems []*Problem
+	orig     []*Document // docs as read, to put rejects back in input order
+	problems []atProblem
 	drops    []drop
 	deltas   []delta // one per stage
 	read     int64   // documents the source produced into this batch
@@ -176,13 +185,11 @@ func srcBytesNow(src Source) int64 {
 func (r *Runner) collect(stats *Stats, b *batch, ingest, sinkStats *StageStats) error {
 	for _, p := range b.problems {
 		ingest.DocsIn++
-		ingest.Dropped[p.Kind]++
-		stats.AddProblem(*p)
-		if r.Rejects != nil {
-			if err := r.Rejects.Problem(p); err != nil {
-				return fmt.Errorf("rejects: %w", err)
-			}
-		}
+		ingest.Dropped[p.p.Kind]++
+		stats.AddProblem(*p.p)
+	}
+	if err := r.reject(b); err != nil {
+		return err
 	}
 	ingest.DocsIn += b.read
 	ingest.DocsOut += b.read
@@ -197,11 +204,6 @@ func (r *Runner) collect(stats *Stats, b *batch, ingest, sinkStats *StageStats) 
 	}
 	for _, d := range b.drops {
 		stats.Stages[d.stage+1].Dropped[d.reason]++
-		if r.Rejects != nil {
-			if err := r.Rejects.Dropped(r.Stages[d.stage].Name(), d.reason, d.doc); err != nil {
-				return fmt.Errorf("rejects: %w", err)
-			}
-		}
 	}
 	var n int64
 	for _, d := range b.docs {
@@ -218,6 +220,37 @@ func (r *Runner) collect(stats *Stats, b *batch, ingest, sinkStats *StageStats) 
 	}
 	sinkStats.DocsOut += int64(len(b.docs))
 	sinkStats.BytesOut += n
+	return nil
+}
+
+// reject hands the batch's problems and drops to the Rejects in input order,
+// whatever the stage that dropped a document.
+func (r *Runner) reject(b *batch) error {
+	if r.Rejects == nil || len(b.problems)+len(b.drops) == 0 {
+		return nil
+	}
+	idx := make(map[*Document]int, len(b.drops))
+	for i, d := range b.orig {
+		idx[d] = i
+	}
+	drops := slices.Clone(b.drops)
+	sort.SliceStable(drops, func(i, j int) bool { return idx[drops[i].doc] < idx[drops[j].doc] })
+	pi := 0
+	for _, d := range drops {
+		for ; pi < len(b.problems) && b.problems[pi].at <= idx[d.doc]; pi++ {
+			if err := r.Rejects.Problem(b.problems[pi].p); err != nil {
+				return fmt.Errorf("rejects: %w", err)
+			}
+		}
+		if err := r.Rejects.Dropped(r.Stages[d.stage].Name(), d.reason, d.doc); err != nil {
+			return fmt.Errorf("rejects: %w", err)
+		}
+	}
+	for ; pi < len(b.problems); pi++ {
+		if err := r.Rejects.Problem(b.problems[pi].p); err != nil {
+			return fmt.Errorf("rejects: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -251,7 +284,7 @@ func (r *Runner) read(ctx context.Context, src Source, out chan<- *batch) (time.
 			var p *Problem
 			switch {
 			case errors.As(err, &p):
-				cur.problems = append(cur.problems, p)
+				cur.problems = append(cur.problems, atProblem{len(cur.docs), p})
 				continue
 			case errors.Is(err, io.EOF):
 				if len(cur.docs) > 0 || len(cur.problems) > 0 {
@@ -263,6 +296,7 @@ func (r *Runner) read(ctx context.Context, src Source, out chan<- *batch) (time.
 			return dur, srcBytesNow(src)
 		}
 		cur.docs = append(cur.docs, d)
+		cur.orig = append(cur.orig, d)
 		cur.read++
 		cur.readText += int64(len(d.Text))
 		size += len(d.Text)

@@ -1,0 +1,130 @@
+package dedup
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"testing"
+
+	"github.com/jacorpus/jacorpus/pipeline"
+)
+
+func fixture(t testing.TB) []*pipeline.Document {
+	f, err := os.Open("../testdata/sample/fixture_docs.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var docs []*pipeline.Document
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<24)
+	for sc.Scan() {
+		var d struct{ ID, Text string }
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, &pipeline.Document{ID: d.ID, Text: d.Text})
+	}
+	return docs
+}
+
+type src struct {
+	docs []*pipeline.Document
+	i    int
+}
+
+func (s *src) Next(context.Context) (*pipeline.Document, error) {
+	if s.i == len(s.docs) {
+		return nil, io.EOF
+	}
+	s.i++
+	return s.docs[s.i-1], nil
+}
+
+type ids []string
+
+func (x *ids) Write(ds []*pipeline.Document) error {
+	for _, d := range ds {
+		*x = append(*x, d.ID)
+	}
+	return nil
+}
+
+// TestExactKeepsFirstCopy feeds the real fixture with every document repeated
+// (copies interleaved out of order) and checks that exactly the first copy of
+// each text survives, for several worker counts.
+func TestExactKeepsFirstCopy(t *testing.T) {
+	base := fixture(t)
+	var in []*pipeline.Document
+	for i, d := range base {
+		in = append(in, &pipeline.Document{ID: d.ID, Text: d.Text})
+		if i%3 == 0 { // a copy later in the stream, with another id
+			j := (i * 7) % len(base)
+			in = append(in, &pipeline.Document{ID: fmt.Sprintf("copy-of-%s", base[j].ID), Text: base[j].Text})
+		}
+	}
+	for _, workers := range []int{1, 3} {
+		var got ids
+		r := &pipeline.Runner{Stages: []pipeline.Stage{NewExact()}, Sink: &got, Workers: workers, BatchDocs: 5}
+		st, err := r.Run(context.Background(), &src{docs: in})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// expected: first occurrence of every text, in input order
+		seen := map[string]bool{}
+		var want []string
+		for _, d := range in {
+			if !seen[d.Text] {
+				seen[d.Text] = true
+				want = append(want, d.ID)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("workers=%d: survivors differ:\n got %v\nwant %v", workers, got, want)
+		}
+		if drops := st.Stage(StageName).Dropped[ReasonExact]; drops != int64(len(in)-len(want)) || drops == 0 {
+			t.Fatalf("drops = %d, want %d", drops, len(in)-len(want))
+		}
+	}
+}
+
+func TestKeyOf(t *testing.T) {
+	cases := []struct {
+		a, b string
+		same bool
+	}{
+		{"吾輩は猫である。", "吾輩は猫である。", true},
+		{"吾輩は猫である。", "吾輩は猫である", false},
+		{"", "", true},
+		{"が", "か\u3099", false}, // keys see bytes: normalize first
+	}
+	for _, c := range cases {
+		if got := KeyOf(c.a) == KeyOf(c.b); got != c.same {
+			t.Errorf("KeyOf(%q)==KeyOf(%q) = %v", c.a, c.b, got)
+		}
+	}
+	// fixed value (sha256sum of the UTF-8 bytes, first 16 bytes): keys must never
+	// change between versions, phased runs exchange them
+	if got := fmt.Sprintf("%x", KeyOf("日本語")); got != "77710aedc74ecfa33685e33a6c7df5cc" {
+		t.Errorf("KeyOf changed: %s", got)
+	}
+}
+
+func BenchmarkExact(b *testing.B) {
+	docs := fixture(b)
+	var size int64
+	for _, d := range docs {
+		size += int64(len(d.Text))
+	}
+	b.SetBytes(size)
+	for i := 0; i < b.N; i++ {
+		e := NewExact()
+		for _, d := range docs {
+			e.Process(d)
+		}
+	}
+	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
+}

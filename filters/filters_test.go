@@ -1,0 +1,133 @@
+package filters
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/jacorpus/jacorpus/pipeline"
+)
+
+func TestScratch(t *testing.T) {
+	cases := []struct {
+		text                              string
+		chars, letters, hira, kata, kanji int
+	}{
+		{"吾輩は猫である。", 8, 7, 4, 0, 3},
+		{"コーヒーとCake", 9, 9, 1, 4, 0},
+		{"ｺｰﾋｰ", 4, 4, 0, 4, 0},
+		{"人々", 2, 2, 0, 0, 2},
+		{"Hello, 世界! 123", 14, 7, 0, 0, 2},
+		{"", 0, 0, 0, 0, 0},
+		{"한국어", 3, 3, 0, 0, 0},
+	}
+	for _, c := range cases {
+		var s Scratch
+		s.Reset(c.text)
+		if s.Chars != c.chars || s.Letters != c.letters || s.Hiragana != c.hira || s.Katakana != c.kata || s.Kanji != c.kanji {
+			t.Errorf("%q: %+v", c.text, s)
+		}
+	}
+}
+
+func TestRules(t *testing.T) {
+	o := Options{MinChars: 10, MaxChars: 40, MinJapaneseRatio: 0.5}
+	rules, err := Preset(PresetDefault, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &Stage{Default: rules, BySource: map[string][]Rule{"trusted": nil}}
+	p, _ := st.NewProcessor()
+	cases := []struct {
+		source, text, want string
+	}{
+		{"web", "短い。", ReasonTooShort},
+		{"web", "これは十分な長さのある日本語の文章です。", ""},
+		{"web", strings.Repeat("長い文章です。", 10), ReasonTooLong},
+		{"web", "This page is written in English, 日本語.", ReasonLowJapanese},
+		{"web", "1234567890 !!!! ????", ReasonLowJapanese}, // no letters at all
+		{"trusted", "短い。", ""},                             // preset none for this source
+	}
+	for _, c := range cases {
+		got, err := p.Process(&pipeline.Document{Source: c.source, Text: c.text})
+		if err != nil || got != c.want {
+			t.Errorf("%s %q: %q, %v; want %q", c.source, c.text, got, err, c.want)
+		}
+	}
+}
+
+func TestPresetsAndValidate(t *testing.T) {
+	if _, err := Preset("hojichar", Default()); err == nil {
+		t.Error("unknown preset accepted")
+	}
+	if rs, err := Preset(PresetNone, Options{MinChars: -1}); err != nil || rs != nil {
+		t.Errorf("none: %v %v", rs, err)
+	}
+	for _, bad := range []Options{{MinChars: -1}, {MaxChars: 5, MinChars: 10}, {MinJapaneseRatio: 1.5}} {
+		if bad.Validate() == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+	if n := len(Default().Rules()); n != 3 {
+		t.Errorf("default has %d rules", n)
+	}
+}
+
+// TestRealDocs checks the default preset on the real fixture: every law,
+// speech and literary work is Japanese enough, and the short speeches go.
+func TestRealDocs(t *testing.T) {
+	f, err := os.Open("../testdata/sample/fixture_docs.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rules, _ := Preset(PresetDefault, Default())
+	p, _ := (&Stage{Default: rules}).NewProcessor()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<24)
+	var n int
+	for sc.Scan() {
+		var d struct{ ID, Kind, Text string }
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		var s Scratch
+		s.Reset(d.Text)
+		if r := s.JapaneseRatio(); r < 0.9 {
+			t.Errorf("%s (%s): Japanese ratio %.3f", d.ID, d.Kind, r)
+		}
+		reason, _ := p.Process(&pipeline.Document{Text: d.Text})
+		if want := map[bool]string{true: ReasonTooShort, false: ""}[s.Chars < 50]; reason != want {
+			t.Errorf("%s: reason %q, want %q", d.ID, reason, want)
+		}
+	}
+	if n != 86 {
+		t.Fatalf("%d docs", n)
+	}
+}
+
+func BenchmarkFilters(b *testing.B) {
+	data, err := os.ReadFile("../testdata/sample/fixture_docs.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var docs []*pipeline.Document
+	var size int64
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var d struct{ Text string }
+		json.Unmarshal([]byte(line), &d)
+		docs = append(docs, &pipeline.Document{Text: d.Text})
+		size += int64(len(d.Text))
+	}
+	p, _ := (&Stage{Default: Default().Rules()}).NewProcessor()
+	b.SetBytes(size)
+	for i := 0; i < b.N; i++ {
+		for _, d := range docs {
+			p.Process(d)
+		}
+	}
+	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
+}

@@ -1,0 +1,42 @@
+# jacorpus — see README.md. `make run` builds and runs the sample job; `make test` runs every check.
+GO      ?= go
+BIN     := bin/jacorpus
+PKGS    := ./...
+
+.PHONY: all build run test deps lint unit bench e2e clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -o $(BIN) ./cmd/jacorpus
+
+# The main job on the bundled sample: shards and manifest.json in out/.
+run: build
+	./$(BIN) run -c configs/default.yaml --overwrite
+
+# Everything CI checks. Installs what the tests need first (scripts/test-deps.sh).
+test: deps lint unit
+
+deps:
+	./scripts/test-deps.sh
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+unit:
+	$(GO) test -count=1 $(PKGS)
+	$(GO) test -count=1 -race ./pipeline
+
+# Throughput of every stage and of the whole pipeline on the sample (per core and all cores).
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./job
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./ingest ./normalize ./dedup ./filters ./tokenize ./shard
+
+# Big-corpus runs over ../shared/corpus (skipped with a message when it is absent).
+e2e:
+	JACORPUS_E2E=1 $(GO) test -count=1 -run 'E2E' -v -timeout 60m ./job
+
+clean:
+	rm -rf bin out

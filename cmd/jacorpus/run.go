@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jacorpus/jacorpus/ingest"
+	"github.com/jacorpus/jacorpus/job"
+)
+
+func jobVersion() string { return job.Version }
+
+// multi collects a repeatable string flag.
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(s string) error { *m = append(*m, s); return nil }
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		configPath = fs.String("c", "", "config `file` (YAML)")
+		inputs     multi
+		output     = fs.String("output", "", "output `dir` (overrides output.dir)")
+		workers    = fs.Int("workers", -1, "worker goroutines for parallel stages (0: all cores)")
+		overwrite  = fs.Bool("overwrite", false, "replace a previous run's outputs in the output dir")
+		rejectsDir = fs.String("rejects", "", "write bad input and dropped documents under `dir`")
+		shardRows  = fs.Int64("shard-rows", -1, "close a shard at `n` rows (0: no limit)")
+		taskIndex  = fs.Int("task-index", -1, "this task's index `i` (0-based) in a multi-task job")
+		taskCount  = fs.Int("task-count", -1, "number of tasks `n` of the job")
+		quiet      = fs.Bool("q", false, "log warnings and errors only")
+		shardSize  job.ByteSize
+	)
+	fs.StringVar(configPath, "config", "", "config `file` (YAML), same as -c")
+	fs.Var(&inputs, "input", "input `path` (file, directory or glob; repeatable; replaces the config's inputs; positional arguments too)")
+	fs.Var(&shardSize, "shard-size", "close a shard at about `size` bytes on disk (e.g. 256MiB)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: jacorpus run -c config.yaml [flags] [INPUT ...]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitErr(stderr, err)
+	}
+	inputs = append(inputs, fs.Args()...)
+
+	cfg := job.Default()
+	if *configPath != "" {
+		var err error
+		if cfg, err = job.Load(*configPath); err != nil {
+			return exitErr(stderr, err)
+		}
+	}
+	if len(inputs) > 0 {
+		cfg.Inputs = nil
+		for _, p := range inputs {
+			cfg.Inputs = append(cfg.Inputs, ingest.Input{Path: p})
+		}
+	}
+	if *output != "" {
+		cfg.Output.Dir = *output
+	}
+	if *workers >= 0 {
+		cfg.Workers = *workers
+	}
+	if *overwrite {
+		cfg.Output.Overwrite = true
+	}
+	if *rejectsDir != "" {
+		cfg.Rejects = *rejectsDir
+	}
+	if shardSize > 0 {
+		cfg.Output.ShardSize = shardSize
+	}
+	if *shardRows >= 0 {
+		cfg.Output.ShardRows = *shardRows
+	}
+	if *taskIndex >= 0 {
+		cfg.Task.Index = *taskIndex
+	}
+	if *taskCount >= 0 {
+		cfg.Task.Count = *taskCount
+	}
+	level := slog.LevelInfo
+	if *quiet {
+		level = slog.LevelWarn
+	}
+	res, err := job.Run(ctx, cfg, job.Options{Logger: newLogger(stderr, level)})
+	if err != nil {
+		return exitErr(stderr, err)
+	}
+	printSummary(stdout, res)
+	return 0
+}
+
+// printSummary writes the end-of-run table: per stage in/out/dropped with the
+// top reasons, then the output.
+func printSummary(w io.Writer, res *job.Result) {
+	fmt.Fprintf(w, "%-10s %10s %10s %10s %9s  %s\n", "stage", "in", "out", "dropped", "seconds", "top reasons")
+	for _, s := range res.Stats.Stages {
+		var reasons []string
+		for _, r := range s.TopReasons(3) {
+			reasons = append(reasons, fmt.Sprintf("%s=%d", r.Reason, r.Count))
+		}
+		fmt.Fprintf(w, "%-10s %10d %10d %10d %9.2f  %s\n", s.Name, s.DocsIn, s.DocsOut, s.DroppedTotal(), s.WallSeconds, strings.Join(reasons, " "))
+	}
+	if n := res.Stats.ProblemsTotal; n > 0 {
+		fmt.Fprintf(w, "\ninput problems: %d (first ones below; all in manifest.json%s)\n", n, rejectsHint(res))
+		for i, p := range res.Stats.Problems {
+			if i == 10 {
+				fmt.Fprintf(w, "  … %d more\n", n-10)
+				break
+			}
+			fmt.Fprintf(w, "  %s\n", p.Error())
+		}
+	}
+	t := res.Manifest.Totals
+	secs := res.Elapsed.Seconds()
+	fmt.Fprintf(w, "\noutput: %s: %d shards, %d rows, %d tokens, %.1f MB\n", res.Dir, t.Shards, t.Rows, t.Tokens, float64(t.Bytes)/1e6)
+	fmt.Fprintf(w, "input: %d files, %.1f MB in %s (%.2f MB/s, %d workers)\n", res.Files, float64(res.InputBytes)/1e6,
+		res.Elapsed.Round(time.Millisecond), float64(res.InputBytes)/1e6/secs, res.Workers)
+}
+
+func rejectsHint(res *job.Result) string {
+	if dir := res.Manifest.Config.(job.Config).Rejects; dir != "" {
+		return " and " + dir
+	}
+	return ""
+}

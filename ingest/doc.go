@@ -1,0 +1,26 @@
+// Package ingest reads raw input files into pipeline documents.
+//
+// An input is configured as an Input: a file, a directory (walked
+// recursively) or a glob, with its format (JSON Lines or plain text), its
+// character encoding and, for JSON Lines, the names of the fields that hold
+// the text, id, URL and metadata. Expand resolves a list of inputs into an
+// ordered list of files; NewSource streams the documents of those files in
+// that order and implements pipeline.Source.
+//
+// Files are decompressed transparently: gzip (also multi-member) and zstd are
+// recognised by their magic bytes, not by their name. Text in Shift_JIS,
+// EUC-JP or ISO-2022-JP is decoded to UTF-8.
+//
+// Records that cannot become documents (invalid UTF-8, malformed JSON, a
+// missing or empty text, an over-long line, a truncated compressed stream, an
+// unreadable file) are reported as *pipeline.Problem errors located by file,
+// line and byte offset of the decoded stream; reading continues after them.
+// Lines and offsets count the stream after decompression and character
+// decoding, i.e. the UTF-8 text the readers see (a leading byte order mark
+// included). Bytes that are invalid in a legacy encoding are decoded to
+// U+FFFD by golang.org/x/text and are not reported.
+//
+// JSON Lines records are validated and their fields picked out in one pass
+// by a small scanner that accepts exactly what encoding/json accepts; it is
+// several times faster than decoding each line with encoding/json.
+package ingest

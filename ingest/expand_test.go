@@ -1,0 +1,155 @@
+package ingest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestExpand builds a tree of real files and expands paths, directories and globs.
+func TestExpand(t *testing.T) {
+	fixture := mustRead(t, fixturePath)
+	dir := t.TempDir()
+	for _, name := range []string{
+		"b/2.jsonl", "a/1.jsonl", "a/sub/3.txt", "a-z/4.ndjson.zst", "a/sub/deeper/5.TXT.gz",
+		".hidden/x.jsonl", "a/.h.jsonl", "a/sub/.h.txt", "notes/readme.md", "empty/.keep",
+	} {
+		writeFile(t, dir, name, fixture)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "void"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "alias.jsonl")
+	if err := os.Symlink(filepath.Join(dir, "b/2.jsonl"), link); err != nil {
+		t.Fatal(err)
+	}
+	rel := func(files []File) []string {
+		var out []string
+		for _, f := range files {
+			r, _ := filepath.Rel(dir, f.Path)
+			out = append(out, fmt.Sprintf("%d:%s", f.Input, filepath.ToSlash(r)))
+		}
+		return out
+	}
+	j := func(p string) string { return filepath.Join(dir, p) }
+	tests := []struct {
+		name    string
+		inputs  []Input
+		want    []string
+		wantErr string
+	}{
+		{
+			name:   "directory walked recursively, sorted, hidden skipped",
+			inputs: []Input{{Path: j("a")}, {Path: j("b")}, {Path: j("a-z")}},
+			// sorted by full path: "a/1.jsonl" < "a/sub/..."
+			want: []string{"0:a/1.jsonl", "0:a/sub/3.txt", "0:a/sub/deeper/5.TXT.gz", "1:b/2.jsonl", "2:a-z/4.ndjson.zst"},
+		},
+		{
+			name:   "paths sort by full path, not walk order",
+			inputs: []Input{{Path: j("."), Format: FormatText}},
+			want:   []string{"0:a-z/4.ndjson.zst", "0:a/1.jsonl", "0:a/sub/3.txt", "0:a/sub/deeper/5.TXT.gz", "0:b/2.jsonl", "0:notes/readme.md"},
+		},
+		{
+			name:   "glob, hidden matches skipped",
+			inputs: []Input{{Path: j("*/*.jsonl")}},
+			want:   []string{"0:a/1.jsonl", "0:b/2.jsonl"},
+		},
+		{
+			name:   "glob naming hidden files explicitly",
+			inputs: []Input{{Path: j("a/.*.jsonl")}},
+			want:   []string{"0:a/.h.jsonl"},
+		},
+		{
+			name:   "glob matching directories",
+			inputs: []Input{{Path: j("[ab]")}},
+			want:   []string{"0:a/1.jsonl", "0:a/sub/3.txt", "0:a/sub/deeper/5.TXT.gz", "0:b/2.jsonl"},
+		},
+		{
+			name:   "single file, even hidden",
+			inputs: []Input{{Path: j("a/.h.jsonl")}, {Path: j("notes/readme.md"), Format: FormatText}},
+			want:   []string{"0:a/.h.jsonl", "1:notes/readme.md"},
+		},
+		{name: "missing path", inputs: []Input{{Path: j("a")}, {Path: j("nope.jsonl")}}, wantErr: "input 1 (" + j("nope.jsonl") + "): no such file"},
+		{name: "glob without match", inputs: []Input{{Path: j("*/*.csv")}}, wantErr: "input 0 (" + j("*/*.csv") + "): no files found"},
+		{name: "directory without files", inputs: []Input{{Path: j("void")}}, wantErr: "no files found"},
+		{name: "only hidden files", inputs: []Input{{Path: j("empty")}}, wantErr: "no files found"},
+		{name: "same file twice", inputs: []Input{{Path: j("a")}, {Path: j("a/sub/3.txt")}}, wantErr: "input 1 (" + j("a/sub/3.txt") + "): " + j("a/sub/3.txt") + " is already read by input 0"},
+		{name: "same file by a symbolic link", inputs: []Input{{Path: j("b")}, {Path: link}}, wantErr: "already read by input 0"},
+		{name: "unknown extension", inputs: []Input{{Path: j("notes")}}, wantErr: "readme.md: unknown extension"},
+		{name: "bad glob", inputs: []Input{{Path: j("[")}}, wantErr: "glob"},
+		{name: "invalid input", inputs: []Input{{Path: j("a"), Encoding: "latin-1"}}, wantErr: `encoding "latin-1"`},
+		{name: "split on jsonl", inputs: []Input{{Path: j("b"), Split: SplitParagraph}}, wantErr: "split \"paragraph\" applies to text inputs only"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			files, err := Expand(tc.inputs)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(rel(files)) != fmt.Sprint(tc.want) {
+				t.Errorf("files\n got %q\nwant %q", rel(files), tc.want)
+			}
+			for _, f := range files {
+				if f.Size != int64(len(fixture)) {
+					t.Errorf("%s: size %d, want %d", f.Path, f.Size, len(fixture))
+				}
+			}
+		})
+	}
+}
+
+// TestExpandSymlinkDir walks a directory given as a symbolic link.
+func TestExpandSymlinkDir(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "real/sub/1.jsonl", []byte("{}\n"))
+	writeFile(t, dir, "real/2.txt", []byte("x"))
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(filepath.Join(dir, "real"), link); err != nil {
+		t.Fatal(err)
+	}
+	files, err := Expand([]Input{{Path: link}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []File{{Path: filepath.Join(link, "2.txt"), Size: 1}, {Path: filepath.Join(link, "sub/1.jsonl"), Size: 3}}
+	if fmt.Sprint(files) != fmt.Sprint(want) {
+		t.Errorf("got %v, want %v", files, want)
+	}
+	// The link and its target are the same files.
+	if _, err := Expand([]Input{{Path: link}, {Path: filepath.Join(dir, "real")}}); err == nil || !strings.Contains(err.Error(), "already read") {
+		t.Errorf("link and target: %v", err)
+	}
+}
+
+// TestValidate checks input settings.
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		in      Input
+		wantErr string
+	}{
+		{Input{Path: "x"}, ""},
+		{Input{Path: "x", Format: FormatText, Split: SplitParagraph, Encoding: "Shift_JIS"}, ""},
+		{Input{Path: "x", Format: FormatJSONL, Encoding: "euc-jp", MetaFields: []string{"a"}}, ""},
+		{Input{}, "path is empty"},
+		{Input{Path: "x", Format: "csv"}, `format "csv"`},
+		{Input{Path: "x", Encoding: "cp1252"}, `encoding "cp1252"`},
+		{Input{Path: "x", Split: "line"}, `split "line"`},
+		{Input{Path: "x", MetaFields: []string{""}}, "empty field name"},
+		{Input{Path: "x", Format: FormatJSONL, Split: SplitFile}, "text inputs only"},
+		{Input{Path: "x", Format: FormatText, TextField: "body"}, "jsonl inputs only"},
+	}
+	for _, tc := range tests {
+		err := tc.in.Validate()
+		if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+			t.Errorf("%+v: error %v, want %q", tc.in, err, tc.wantErr)
+		}
+	}
+}

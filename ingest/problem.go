@@ -1,0 +1,94 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/jacorpus/jacorpus/pipeline"
+)
+
+// maxRaw caps Problem.Raw.
+const maxRaw = 1 << 20
+
+// newProblem returns a Problem with a copy of at most maxRaw bytes of raw.
+func newProblem(kind string, pos pipeline.Position, detail string, raw []byte) *pipeline.Problem {
+	if len(raw) > maxRaw {
+		raw = raw[:maxRaw]
+	}
+	return &pipeline.Problem{Pos: pos, Kind: kind, Detail: detail, Raw: bytes.Clone(raw)}
+}
+
+// streamProblem turns an error of the decoded stream into a Problem: a
+// decompression error or an unexpected EOF is a truncated input, a character
+// decoder error a decode error, anything else a read error. at is the decoded
+// offset where the stream broke off.
+func streamProblem(err error, pos pipeline.Position, at int64, raw []byte) *pipeline.Problem {
+	var ce *codecError
+	var de *decodeError
+	switch {
+	case errors.As(err, &ce):
+		return newProblem(pipeline.ProblemTruncated, pos,
+			fmt.Sprintf("%s stream truncated or corrupt at decoded byte offset %d: %v", ce.codec, at, ce.err), raw)
+	case errors.As(err, &de):
+		return newProblem(pipeline.ProblemDecode, pos,
+			fmt.Sprintf("%v at decoded byte offset %d", de, at), raw)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return newProblem(pipeline.ProblemTruncated, pos,
+			fmt.Sprintf("stream truncated at decoded byte offset %d: %v", at, err), raw)
+	}
+	return newProblem(pipeline.ProblemReadError, pos, fmt.Sprintf("at decoded byte offset %d: %v", at, err), raw)
+}
+
+// emptyFileProblem reports a file without content.
+func emptyFileProblem(file string) *pipeline.Problem {
+	return newProblem(pipeline.ProblemEmptyFile, pipeline.Position{File: file, Line: 1, Offset: 0}, "file has no content", nil)
+}
+
+// invalidUTF8Index returns the index of the first byte of b that is not part
+// of a valid UTF-8 sequence, or -1.
+func invalidUTF8Index(b []byte) int {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// isBlank reports whether b is empty or only white space (Unicode, so the
+// ideographic space U+3000 counts).
+func isBlank[T []byte | string](b T) bool {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case ' ', '\t', '\n', '\v', '\f', '\r':
+				i++
+				continue
+			}
+			return false
+		}
+		r, size := utf8.DecodeRune([]byte(b[i:min(len(b), i+utf8.UTFMax)]))
+		if !unicode.IsSpace(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// lineID returns "<file>:<line>".
+func lineID(file string, line int64) string {
+	return file + ":" + strconv.FormatInt(line, 10)
+}

@@ -1,0 +1,182 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/jacorpus/jacorpus/pipeline"
+)
+
+// TestSourceAll reads every sample through one Source: order, counts,
+// sources and bytes read.
+func TestSourceAll(t *testing.T) {
+	inputs := []Input{
+		{Path: speechesPath, Source: "kokkai"},
+		{Path: aozoraDir, Source: "aozora"},
+		{Path: fixturePath},
+		{Path: lawsPath, Source: "egov"},
+		// read as UTF-8, the Shift_JIS and EUC-JP files are invalid from line 4
+		{Path: rawDir + "/rashomon-*.txt", Encoding: "utf-8"},
+	}
+	g, src := readSource(t, inputs)
+	wantProblems := []string{
+		"invalid_utf8 " + pos(rawDir+"/rashomon-euc-jp.txt", 4),
+		"invalid_utf8 " + pos(rawDir+"/rashomon-shift-jis.txt", 4),
+	}
+	if fmt.Sprint(g.problemKeys()) != fmt.Sprint(wantProblems) {
+		t.Fatalf("problems %q, want %q", g.problemKeys(), wantProblems)
+	}
+	wantCounts := []struct {
+		source string
+		n      int
+	}{{"kokkai", 901}, {"aozora", 10}, {fixturePath, 86}, {"egov", 80}}
+	i := 0
+	for _, w := range wantCounts {
+		for k := 0; k < w.n; k++ {
+			if i >= len(g.docs) || g.docs[i].Source != w.source {
+				t.Fatalf("doc %d: want source %q", i, w.source)
+			}
+			i++
+		}
+	}
+	if rest := len(g.docs) - i; rest != 2 {
+		t.Fatalf("got %d rashomon docs, want 2", rest)
+	}
+	var size int64
+	for _, p := range []string{speechesPath, fixturePath, lawsPath} {
+		size += fileSize(t, p)
+	}
+	for _, d := range g.docs[901:911] {
+		size += fileSize(t, d.Pos.File)
+	}
+	rashomon, _ := filepath.Glob(rawDir + "/rashomon-*.txt")
+	for _, p := range rashomon {
+		size += fileSize(t, p)
+	}
+	if src.BytesRead() != size {
+		t.Errorf("BytesRead %d, want %d", src.BytesRead(), size)
+	}
+	// Reading again gives the same sequence.
+	g2, _ := readSource(t, inputs)
+	if fmt.Sprint(g2.order) != fmt.Sprint(g.order) {
+		t.Error("second read differs")
+	}
+}
+
+// TestSourceRunner runs the Source under the pipeline Runner, which polls
+// BytesRead from another goroutine (run with -race).
+func TestSourceRunner(t *testing.T) {
+	inputs := []Input{{Path: speechesPath}, {Path: lawsPath}}
+	files, err := Expand(inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := NewSource(files, inputs)
+	var progress []pipeline.Progress
+	r := &pipeline.Runner{Workers: 2, Progress: func(p pipeline.Progress) { progress = append(progress, p) }, ProgressEvery: 1}
+	stats, err := r.Run(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ingest := stats.Stage(pipeline.IngestStage)
+	want := fileSize(t, speechesPath) + fileSize(t, lawsPath)
+	if ingest.DocsOut != 981 || ingest.BytesIn != want {
+		t.Errorf("ingest: %d docs, %d bytes in; want 981, %d", ingest.DocsOut, ingest.BytesIn, want)
+	}
+	if last := progress[len(progress)-1]; !last.Done || last.BytesRead != want {
+		t.Errorf("last progress %+v", last)
+	}
+}
+
+// TestSourceFileErrors removes and corrupts files after Expand: each is one
+// Problem and the source goes on.
+func TestSourceFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	fixture := mustRead(t, fixturePath)
+	a := writeFile(t, dir, "a.jsonl", fixture)
+	b := writeFile(t, dir, "b.jsonl", fixture)
+	c := writeFile(t, dir, "c.jsonl", []byte{0x1f, 0x8b, 8, 0}) // gzip magic, broken header
+	d := writeFile(t, dir, "d.jsonl", fixture)
+	inputs := []Input{{Path: dir}}
+	files, err := Expand(inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(b); err != nil {
+		t.Fatal(err)
+	}
+	src := NewSource(files, inputs)
+	ctx := context.Background()
+	g := drain(t, func() (*pipeline.Document, error) { return src.Next(ctx) })
+	want := []string{"read_error " + b, "read_error " + c}
+	if fmt.Sprint(g.problemKeys()) != fmt.Sprint(want) || len(g.docs) != 2*86 {
+		t.Fatalf("%d docs, problems %q, want %q", len(g.docs), g.problemKeys(), want)
+	}
+	if g.docs[0].Pos.File != a || g.docs[86].Pos.File != d {
+		t.Errorf("files %s, %s", g.docs[0].Pos.File, g.docs[86].Pos.File)
+	}
+}
+
+// TestSourceCancel stops between records when ctx is done.
+func TestSourceCancel(t *testing.T) {
+	inputs := []Input{{Path: speechesPath}}
+	files, err := Expand(inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := NewSource(files, inputs)
+	defer src.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	for i := 0; i < 10; i++ {
+		if _, err := src.Next(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	if _, err := src.Next(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("after cancel: %v", err)
+	}
+	if err := src.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Next(context.Background()); err != io.EOF {
+		t.Fatalf("after Close: %v", err)
+	}
+}
+
+// TestSourceBadConfig checks that configuration errors are fatal.
+func TestSourceBadConfig(t *testing.T) {
+	tests := []struct {
+		name   string
+		files  []File
+		inputs []Input
+	}{
+		{"input index", []File{{Path: fixturePath, Input: 1}}, []Input{{Path: fixturePath}}},
+		{"encoding", []File{{Path: fixturePath}}, []Input{{Path: fixturePath, Encoding: "utf-16"}}},
+		{"extension", []File{{Path: aozoraDir}}, []Input{{Path: aozoraDir}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := NewSource(tc.files, tc.inputs).Next(context.Background())
+			var p *pipeline.Problem
+			if err == nil || err == io.EOF || errors.As(err, &p) {
+				t.Fatalf("want a fatal error, got %v", err)
+			}
+		})
+	}
+}
+
+// fileSize returns the size of path.
+func fileSize(t testing.TB, path string) int64 {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Size()
+}

@@ -1,0 +1,427 @@
+package job
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+
+	"github.com/jacorpus/jacorpus/ingest"
+	"github.com/jacorpus/jacorpus/pipeline"
+	"github.com/jacorpus/jacorpus/rejects"
+	"github.com/jacorpus/jacorpus/shard"
+)
+
+// sampleConfig loads configs/default.yaml with paths made relative to this
+// package's directory and the output in a temporary directory.
+func sampleConfig(t testing.TB) Config {
+	cfg, err := Load("../configs/default.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cfg.Inputs {
+		cfg.Inputs[i].Path = filepath.Join("..", cfg.Inputs[i].Path)
+	}
+	cfg.Output.Dir = t.TempDir()
+	return cfg
+}
+
+// arrowTable is what Apache Arrow's Parquet reader sees in one shard.
+type arrowTable struct {
+	ids, texts []string
+	tokens     int64
+	rows       int64
+}
+
+// readArrow reads a shard with Apache Arrow's Go Parquet reader (pqarrow), a
+// reader independent of the parquet-go writer.
+func readArrow(t testing.TB, path string) arrowTable {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pf, err := file.NewParquetReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer tbl.Release()
+	var out arrowTable
+	out.rows = tbl.NumRows()
+	schema := tbl.Schema()
+	col := func(name string) int {
+		idx := schema.FieldIndices(name)
+		if len(idx) != 1 {
+			t.Fatalf("%s: column %q missing from %v", path, name, schema)
+		}
+		return idx[0]
+	}
+	for _, name := range []string{"id", "text", "source", "url", "meta", "tokens"} {
+		col(name)
+	}
+	for _, ch := range tbl.Column(col("id")).Data().Chunks() {
+		a := ch.(*array.String)
+		for i := 0; i < a.Len(); i++ {
+			out.ids = append(out.ids, a.Value(i))
+		}
+	}
+	for _, ch := range tbl.Column(col("text")).Data().Chunks() {
+		a := ch.(*array.String)
+		for i := 0; i < a.Len(); i++ {
+			out.texts = append(out.texts, a.Value(i))
+		}
+	}
+	for _, ch := range tbl.Column(col("tokens")).Data().Chunks() {
+		a := ch.(*array.Int64)
+		for i := 0; i < a.Len(); i++ {
+			out.tokens += a.Value(i)
+		}
+	}
+	return out
+}
+
+// TestSampleReadBack is the acceptance check of the spine: the sample job
+// writes several shards and a manifest, and Apache Arrow's reader agrees with
+// the manifest on every shard.
+func TestSampleReadBack(t *testing.T) {
+	cfg := sampleConfig(t)
+	res, err := Run(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := shard.ReadManifest(filepath.Join(cfg.Output.Dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Shards) < 2 {
+		t.Fatalf("%d shards, want >= 2", len(m.Shards))
+	}
+	var rows, tokens int64
+	for _, s := range m.Shards {
+		tb := readArrow(t, filepath.Join(cfg.Output.Dir, s.File))
+		if tb.rows != s.Rows || tb.tokens != s.Tokens {
+			t.Errorf("%s: arrow reads %d rows %d tokens, manifest says %d / %d", s.File, tb.rows, tb.tokens, s.Rows, s.Tokens)
+		}
+		rows += tb.rows
+		tokens += tb.tokens
+	}
+	if rows != m.Totals.Rows || tokens != m.Totals.Tokens || rows == 0 || tokens < rows*10 {
+		t.Fatalf("arrow totals %d rows %d tokens, manifest %d / %d", rows, tokens, m.Totals.Rows, m.Totals.Tokens)
+	}
+	// The sample has 1077 documents; every one is accounted for.
+	ing := res.Stats.Stage(pipeline.IngestStage)
+	var dropped int64
+	for _, s := range res.Stats.Stages {
+		dropped += s.DroppedTotal()
+	}
+	if ing.DocsOut != 1077 || ing.DocsOut-dropped+ing.DroppedTotal() != rows {
+		t.Fatalf("ingest %d docs, %d dropped, %d rows written", ing.DocsOut, dropped, rows)
+	}
+	// the two fixture near-duplicate editions are not exact copies: both survive here
+	if res.Stats.Stage("dedup").Dropped["exact_duplicate"] == 0 {
+		t.Error("the sample has exact duplicates (speeches also in the fixture); none dropped")
+	}
+	// refuses to overwrite without the flag
+	if _, err := Run(context.Background(), cfg, Options{}); err == nil || !strings.Contains(err.Error(), "overwrite") {
+		t.Fatalf("second run into the same dir: %v", err)
+	}
+}
+
+// TestDeterministicAcrossWorkers runs the sample with 1 and 4 workers and
+// compares the shards byte for byte and the manifests apart from timings.
+func TestDeterministicAcrossWorkers(t *testing.T) {
+	var dirs []string
+	cfg := sampleConfig(t) // same output path both times: it is part of the config
+	for _, workers := range []int{1, 4} {
+		cfg.Workers = workers
+		if _, err := Run(context.Background(), cfg, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		kept := filepath.Join(t.TempDir(), "run")
+		if err := os.Rename(cfg.Output.Dir, kept); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, kept)
+	}
+	names := func(dir string) []string {
+		es, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range es {
+			out = append(out, e.Name())
+		}
+		return out
+	}
+	a, b := names(dirs[0]), names(dirs[1])
+	if !slices.Equal(a, b) || len(a) < 3 {
+		t.Fatalf("files differ: %v vs %v", a, b)
+	}
+	for _, name := range a {
+		x, _ := os.ReadFile(filepath.Join(dirs[0], name))
+		y, _ := os.ReadFile(filepath.Join(dirs[1], name))
+		if name == "manifest.json" {
+			x, y = stripTimings(t, x), stripTimings(t, y)
+		}
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs between 1 and 4 workers", name)
+		}
+	}
+}
+
+// stripTimings removes the manifest's run section and every wall_seconds.
+func stripTimings(t *testing.T, data []byte) []byte {
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m["run"]; !ok {
+		t.Fatal("manifest has no run section")
+	}
+	delete(m, "run")
+	for _, s := range m["stats"].(map[string]any)["stages"].([]any) {
+		delete(s.(map[string]any), "wall_seconds")
+	}
+	out, _ := json.Marshal(m)
+	return out
+}
+
+// fixtureLines returns the raw JSON lines of the fixture.
+func fixtureLines(t *testing.T) []string {
+	data, err := os.ReadFile("../testdata/sample/fixture_docs.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+}
+
+func idOf(t *testing.T, line string) string {
+	var d struct{ ID string }
+	if err := json.Unmarshal([]byte(line), &d); err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
+}
+
+// TestBadInput feeds truncated gzip, invalid UTF-8, a malformed JSON line, a
+// 50 MB single line and an empty file: the run finishes, every problem is in
+// the stats with its file:line, and every good document is in the output.
+func TestBadInput(t *testing.T) {
+	lines := fixtureLines(t)
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	var good []string
+	// 1. gzip of fixture lines 0..29, cut in the middle of the compressed stream
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(strings.Join(lines[:30], "\n") + "\n"))
+	zw.Close()
+	trunc := write("a_truncated.jsonl.gz", gz.Bytes()[:gz.Len()/2])
+	// which records survive the cut: decode what a reader can get
+	zr, _ := gzip.NewReader(bytes.NewReader(gz.Bytes()[:gz.Len()/2]))
+	var partial bytes.Buffer
+	partial.ReadFrom(zr)
+	complete := strings.Count(partial.String(), "\n")
+	if complete == 0 || complete >= 30 {
+		t.Fatalf("cut leaves %d complete lines", complete)
+	}
+	for _, l := range lines[:complete] {
+		good = append(good, idOf(t, l))
+	}
+	// 2. invalid UTF-8 (line 2), malformed JSON (line 4) among good lines
+	bad := []string{lines[30], "{\"id\": \"bad-utf8\", \"text\": \"\xff\xfe壊れた\"}", lines[31], `{"id": "bad-json", "text": "閉じていない`, lines[32]}
+	mixed := write("b_mixed.jsonl", []byte(strings.Join(bad, "\n")+"\n"))
+	good = append(good, idOf(t, lines[30]), idOf(t, lines[31]), idOf(t, lines[32]))
+	// 3. one 50 MB line: a valid record made of real text, too long for the filters
+	var text strings.Builder
+	for i := 33; text.Len() < 50<<20; i = 33 + (i-32)%40 {
+		var d struct{ Text string }
+		json.Unmarshal([]byte(lines[i]), &d)
+		text.WriteString(d.Text)
+	}
+	big, _ := json.Marshal(map[string]string{"id": "huge", "text": text.String()})
+	hugeFile := write("c_huge.jsonl", append(append(big, '\n'), []byte(lines[80]+"\n")...))
+	good = append(good, idOf(t, lines[80]))
+	// 4. an empty file
+	empty := write("d_empty.jsonl", nil)
+
+	cfg := Default()
+	cfg.Inputs = []ingest.Input{{Path: dir}}
+	cfg.Output.Dir = filepath.Join(t.TempDir(), "out")
+	cfg.Rejects = filepath.Join(t.TempDir(), "rejects")
+	cfg.Tokenize.Enabled = false // the big line would be dropped before tokenize anyway
+	res, err := Run(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{ // problem kind → where
+		pipeline.ProblemTruncated:     trunc + ":",
+		pipeline.ProblemInvalidUTF8:   mixed + ":2",
+		pipeline.ProblemMalformedJSON: mixed + ":4",
+		pipeline.ProblemEmptyFile:     empty,
+	}
+	got := map[string]string{}
+	for _, p := range res.Stats.Problems {
+		got[p.Kind] = p.Pos.String()
+	}
+	for kind, where := range want {
+		if !strings.HasPrefix(got[kind], where) {
+			t.Errorf("problem %s at %q, want %q", kind, got[kind], where)
+		}
+	}
+	if res.Stats.ProblemsTotal != 4 {
+		t.Errorf("%d problems, want 4: %+v", res.Stats.ProblemsTotal, res.Stats.Problems)
+	}
+	if n := res.Stats.Stage("filters").Dropped["too_long"]; n != 1 {
+		t.Errorf("too_long drops = %d, want 1 (the 50 MB line)", n)
+	}
+	// all good documents are in the shards, in input order
+	var ids []string
+	for _, s := range res.Manifest.Shards {
+		ids = append(ids, readArrow(t, filepath.Join(res.Dir, s.File)).ids...)
+	}
+	if !slices.Equal(ids, good) {
+		t.Errorf("output ids:\n%v\nwant\n%v", ids, good)
+	}
+	// rejects: the four problems and the dropped huge document
+	pr := readJSONL[rejects.ProblemRecord](t, filepath.Join(cfg.Rejects, rejects.ProblemsFile))
+	dr := readJSONL[rejects.DroppedRecord](t, filepath.Join(cfg.Rejects, rejects.DroppedFile))
+	if len(pr) != 4 || len(dr) != 1 || dr[0].ID != "huge" || dr[0].File != hugeFile || dr[0].Line != 1 || len(dr[0].Text) < 45e6 { // normalization trims indentation
+		t.Errorf("rejects: %d problems, %d dropped", len(pr), len(dr))
+		for _, d := range dr {
+			t.Logf("dropped %s %s %s %s:%d %d bytes", d.Stage, d.Reason, d.ID, d.File, d.Line, len(d.Text))
+		}
+	}
+	if pr[1].Kind != pipeline.ProblemInvalidUTF8 || !bytes.Contains(pr[1].RawBase64, []byte("\xff\xfe")) {
+		t.Errorf("invalid UTF-8 reject keeps no raw bytes: %+v", pr[1])
+	}
+}
+
+func readJSONL[T any](t *testing.T, path string) []T {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []T
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 200<<20)
+	for sc.Scan() {
+		var v T
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestFailedRunLeavesNothing(t *testing.T) {
+	cfg := sampleConfig(t)
+	cfg.Tokenize.Enabled = false
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, cfg, Options{}); err == nil {
+		t.Fatal("cancelled run succeeded")
+	}
+	es, _ := os.ReadDir(cfg.Output.Dir)
+	if len(es) != 0 {
+		t.Fatalf("failed run left %d files", len(es))
+	}
+}
+
+func TestConfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(s string) string {
+		p := filepath.Join(dir, "c.yaml")
+		os.WriteFile(p, []byte(s), 0o644)
+		return p
+	}
+	cfg, err := Load(write("inputs: [{path: a.jsonl, preset: none}]\noutput: {dir: o, shard_size: 1.5MiB}\n"))
+	if err != nil || cfg.Output.ShardSize != 3<<19 || !cfg.Dedup.Exact || cfg.Filters.MinChars != 50 {
+		t.Fatalf("load: %+v %v", cfg, err)
+	}
+	if _, err := Load(write("inputs: []\nfilterz: {}\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Fatalf("unknown key: %v", err)
+	}
+	if _, err := Load(write("output: {shard_size: 12 parsecs}\n")); err == nil || !strings.Contains(err.Error(), "line 1") {
+		t.Fatalf("bad size: %v", err)
+	}
+	bad := Default()
+	bad.Inputs = []ingest.Input{{Path: "x.jsonl", Preset: "nope"}}
+	bad.Task = TaskConfig{Index: 3, Count: 2}
+	err = bad.Validate()
+	for _, want := range []string{"inputs[0] (x.jsonl)", "unknown preset", "task: index 3 of count 2"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("validate: %v, want %q", err, want)
+		}
+	}
+	for s, want := range map[string]ByteSize{"256MiB": 256 << 20, "1GB": 1e9, "64k": 65536, "1000": 1000} {
+		if got, err := ParseByteSize(s); err != nil || got != want {
+			t.Errorf("ParseByteSize(%q) = %d, %v", s, got, err)
+		}
+	}
+}
+
+// TestTasksCoverInputs runs the sample as 3 tasks: the tasks' rows add up to
+// the single run's (dedup is per task, so only when no duplicate crosses tasks).
+func TestTasksCoverInputs(t *testing.T) {
+	cfg := sampleConfig(t)
+	cfg.Tokenize.Enabled = false
+	cfg.Dedup.Exact = false
+	single, err := Run(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged := &pipeline.Stats{}
+	root := t.TempDir()
+	var rows int64
+	for i := 0; i < 3; i++ {
+		c := cfg
+		c.Output.Dir = root
+		c.Task = TaskConfig{Index: i, Count: 3}
+		res, err := Run(context.Background(), c, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Dir != filepath.Join(root, []string{"task-00000", "task-00001", "task-00002"}[i]) {
+			t.Fatalf("task dir %s", res.Dir)
+		}
+		rows += res.Manifest.Totals.Rows
+		merged.Merge(res.Stats)
+	}
+	if rows != single.Manifest.Totals.Rows || merged.Stage("ingest").DocsOut != single.Stats.Stage("ingest").DocsOut {
+		t.Fatalf("tasks wrote %d rows, single run %d", rows, single.Manifest.Totals.Rows)
+	}
+}

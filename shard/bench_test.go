@@ -1,0 +1,53 @@
+package shard
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/jacorpus/jacorpus/pipeline"
+)
+
+// BenchmarkWriter writes the fixture (repeated 8 times, about 3.9 MB of
+// text) into 1 MiB shards per iteration.
+func BenchmarkWriter(b *testing.B) {
+	fixture := loadFixture(b)
+	var docs []*pipeline.Document
+	var textBytes int64
+	for rep := range 8 {
+		for _, d := range fixture {
+			c := *d
+			c.ID = d.ID + "#" + strconv.Itoa(rep)
+			docs = append(docs, &c)
+			textBytes += int64(len(c.Text))
+		}
+	}
+	base := b.TempDir()
+	b.SetBytes(textBytes)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		dir := filepath.Join(base, strconv.Itoa(i))
+		i++
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		w, err := NewWriter(Options{Dir: dir, MaxBytes: 1 << 20})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for j := 0; j < len(docs); j += 256 {
+			if err := w.Write(docs[j:min(j+256, len(docs))]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		os.RemoveAll(dir)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(len(docs))*float64(i)/b.Elapsed().Seconds(), "docs/s")
+}

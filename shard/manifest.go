@@ -1,0 +1,212 @@
+package shard
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jacorpus/jacorpus/pipeline"
+)
+
+// ManifestName is the file name of the manifest inside an output directory.
+const ManifestName = "manifest.json"
+
+// ManifestVersion is the manifest format version written by this package.
+const ManifestVersion = 1
+
+// Totals sums the shards of a manifest.
+type Totals struct {
+	Shards int   `json:"shards"`
+	Rows   int64 `json:"rows"`
+	Tokens int64 `json:"tokens"`
+	Bytes  int64 `json:"bytes"`
+}
+
+// Manifest describes the output of a run: the shards, their totals, the
+// configuration and the stats. Everything but Run is deterministic.
+type Manifest struct {
+	// Version is the manifest format version (ManifestVersion).
+	Version int `json:"version"`
+	// Tool names the program (and version) that wrote the output.
+	Tool string `json:"tool"`
+	// Schema lists the shard column names in order.
+	Schema []string `json:"schema"`
+	// Shards lists the shards in order.
+	Shards []Info `json:"shards"`
+	// Totals sums Shards.
+	Totals Totals `json:"totals"`
+	// Config is the effective run configuration, filled by the caller.
+	Config any `json:"config"`
+	// Stats are the run stats, filled by the caller.
+	Stats *pipeline.Stats `json:"stats"`
+	// Run holds non-deterministic run facts (workers, wall time, host),
+	// filled by the caller; omitted when nil.
+	Run any `json:"run,omitempty"`
+}
+
+// NewManifest returns a manifest for shards with Version, Schema and Totals
+// filled in.
+func NewManifest(tool string, shards []Info) *Manifest {
+	m := &Manifest{
+		Version: ManifestVersion,
+		Tool:    tool,
+		Schema:  Columns(),
+		Shards:  append([]Info{}, shards...),
+	}
+	m.Totals.Shards = len(shards)
+	for _, s := range shards {
+		m.Totals.Rows += s.Rows
+		m.Totals.Tokens += s.Tokens
+		m.Totals.Bytes += s.Bytes
+	}
+	return m
+}
+
+// WriteManifest stores m as indented JSON in dir/manifest.json. It writes a
+// temporary file, syncs it and renames it over the old manifest, so readers
+// see either the old or the new manifest, never a partial one.
+func WriteManifest(dir string, m *Manifest) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("shard: manifest: %w", err)
+	}
+	data = append(data, '\n')
+	f, err := os.CreateTemp(dir, "."+ManifestName+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("shard: manifest: %w", err)
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err := f.Chmod(0o644); err != nil {
+		return fmt.Errorf("shard: manifest: %w", err)
+	}
+	if _, err := f.Write(data); err != nil {
+		return fmt.Errorf("shard: manifest: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("shard: manifest: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("shard: manifest: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, ManifestName)); err != nil {
+		return fmt.Errorf("shard: manifest: %w", err)
+	}
+	ok = true
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("shard: manifest: %w", err)
+	}
+	return nil
+}
+
+// ReadManifest reads a manifest written by WriteManifest. Config and Run come
+// back as generic JSON values (maps, slices, float64, ...).
+func ReadManifest(path string) (*Manifest, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("shard: %w", err)
+	}
+	m := new(Manifest)
+	if err := json.Unmarshal(data, m); err != nil {
+		return nil, fmt.Errorf("shard: manifest %s: %w", path, err)
+	}
+	if m.Version != ManifestVersion {
+		return nil, fmt.Errorf("shard: manifest %s: unsupported version %d (want %d)", path, m.Version, ManifestVersion)
+	}
+	return m, nil
+}
+
+// PrepareDir makes dir ready for a run. A missing dir is created (with its
+// parents). An existing dir that contains anything is refused unless
+// overwrite is set; with overwrite the previous run's outputs are removed:
+// manifest.json, the shards it lists, any part-*.parquet and the temporary
+// files this package writes (.*.parquet.tmp, .manifest.json.*.tmp). Other
+// files and all subdirectories are left alone.
+func PrepareDir(dir string, overwrite bool) error {
+	st, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("shard: %w", err)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("shard: %w", err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("shard: output %s exists and is not a directory", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("shard: %w", err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if !overwrite {
+		return fmt.Errorf("shard: output directory %s is not empty; use --overwrite to replace a previous run's output", dir)
+	}
+
+	remove := map[string]bool{}
+	// A manifest that cannot be read is still removed below; its shards
+	// are then only found by the default part-*.parquet pattern.
+	if m, err := ReadManifest(filepath.Join(dir, ManifestName)); err == nil {
+		for _, s := range m.Shards {
+			if isShardName(s.File) {
+				remove[s.File] = true
+			}
+		}
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() {
+			continue
+		}
+		if name == ManifestName || isOurs(name) {
+			remove[name] = true
+		}
+	}
+	var errs []error
+	for _, e := range entries { // directory order: sorted by name
+		if !remove[e.Name()] || e.IsDir() {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("shard: removing previous output: %w", err)
+	}
+	return nil
+}
+
+// isShardName reports whether a manifest entry is a plain shard file name
+// inside the directory (no path components), so a damaged manifest cannot
+// make PrepareDir remove anything elsewhere.
+func isShardName(name string) bool {
+	return name != "" && filepath.Base(name) == name && !strings.ContainsAny(name, `/\`) &&
+		!strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".parquet")
+}
+
+// isOurs reports whether name is a default-prefix shard or a temporary file
+// written by this package.
+func isOurs(name string) bool {
+	if ok, _ := filepath.Match(DefaultPrefix+"-*.parquet", name); ok {
+		return true
+	}
+	if strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".parquet.tmp") {
+		return true
+	}
+	return strings.HasPrefix(name, "."+ManifestName+".") && strings.HasSuffix(name, ".tmp")
+}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"unicode/utf8"
 
+	"github.com/valyala/fastjson"
+
 	"github.com/jacorpus/jacorpus/pipeline"
 )
 
@@ -26,7 +28,7 @@ type JSONL struct {
 	source  string
 	charset string // canonical encoding name; "" for UTF-8
 	lr      *lineReader
-	fields  *fieldScanner
+	fields  *record
 	line    int64 // lines read so far
 	done    bool
 	err     error // fatal: bad configuration
@@ -46,7 +48,7 @@ func newJSONL(r io.Reader, file string, in Input, lr *lineReader) *JSONL {
 		fieldID:   orDefault(in.IDField, defaultIDField),
 		fieldURL:  orDefault(in.URLField, defaultURLField),
 	}, in.MetaFields...)
-	j := &JSONL{file: file, source: orDefault(in.Source, file), lr: lr, fields: newFieldScanner(names)}
+	j := &JSONL{file: file, source: orDefault(in.Source, file), lr: lr, fields: newRecord(names)}
 	name, enc, err := lookupEncoding(in.Encoding)
 	if err != nil {
 		j.err = fmt.Errorf("%s: %w", file, err)
@@ -99,7 +101,7 @@ func (j *JSONL) Next() (*pipeline.Document, error) {
 	return nil, io.EOF
 }
 
-// Indexes of the fixed fields in fieldScanner.names; meta fields follow.
+// Indexes of the fixed fields in record.names; meta fields follow.
 const (
 	fieldText = iota
 	fieldID
@@ -114,68 +116,63 @@ func (j *JSONL) parse(b []byte, pos pipeline.Position) (*pipeline.Document, erro
 		return nil, newProblem(pipeline.ProblemInvalidUTF8, pos,
 			fmt.Sprintf("invalid UTF-8 at byte %d of the line (decoded byte offset %d)", i, pos.Offset+int64(i)), b)
 	}
-	if err := j.fields.scan(b); err != nil {
+	if err := j.fields.parse(b); err != nil {
 		return nil, newProblem(pipeline.ProblemMalformedJSON, pos, err.Error(), b)
 	}
 	vals := j.fields.vals
 	textName := j.fields.names[fieldText]
-	raw := vals[fieldText]
-	if raw == nil || raw[0] != '"' {
+	tv := vals[fieldText]
+	if tv == nil || tv.Type() != fastjson.TypeString {
 		detail := fmt.Sprintf("field %q is missing", textName)
-		if raw != nil {
-			detail = fmt.Sprintf("field %q is %s, not a string", textName, jsonKind(raw))
+		if tv != nil {
+			detail = fmt.Sprintf("field %q is %s, not a string", textName, kindOf(tv))
 		}
 		return nil, newProblem(pipeline.ProblemMissingText, pos, detail, b)
 	}
-	text := unquote(raw)
+	text := j.fields.str(fieldText)
 	if isBlank(text) {
 		return nil, newProblem(pipeline.ProblemEmpty, pos, fmt.Sprintf("field %q is empty or white space", textName), b)
 	}
 	d := &pipeline.Document{Text: text, Source: j.source, Pos: pos}
-	switch raw := vals[fieldID]; {
-	case raw == nil:
-	case raw[0] == '"':
-		d.ID = unquote(raw)
-	case raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9':
-		d.ID = string(raw)
+	if v := vals[fieldID]; v != nil {
+		switch v.Type() {
+		case fastjson.TypeString:
+			d.ID = j.fields.str(fieldID)
+		case fastjson.TypeNumber:
+			d.ID = string(v.MarshalTo(nil)) // the number as written
+		}
 	}
 	if d.ID == "" {
 		d.ID = lineID(j.file, pos.Line)
 	}
-	if raw := vals[fieldURL]; raw != nil && raw[0] == '"' {
-		d.URL = unquote(raw)
+	if v := vals[fieldURL]; v != nil && v.Type() == fastjson.TypeString {
+		d.URL = j.fields.str(fieldURL)
 	}
-	if err := j.setMeta(d); err != nil {
-		return nil, newProblem(pipeline.ProblemMalformedJSON, pos, err.Error(), b)
-	}
+	j.setMeta(d)
 	return d, nil
 }
 
-// setMeta copies the meta fields and the charset into d.Meta.
-func (j *JSONL) setMeta(d *pipeline.Document) error {
+// setMeta copies the meta fields (strings as they are, other values as
+// compact JSON, null and missing skipped) and the charset into d.Meta.
+func (j *JSONL) setMeta(d *pipeline.Document) {
 	names := j.fields.names[fieldMeta:]
 	if len(names) == 0 && j.charset == "" {
-		return nil
+		return
 	}
 	d.Meta = make(map[string]string, len(names)+1)
 	for k, name := range names {
-		raw := j.fields.vals[fieldMeta+k]
+		v := j.fields.vals[fieldMeta+k]
 		switch {
-		case raw == nil || raw[0] == 'n': // missing or null
-		case raw[0] == '"':
-			d.Meta[name] = unquote(raw)
+		case v == nil || v.Type() == fastjson.TypeNull:
+		case v.Type() == fastjson.TypeString:
+			d.Meta[name] = j.fields.str(fieldMeta + k)
 		default:
-			v, err := compactJSON(raw)
-			if err != nil {
-				return fmt.Errorf("meta field %q: %w", name, err)
-			}
-			d.Meta[name] = v
+			d.Meta[name] = string(v.MarshalTo(nil))
 		}
 	}
 	if j.charset != "" {
 		d.Meta[metaCharset] = j.charset
 	}
-	return nil
 }
 
 // metaCharset is the Document.Meta key of a non-UTF-8 input encoding.
@@ -191,19 +188,4 @@ func isJSONSpace(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// jsonKind names the JSON type of a raw value.
-func jsonKind(raw []byte) string {
-	switch raw[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case 'n':
-		return "null"
-	case 't', 'f':
-		return "a boolean"
-	}
-	return "a number"
 }

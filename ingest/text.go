@@ -22,7 +22,7 @@ const DefaultMaxDocBytes = 256 << 20
 type Text struct {
 	// MaxDocBytes is the largest document accepted (default
 	// DefaultMaxDocBytes, 256 MiB). A larger document is skipped without
-	// being held in memory and reported as pipeline.ProblemLineTooLong. Set
+	// being held in memory and reported as pipeline.ProblemDocTooLong. Set
 	// it before the first call of Next.
 	MaxDocBytes int
 
@@ -180,7 +180,7 @@ func (t *Text) emit(limit int) (*pipeline.Document, error) {
 	pos := pipeline.Position{File: t.file, Line: d.line, Offset: d.off}
 	switch {
 	case d.tooLong:
-		return nil, newProblem(pipeline.ProblemLineTooLong, pos,
+		return nil, newProblem(pipeline.ProblemDocTooLong, pos,
 			fmt.Sprintf("document of %d bytes exceeds the limit of %d bytes", d.size, limit), d.buf)
 	case d.badLine != 0:
 		bad := pipeline.Position{File: t.file, Line: d.badLine, Offset: d.badOff}

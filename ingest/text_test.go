@@ -191,14 +191,14 @@ func TestTextTooLong(t *testing.T) {
 	tx := NewText(strings.NewReader(data), "t", Input{Split: SplitParagraph})
 	tx.MaxDocBytes = 60
 	g := drain(t, tx.Next)
-	want := []string{"doc t:1", "problem line_too_long t:3", "problem line_too_long t:5", "doc t:9"}
+	want := []string{"doc t:1", "problem document_too_long t:3", "problem document_too_long t:5", "doc t:9"}
 	if fmt.Sprint(g.order) != fmt.Sprint(want) {
 		t.Errorf("order %q, want %q", g.order, want)
 	}
 	tx = NewText(strings.NewReader(data), "t", Input{})
 	tx.MaxDocBytes = 60
 	g = drain(t, tx.Next)
-	if want := []string{"problem line_too_long t:1"}; fmt.Sprint(g.order) != fmt.Sprint(want) {
+	if want := []string{"problem document_too_long t:1"}; fmt.Sprint(g.order) != fmt.Sprint(want) {
 		t.Errorf("order %q, want %q", g.order, want)
 	}
 }

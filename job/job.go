@@ -132,7 +132,9 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		}
 		runner.Rejects = rej
 	}
-	stats, runErr := runner.Run(ctx, ingest.NewSource(files, cfg.Inputs))
+	src := ingest.NewSource(files, cfg.Inputs)
+	stats, runErr := runner.Run(ctx, src)
+	src.Close() // read-only files: nothing to report on close
 	if rej != nil {
 		runErr = errors.Join(runErr, rej.Close())
 	}

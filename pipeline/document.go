@@ -71,6 +71,7 @@ const (
 	ProblemDecode        = "decode_error"
 	ProblemEmptyFile     = "empty_file"
 	ProblemLineTooLong   = "line_too_long"
+	ProblemDocTooLong    = "document_too_long"
 )
 
 // Error implements error.

@@ -222,7 +222,7 @@ func TestRunnerCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
 	stop := MapStage{StageName: "stop", Fn: func(d *Document) (string, error) { return "", nil }}
-	sink := sinkFunc(func(ds []*Document) error {
+	sink := SinkFunc(func(ds []*Document) error {
 		n += len(ds)
 		if n > 100 {
 			cancel()
@@ -235,10 +235,6 @@ func TestRunnerCancel(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
-
-type sinkFunc func([]*Document) error
-
-func (f sinkFunc) Write(ds []*Document) error { return f(ds) }
 
 func TestStatsMerge(t *testing.T) {
 	a, b := &Stats{}, &Stats{}

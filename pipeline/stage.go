@@ -1,6 +1,9 @@
 package pipeline
 
-import "context"
+import (
+	"context"
+	"io"
+)
 
 // Stage is a named step of a run. A stage implements exactly one of
 // Parallel, Sequential or Barrier.
@@ -77,3 +80,28 @@ func (m MapStage) Name() string { return m.StageName }
 
 // NewProcessor returns the function as a Processor.
 func (m MapStage) NewProcessor() (Processor, error) { return ProcessorFunc(m.Fn), nil }
+
+// SinkFunc adapts a function to Sink.
+type SinkFunc func(docs []*Document) error
+
+// Write calls f(docs).
+func (f SinkFunc) Write(docs []*Document) error { return f(docs) }
+
+// FromSlice returns a Source that yields docs in order.
+func FromSlice(docs []*Document) Source { return &sliceSrc{docs: docs} }
+
+type sliceSrc struct {
+	docs []*Document
+	i    int
+}
+
+func (s *sliceSrc) Next(ctx context.Context) (*Document, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if s.i >= len(s.docs) {
+		return nil, io.EOF
+	}
+	s.i++
+	return s.docs[s.i-1], nil
+}

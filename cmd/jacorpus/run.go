@@ -11,6 +11,7 @@ import (
 
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/job"
+	"github.com/jacorpus/jacorpus/pipeline"
 )
 
 func jobVersion() string { return job.Version }
@@ -122,8 +123,9 @@ func printSummary(w io.Writer, res *job.Result) {
 	t := res.Manifest.Totals
 	secs := res.Elapsed.Seconds()
 	fmt.Fprintf(w, "\noutput: %s: %d shards, %d rows, %d tokens, %.1f MB\n", res.Dir, t.Shards, t.Rows, t.Tokens, float64(t.Bytes)/1e6)
-	fmt.Fprintf(w, "input: %d files, %.1f MB in %s (%.2f MB/s, %d workers)\n", res.Files, float64(res.InputBytes)/1e6,
-		res.Elapsed.Round(time.Millisecond), float64(res.InputBytes)/1e6/secs, res.Workers)
+	text := float64(res.Stats.Stage(pipeline.IngestStage).BytesOut) / 1e6
+	fmt.Fprintf(w, "input: %d files, %.1f MB stored, %.1f MB of text in %s: %.2f MB/s of text, %d workers\n",
+		res.Files, float64(res.InputBytes)/1e6, text, res.Elapsed.Round(time.Millisecond), text/secs, res.Workers)
 }
 
 func rejectsHint(res *job.Result) string {

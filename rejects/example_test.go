@@ -1,0 +1,24 @@
+package rejects_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/jacorpus/jacorpus/pipeline"
+	"github.com/jacorpus/jacorpus/rejects"
+)
+
+func Example() {
+	dir, _ := os.MkdirTemp("", "rejects")
+	defer os.RemoveAll(dir)
+	w, err := rejects.Create(dir)
+	if err != nil {
+		panic(err)
+	}
+	w.Problem(&pipeline.Problem{Pos: pipeline.Position{File: "in.jsonl", Line: 7}, Kind: pipeline.ProblemMalformedJSON, Raw: []byte(`{"text": "閉じていない`)})
+	w.Close()
+	data, _ := os.ReadFile(filepath.Join(dir, rejects.ProblemsFile))
+	fmt.Print(string(data))
+	// Output: {"file":"in.jsonl","line":7,"offset":0,"kind":"malformed_json","raw":"{\"text\": \"閉じていない"}
+}

@@ -129,18 +129,23 @@ func TestSampleReadBack(t *testing.T) {
 	if rows != m.Totals.Rows || tokens != m.Totals.Tokens || rows == 0 || tokens < rows*10 {
 		t.Fatalf("arrow totals %d rows %d tokens, manifest %d / %d", rows, tokens, m.Totals.Rows, m.Totals.Tokens)
 	}
-	// The sample has 1077 documents; every one is accounted for.
+	// The sample has 1084 documents; every one is accounted for.
 	ing := res.Stats.Stage(pipeline.IngestStage)
 	var dropped int64
 	for _, s := range res.Stats.Stages {
 		dropped += s.DroppedTotal()
 	}
-	if ing.DocsOut != 1077 || ing.DocsOut-dropped+ing.DroppedTotal() != rows {
+	if ing.DocsOut != 1084 || ing.DocsOut-dropped+ing.DroppedTotal() != rows {
 		t.Fatalf("ingest %d docs, %d dropped, %d rows written", ing.DocsOut, dropped, rows)
 	}
-	// the two fixture near-duplicate editions are not exact copies: both survive here
-	if res.Stats.Stage("dedup").Dropped["exact_duplicate"] == 0 {
-		t.Error("the sample has exact duplicates (speeches also in the fixture); none dropped")
+	// exact duplicates: 羅生門 in three more encodings, the fixture's e-Gov
+	// re-crawl pair (whitespace only) and one speech also in the fixture
+	if n := res.Stats.Stage("dedup").Dropped["exact_duplicate"]; n != 5 {
+		t.Errorf("%d exact duplicates, want 5", n)
+	}
+	// the raw Shift_JIS web page (HTML markup) fails the Japanese ratio
+	if n := res.Stats.Stage("filters").Dropped["low_japanese_ratio"]; n != 1 {
+		t.Errorf("%d low_japanese_ratio drops, want 1", n)
 	}
 	// refuses to overwrite without the flag
 	if _, err := Run(context.Background(), cfg, Options{}); err == nil || !strings.Contains(err.Error(), "overwrite") {

@@ -1,63 +1,19 @@
 package dedup
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"testing"
 
+	"github.com/jacorpus/jacorpus/internal/testcorpus"
 	"github.com/jacorpus/jacorpus/pipeline"
 )
-
-func fixture(t testing.TB) []*pipeline.Document {
-	f, err := os.Open("../testdata/sample/fixture_docs.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var docs []*pipeline.Document
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<24)
-	for sc.Scan() {
-		var d struct{ ID, Text string }
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			t.Fatal(err)
-		}
-		docs = append(docs, &pipeline.Document{ID: d.ID, Text: d.Text})
-	}
-	return docs
-}
-
-type src struct {
-	docs []*pipeline.Document
-	i    int
-}
-
-func (s *src) Next(context.Context) (*pipeline.Document, error) {
-	if s.i == len(s.docs) {
-		return nil, io.EOF
-	}
-	s.i++
-	return s.docs[s.i-1], nil
-}
-
-type ids []string
-
-func (x *ids) Write(ds []*pipeline.Document) error {
-	for _, d := range ds {
-		*x = append(*x, d.ID)
-	}
-	return nil
-}
 
 // TestExactKeepsFirstCopy feeds the real fixture with every document repeated
 // (copies interleaved out of order) and checks that exactly the first copy of
 // each text survives, for several worker counts.
 func TestExactKeepsFirstCopy(t *testing.T) {
-	base := fixture(t)
+	base := testcorpus.Fixture(t)
 	var in []*pipeline.Document
 	for i, d := range base {
 		in = append(in, &pipeline.Document{ID: d.ID, Text: d.Text})
@@ -67,9 +23,15 @@ func TestExactKeepsFirstCopy(t *testing.T) {
 		}
 	}
 	for _, workers := range []int{1, 3} {
-		var got ids
-		r := &pipeline.Runner{Stages: []pipeline.Stage{NewExact()}, Sink: &got, Workers: workers, BatchDocs: 5}
-		st, err := r.Run(context.Background(), &src{docs: in})
+		var got []string
+		sink := pipeline.SinkFunc(func(ds []*pipeline.Document) error {
+			for _, d := range ds {
+				got = append(got, d.ID)
+			}
+			return nil
+		})
+		r := &pipeline.Runner{Stages: []pipeline.Stage{NewExact()}, Sink: sink, Workers: workers, BatchDocs: 5}
+		st, err := r.Run(context.Background(), pipeline.FromSlice(in))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,12 +76,8 @@ func TestKeyOf(t *testing.T) {
 }
 
 func BenchmarkExact(b *testing.B) {
-	docs := fixture(b)
-	var size int64
-	for _, d := range docs {
-		size += int64(len(d.Text))
-	}
-	b.SetBytes(size)
+	docs := testcorpus.Fixture(b)
+	b.SetBytes(testcorpus.TextBytes(docs))
 	for i := 0; i < b.N; i++ {
 		e := NewExact()
 		for _, d := range docs {

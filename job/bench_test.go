@@ -10,6 +10,7 @@ import (
 
 	"github.com/jacorpus/jacorpus/dedup"
 	"github.com/jacorpus/jacorpus/ingest"
+	"github.com/jacorpus/jacorpus/internal/testcorpus"
 	"github.com/jacorpus/jacorpus/pipeline"
 	"github.com/jacorpus/jacorpus/shard"
 )
@@ -32,14 +33,6 @@ func readSample(b *testing.B, cfg Config) []*pipeline.Document {
 		}
 		docs = append(docs, d)
 	}
-}
-
-func textBytes(docs []*pipeline.Document) int64 {
-	var n int64
-	for _, d := range docs {
-		n += int64(len(d.Text))
-	}
-	return n
 }
 
 func clone(docs []*pipeline.Document) []*pipeline.Document {
@@ -80,7 +73,7 @@ func BenchmarkStages(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			readSample(b, cfg)
 		}
-		report(b, textBytes(raw), len(raw), 1)
+		report(b, testcorpus.TextBytes(raw), len(raw), 1)
 	})
 	for _, st := range stages {
 		input := normalized
@@ -107,7 +100,7 @@ func BenchmarkStages(b *testing.B) {
 					}
 				}
 			}
-			report(b, textBytes(input), len(input), 1)
+			report(b, testcorpus.TextBytes(input), len(input), 1)
 		})
 	}
 	b.Run("shard", func(b *testing.B) {
@@ -123,7 +116,7 @@ func BenchmarkStages(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		report(b, textBytes(normalized), len(normalized), 1)
+		report(b, testcorpus.TextBytes(normalized), len(normalized), 1)
 	})
 }
 

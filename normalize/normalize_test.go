@@ -1,13 +1,11 @@
 package normalize
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/jacorpus/jacorpus/internal/testcorpus"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -64,21 +62,8 @@ func TestString(t *testing.T) {
 // TestRealText runs the normalizer over every document of the fixture and
 // checks properties that must hold for real Japanese text.
 func TestRealText(t *testing.T) {
-	f, err := os.Open("../testdata/sample/fixture_docs.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	n := New(Default())
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<24)
-	docs := 0
-	for sc.Scan() {
-		var d struct{ ID, Text string }
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			t.Fatal(err)
-		}
-		docs++
+	for _, d := range testcorpus.Fixture(t) {
 		got := n.String(d.Text)
 		if !utf8.ValidString(got) || got == "" {
 			t.Fatalf("%s: invalid or empty result", d.ID)
@@ -94,9 +79,6 @@ func TestRealText(t *testing.T) {
 		if strings.Contains(got, "\n\n\n") || strings.HasPrefix(got, "\u3000") || strings.Contains(got, "\r") {
 			t.Errorf("%s: whitespace not normalized", d.ID)
 		}
-	}
-	if docs != 86 {
-		t.Fatalf("read %d docs, want 86", docs)
 	}
 	// The Diet speech's speaker separator (U+3000) survives; indentation does not.
 	got := n.String("○金田国務大臣　御質問にお答えをいたします。\n　移民の概念というものは")
@@ -137,27 +119,14 @@ func TestValidate(t *testing.T) {
 }
 
 func BenchmarkNormalize(b *testing.B) {
-	data, err := os.ReadFile("../testdata/sample/fixture_docs.jsonl")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var texts []string
-	var size int64
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		var d struct{ Text string }
-		if err := json.Unmarshal([]byte(line), &d); err != nil {
-			b.Fatal(err)
-		}
-		texts = append(texts, d.Text)
-		size += int64(len(d.Text))
-	}
+	docs := testcorpus.Fixture(b)
 	n := New(Default())
-	b.SetBytes(size)
+	b.SetBytes(testcorpus.TextBytes(docs))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		for _, s := range texts {
-			n.String(s)
+		for _, d := range docs {
+			n.String(d.Text)
 		}
 	}
-	b.ReportMetric(float64(len(texts)*b.N)/b.Elapsed().Seconds(), "docs/s")
+	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
 }

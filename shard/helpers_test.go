@@ -1,11 +1,9 @@
 package shard
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -18,62 +16,18 @@ import (
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 
+	"github.com/jacorpus/jacorpus/internal/testcorpus"
 	"github.com/jacorpus/jacorpus/pipeline"
 )
 
-const fixturePath = "../testdata/sample/fixture_docs.jsonl"
-
-// loadFixture parses the real Japanese sample documents. Fields other than
-// id, source, text and url become Meta (strings as they are, other JSON
-// values in their JSON form); Tokens is a deterministic stand-in for the
-// tokenizer (runes/2 + line number) so that the column is not constant.
+// loadFixture returns the real fixture documents with Tokens set to a
+// deterministic stand-in for the tokenizer (runes/2 + line number) so that
+// the column is not constant.
 func loadFixture(t testing.TB) []*pipeline.Document {
 	t.Helper()
-	f, err := os.Open(fixturePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	var docs []*pipeline.Document
-	line := int64(0)
-	for sc.Scan() {
-		line++
-		var rec map[string]json.RawMessage
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			t.Fatalf("%s:%d: %v", fixturePath, line, err)
-		}
-		d := &pipeline.Document{Meta: map[string]string{}, Pos: pipeline.Position{File: fixturePath, Line: line}}
-		for k, raw := range rec {
-			var s string
-			if err := json.Unmarshal(raw, &s); err != nil {
-				s = string(raw) // not a string: keep its JSON text
-			}
-			switch k {
-			case "id":
-				d.ID = s
-			case "source":
-				d.Source = s
-			case "text":
-				d.Text = s
-			case "url":
-				d.URL = s
-			default:
-				d.Meta[k] = s
-			}
-		}
-		if d.ID == "" || d.Text == "" {
-			t.Fatalf("%s:%d: missing id or text", fixturePath, line)
-		}
-		d.Tokens = utf8.RuneCountInString(d.Text)/2 + int(line)
-		docs = append(docs, d)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(docs) != 86 {
-		t.Fatalf("fixture has %d documents, want 86", len(docs))
+	docs := testcorpus.Fixture(t)
+	for _, d := range docs {
+		d.Tokens = utf8.RuneCountInString(d.Text)/2 + int(d.Pos.Line)
 	}
 	return docs
 }

@@ -1,14 +1,11 @@
 package tokenize
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/ikawaha/kagome/v2/tokenizer"
+	"github.com/jacorpus/jacorpus/internal/testcorpus"
 )
 
 func TestCount(t *testing.T) {
@@ -62,18 +59,9 @@ func TestCut(t *testing.T) {
 // TestLongDocumentChunked checks that a long real document analysed in
 // pieces counts the same tokens as analysed whole: cuts fall on line breaks.
 func TestLongDocumentChunked(t *testing.T) {
-	f, err := os.Open("../testdata/sample/fixture_docs.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	tk, _ := New(DictIPA)
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<24)
 	longest := ""
-	for sc.Scan() {
-		var d struct{ Text string }
-		json.Unmarshal(sc.Bytes(), &d)
+	for _, d := range testcorpus.Fixture(t) {
 		if len(d.Text) > len(longest) {
 			longest = d.Text
 		}
@@ -93,25 +81,14 @@ func TestLongDocumentChunked(t *testing.T) {
 }
 
 func BenchmarkTokenize(b *testing.B) {
-	data, err := os.ReadFile("../testdata/sample/fixture_docs.jsonl")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var texts []string
-	var size int64
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		var d struct{ Text string }
-		json.Unmarshal([]byte(line), &d)
-		texts = append(texts, d.Text)
-		size += int64(len(d.Text))
-	}
+	docs := testcorpus.Fixture(b)
 	tk, _ := New(DictIPA)
-	b.SetBytes(size)
+	b.SetBytes(testcorpus.TextBytes(docs))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		for _, s := range texts {
-			tk.Count(s)
+		for _, d := range docs {
+			tk.Count(d.Text)
 		}
 	}
-	b.ReportMetric(float64(len(texts)*b.N)/b.Elapsed().Seconds(), "docs/s")
+	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
 }

@@ -148,6 +148,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	elapsed := time.Since(start)
 	host, _ := os.Hostname()
 	m := shard.NewManifest("jacorpus "+Version, infos)
+	m.Inputs = inputFiles(files)
 	m.Config = cfg
 	m.Stats = stats
 	m.Run = RunInfo{Workers: workers, Started: start.UTC(), WallSeconds: elapsed.Seconds(), Host: host, GoVersion: runtime.Version()}
@@ -156,6 +157,20 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	}
 	log.Info("done", "shards", len(infos), "rows", m.Totals.Rows, "tokens", m.Totals.Tokens, "seconds", fmt.Sprintf("%.1f", elapsed.Seconds()))
 	return &Result{Dir: dir, Manifest: m, Stats: stats, Files: len(files), Workers: workers, Elapsed: elapsed, InputBytes: inBytes}, nil
+}
+
+// InputFile is one entry of the manifest's input list.
+type InputFile struct {
+	Path  string `json:"path"`
+	Bytes int64  `json:"bytes"`
+}
+
+func inputFiles(files []ingest.File) []InputFile {
+	out := make([]InputFile, len(files))
+	for i, f := range files {
+		out[i] = InputFile{Path: f.Path, Bytes: f.Size}
+	}
+	return out
 }
 
 // buildStages returns normalize → dedup → filters → tokenize as configured,

@@ -117,6 +117,9 @@ func TestSampleReadBack(t *testing.T) {
 	if len(m.Shards) < 2 {
 		t.Fatalf("%d shards, want >= 2", len(m.Shards))
 	}
+	if in, ok := m.Inputs.([]any); !ok || len(in) != 20 {
+		t.Errorf("manifest inputs: %v", m.Inputs)
+	}
 	var rows, tokens int64
 	for _, s := range m.Shards {
 		tb := readArrow(t, filepath.Join(cfg.Output.Dir, s.File))

@@ -39,6 +39,8 @@ type Manifest struct {
 	Shards []Info `json:"shards"`
 	// Totals sums Shards.
 	Totals Totals `json:"totals"`
+	// Inputs lists the input files the run read, filled by the caller.
+	Inputs any `json:"inputs,omitempty"`
 	// Config is the effective run configuration, filled by the caller.
 	Config any `json:"config"`
 	// Stats are the run stats, filled by the caller.

@@ -90,20 +90,13 @@ type batch struct {
 // Run processes src until it is exhausted, ctx is cancelled or a stage fails.
 // It returns the stats also on error (what was counted until then).
 func (r *Runner) Run(ctx context.Context, src Source) (*Stats, error) {
-	workers := r.Workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
-	}
+	workers := EffectiveWorkers(r.Workers)
 	stats := &Stats{}
 	ingest := stats.Stage(IngestStage)
 	for _, s := range r.Stages {
 		stats.Stage(s.Name())
 	}
-	sinkName := r.SinkName
-	if sinkName == "" {
-		sinkName = "shard"
-	}
-	sinkStats := stats.Stage(sinkName)
+	sinkStats := stats.Stage(r.sinkName())
 
 	steps, err := r.plan(workers)
 	if err != nil {
@@ -114,13 +107,12 @@ func (r *Runner) Run(ctx context.Context, src Source) (*Stats, error) {
 	defer cancel()
 	var wg sync.WaitGroup
 	var srcDur time.Duration
-	var srcBytes int64
 	ch := make(chan *batch, 2)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		defer close(ch)
-		srcDur, srcBytes = r.read(ctx, src, ch)
+		srcDur = r.read(ctx, src, ch)
 	}()
 	var in <-chan *batch = ch
 	for _, st := range steps {
@@ -145,6 +137,12 @@ func (r *Runner) Run(ctx context.Context, src Source) (*Stats, error) {
 		if runErr != nil {
 			continue // drain so upstream goroutines finish
 		}
+		if err := ctx.Err(); err != nil {
+			// cancelled from outside: a step may have dropped a batch, so
+			// nothing after this point may reach the sink
+			runErr = err
+			continue
+		}
 		if b.err != nil {
 			runErr = b.err
 			cancel()
@@ -163,15 +161,30 @@ func (r *Runner) Run(ctx context.Context, src Source) (*Stats, error) {
 	}
 	wg.Wait()
 	ingest.WallSeconds += srcDur.Seconds()
-	ingest.BytesIn = srcBytes
 	if runErr == nil && ctx.Err() != nil {
 		runErr = ctx.Err()
 	}
 	if r.Progress != nil {
 		r.Progress(Progress{DocsRead: ingest.DocsOut, DocsWritten: sinkStats.DocsOut,
-			Problems: stats.ProblemsTotal, Elapsed: time.Since(start), BytesRead: srcBytes, Done: runErr == nil})
+			Problems: stats.ProblemsTotal, Elapsed: time.Since(start), BytesRead: srcBytesNow(src), Done: runErr == nil})
 	}
 	return stats, runErr
+}
+
+func (r *Runner) sinkName() string {
+	if r.SinkName == "" {
+		return "shard"
+	}
+	return r.SinkName
+}
+
+// EffectiveWorkers returns the worker count a Runner uses for n: n itself,
+// or the number of CPUs when n <= 0.
+func EffectiveWorkers(n int) int {
+	if n <= 0 {
+		return runtime.NumCPU()
+	}
+	return n
 }
 
 func srcBytesNow(src Source) int64 {
@@ -254,9 +267,11 @@ func (r *Runner) reject(b *batch) error {
 	return nil
 }
 
-// read fills batches from src; it returns the time spent in src.Next and the
-// input bytes the source consumed.
-func (r *Runner) read(ctx context.Context, src Source, out chan<- *batch) (time.Duration, int64) {
+// read fills batches from src and returns the time spent in src.Next. A
+// batch closes at BatchDocs records (documents and problems) or BatchBytes
+// bytes (document text and problem raw bytes), so a long run of bad records
+// is handed on like good ones instead of piling up.
+func (r *Runner) read(ctx context.Context, src Source, out chan<- *batch) time.Duration {
 	maxDocs, maxBytes := r.BatchDocs, r.BatchBytes
 	if maxDocs <= 0 {
 		maxDocs = 256
@@ -280,29 +295,29 @@ func (r *Runner) read(ctx context.Context, src Source, out chan<- *batch) (time.
 		t := time.Now()
 		d, err := src.Next(ctx)
 		dur += time.Since(t)
-		if err != nil {
-			var p *Problem
-			switch {
-			case errors.As(err, &p):
-				cur.problems = append(cur.problems, atProblem{len(cur.docs), p})
-				continue
-			case errors.Is(err, io.EOF):
-				if len(cur.docs) > 0 || len(cur.problems) > 0 {
-					send(cur)
-				}
-			default:
-				send(&batch{err: fmt.Errorf("%s: %w", IngestStage, err)})
+		var p *Problem
+		switch {
+		case err == nil:
+			cur.docs = append(cur.docs, d)
+			cur.orig = append(cur.orig, d)
+			cur.read++
+			cur.readText += int64(len(d.Text))
+			size += len(d.Text)
+		case errors.As(err, &p):
+			cur.problems = append(cur.problems, atProblem{len(cur.docs), p})
+			size += len(p.Raw)
+		case errors.Is(err, io.EOF):
+			if len(cur.docs) > 0 || len(cur.problems) > 0 {
+				send(cur)
 			}
-			return dur, srcBytesNow(src)
+			return dur
+		default:
+			send(&batch{err: fmt.Errorf("%s: %w", IngestStage, err)})
+			return dur
 		}
-		cur.docs = append(cur.docs, d)
-		cur.orig = append(cur.orig, d)
-		cur.read++
-		cur.readText += int64(len(d.Text))
-		size += len(d.Text)
-		if len(cur.docs) >= maxDocs || size >= maxBytes {
+		if len(cur.docs)+len(cur.problems) >= maxDocs || size >= maxBytes {
 			if !send(cur) {
-				return dur, srcBytesNow(src)
+				return dur
 			}
 			cur = &batch{deltas: make([]delta, nstages)}
 			size = 0
@@ -319,6 +334,13 @@ type step interface {
 func (r *Runner) plan(workers int) ([]step, error) {
 	var steps []step
 	var par *parallelStep
+	seen := map[string]bool{IngestStage: true, r.sinkName(): true}
+	for _, s := range r.Stages {
+		if seen[s.Name()] {
+			return nil, fmt.Errorf("stage name %q is used twice (or is reserved for the source or the sink)", s.Name())
+		}
+		seen[s.Name()] = true
+	}
 	for i, s := range r.Stages {
 		switch s := s.(type) {
 		case Parallel:
@@ -461,6 +483,7 @@ type barrierStep struct {
 
 func (s *barrierStep) run(ctx context.Context, in <-chan *batch, out chan<- *batch) {
 	var held []*batch
+	failed := false
 	send := func(b *batch) {
 		select {
 		case out <- b:
@@ -468,7 +491,8 @@ func (s *barrierStep) run(ctx context.Context, in <-chan *batch, out chan<- *bat
 		}
 	}
 	for b := range in {
-		if b.err != nil {
+		if b.err != nil || failed {
+			failed = true
 			send(b)
 			continue
 		}
@@ -481,13 +505,14 @@ func (s *barrierStep) run(ctx context.Context, in <-chan *batch, out chan<- *bat
 		}
 		b.deltas[s.x.idx].dur += time.Since(t)
 		if b.err != nil {
+			failed = true
 			send(b)
 			continue
 		}
 		held = append(held, b)
 	}
-	if ctx.Err() != nil {
-		return
+	if failed || ctx.Err() != nil {
+		return // the run is over: no Seal, no decisions
 	}
 	if err := s.b.Seal(); err != nil {
 		send(&batch{err: fmt.Errorf("stage %s: seal: %w", s.x.name, err)})

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -294,5 +295,92 @@ func TestPartition(t *testing.T) {
 	}
 	if _, _, err := Partition([]int64{1}, 2, 2); err == nil {
 		t.Error("index out of range accepted")
+	}
+}
+
+type failObserve struct{ belowMean }
+
+func (f *failObserve) Observe(d *Document) error {
+	if d.ID == "78" {
+		return errors.New("signature store full")
+	}
+	return f.belowMean.Observe(d)
+}
+
+type failRejects struct{ recRejects }
+
+func (f *failRejects) Dropped(string, string, *Document) error { return errors.New("disk full") }
+
+func TestRunnerErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		r    *Runner
+		want string
+	}{
+		{"barrier observe", &Runner{Stages: []Stage{odd(), &failObserve{}}, Workers: 2, BatchDocs: 10},
+			"stage mean: in.jsonl:79 (id 78): signature store full"},
+		{"rejects", &Runner{Stages: []Stage{odd()}, Rejects: &failRejects{}, Workers: 2},
+			"rejects: disk full"},
+		{"duplicate stage", &Runner{Stages: []Stage{odd(), odd()}}, `stage name "odd" is used twice`},
+		{"reserved name", &Runner{Stages: []Stage{MapStage{StageName: "ingest"}}}, `stage name "ingest" is used twice`},
+		{"sink name", &Runner{Stages: []Stage{MapStage{StageName: "out"}}, SinkName: "out"}, `stage name "out" is used twice`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := c.r.Run(context.Background(), &sliceSource{docs: docs(300)})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+// gateSource yields n problems; before the last one it waits until the
+// rejects have seen a problem, which only happens if batches of problems are
+// handed on before the source ends.
+type gateSource struct {
+	n    int
+	i    int
+	gate chan struct{}
+}
+
+func (g *gateSource) Next(ctx context.Context) (*Document, error) {
+	if g.i == g.n {
+		return nil, io.EOF
+	}
+	if g.i == g.n-1 {
+		select {
+		case <-g.gate:
+		case <-time.After(10 * time.Second):
+			return nil, errors.New("problems were held back until the source ended")
+		}
+	}
+	g.i++
+	return nil, &Problem{Pos: Position{File: "bad.jsonl", Line: int64(g.i)}, Kind: ProblemInvalidUTF8, Raw: []byte("\xff")}
+}
+
+type gateRejects struct {
+	once sync.Once
+	gate chan struct{}
+	n    int
+}
+
+func (g *gateRejects) Problem(*Problem) error {
+	g.n++
+	g.once.Do(func() { close(g.gate) })
+	return nil
+}
+func (g *gateRejects) Dropped(string, string, *Document) error { return nil }
+
+func TestRunnerFlushesProblems(t *testing.T) {
+	gate := make(chan struct{})
+	rej := &gateRejects{gate: gate}
+	r := &Runner{Rejects: rej, BatchDocs: 16, Workers: 2}
+	st, err := r.Run(context.Background(), &gateSource{n: 1000, gate: gate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rej.n != 1000 || st.ProblemsTotal != 1000 || st.Stage(IngestStage).Dropped[ProblemInvalidUTF8] != 1000 {
+		t.Fatalf("rejects %d, stats %d", rej.n, st.ProblemsTotal)
 	}
 }

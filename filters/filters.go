@@ -183,18 +183,27 @@ func (o Options) Rules() []Rule {
 // Presets returns the names of the known presets.
 func Presets() []string { return []string{PresetDefault, PresetNone} }
 
+// CheckPreset reports whether name ("" means default) is a known preset.
+func CheckPreset(name string) error {
+	switch name {
+	case "", PresetDefault, PresetNone:
+		return nil
+	}
+	return fmt.Errorf("filters: unknown preset %q (known: %v)", name, Presets())
+}
+
 // Preset returns the rules of the named preset ("" means default).
 func Preset(name string, o Options) ([]Rule, error) {
-	switch name {
-	case "", PresetDefault:
-		if err := o.Validate(); err != nil {
-			return nil, err
-		}
-		return o.Rules(), nil
-	case PresetNone:
+	if err := CheckPreset(name); err != nil {
+		return nil, err
+	}
+	if name == PresetNone {
 		return nil, nil
 	}
-	return nil, fmt.Errorf("filters: unknown preset %q (known: %v)", name, Presets())
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	return o.Rules(), nil
 }
 
 // StageName is the name of the filters stage in stats.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -27,8 +28,9 @@ type Config struct {
 	Filters   filters.Options   `yaml:"filters" json:"filters"`
 	Tokenize  TokenizeConfig    `yaml:"tokenize" json:"tokenize"`
 	Output    OutputConfig      `yaml:"output" json:"output"`
-	// Rejects, when set, is a directory that receives ingest.jsonl and dropped.jsonl.
-	Rejects string `yaml:"rejects" json:"rejects,omitempty"`
+	// Rejects, when set, is a directory that receives ingest.jsonl and
+	// dropped.jsonl. Recorded in the manifest's run section.
+	Rejects string `yaml:"rejects" json:"-"`
 	// Workers is the number of goroutines for parallel stages (0: all cores).
 	// It does not change the output, so the manifest records it under "run".
 	Workers int `yaml:"workers" json:"-"`
@@ -50,7 +52,9 @@ type TokenizeConfig struct {
 
 // OutputConfig describes the shards.
 type OutputConfig struct {
-	Dir string `yaml:"dir" json:"dir"`
+	// Dir is where the shards go. Not part of the manifest's config (a
+	// dataset does not change when it is moved); the run section has it.
+	Dir string `yaml:"dir" json:"-"`
 	// ShardSize closes a shard at about this many bytes on disk.
 	ShardSize ByteSize `yaml:"shard_size" json:"shard_size"`
 	// ShardRows closes a shard at this many rows (0: no limit).
@@ -103,7 +107,7 @@ func (c *Config) Validate() error {
 		if err := in.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("inputs[%d] (%s): %w", i, in.Path, err))
 		}
-		if _, err := filters.Preset(in.Preset, c.Filters); err != nil {
+		if err := filters.CheckPreset(in.Preset); err != nil {
 			errs = append(errs, fmt.Errorf("inputs[%d] (%s): %w", i, in.Path, err))
 		}
 	}
@@ -112,6 +116,11 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Filters.Validate(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.Tokenize.Enabled {
+		if err := c.Tokenize.Options.Validate(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if c.Output.Dir == "" {
 		errs = append(errs, errors.New("output.dir: empty"))
@@ -157,6 +166,9 @@ func ParseByteSize(s string) (ByteSize, error) {
 	}[strings.ToLower(unit)]
 	if !ok {
 		return 0, fmt.Errorf("size %q: unknown unit %q", s, unit)
+	}
+	if v := f * mult; v >= math.MaxInt64 {
+		return 0, fmt.Errorf("size %q: too large", s)
 	}
 	return ByteSize(f * mult), nil
 }

@@ -56,6 +56,8 @@ type RunInfo struct {
 	WallSeconds float64   `json:"wall_seconds"`
 	Host        string    `json:"host"`
 	GoVersion   string    `json:"go_version"`
+	OutputDir   string    `json:"output_dir"`
+	RejectsDir  string    `json:"rejects_dir,omitempty"`
 }
 
 // OutputDir returns the directory task t writes to: the configured dir for a
@@ -103,10 +105,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	if err := shard.PrepareDir(dir, cfg.Output.Overwrite); err != nil {
 		return nil, err
 	}
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
-	}
+	workers := pipeline.EffectiveWorkers(cfg.Workers)
 	log.Info("run", "files", len(files), "input_bytes", inBytes, "task", fmt.Sprintf("%d/%d", cfg.Task.Index, cfg.Task.Count),
 		"workers", workers, "output", dir)
 
@@ -138,6 +137,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	if rej != nil {
 		runErr = errors.Join(runErr, rej.Close())
 	}
+	stats.Stage(pipeline.IngestStage).BytesIn = inBytes // as stored; the live count depends on decoder read-ahead
 	if runErr != nil {
 		return nil, errors.Join(runErr, w.Abort())
 	}
@@ -151,9 +151,16 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	m.Inputs = inputFiles(files)
 	m.Config = cfg
 	m.Stats = stats
-	m.Run = RunInfo{Workers: workers, Started: start.UTC(), WallSeconds: elapsed.Seconds(), Host: host, GoVersion: runtime.Version()}
+	m.Run = RunInfo{Workers: workers, Started: start.UTC(), WallSeconds: elapsed.Seconds(), Host: host,
+		GoVersion: runtime.Version(), OutputDir: dir, RejectsDir: cfg.Rejects}
 	if err := shard.WriteManifest(dir, m); err != nil {
-		return nil, errors.Join(err, w.Abort())
+		// the rename may have happened before the error: no manifest may
+		// outlive the shards it lists
+		rmErr := os.Remove(filepath.Join(dir, shard.ManifestName))
+		if errors.Is(rmErr, os.ErrNotExist) {
+			rmErr = nil
+		}
+		return nil, errors.Join(err, rmErr, w.Abort())
 	}
 	log.Info("done", "shards", len(infos), "rows", m.Totals.Rows, "tokens", m.Totals.Tokens, "seconds", fmt.Sprintf("%.1f", elapsed.Seconds()))
 	return &Result{Dir: dir, Manifest: m, Stats: stats, Files: len(files), Workers: workers, Elapsed: elapsed, InputBytes: inBytes}, nil

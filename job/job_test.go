@@ -6,11 +6,14 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
@@ -21,6 +24,7 @@ import (
 	"github.com/jacorpus/jacorpus/pipeline"
 	"github.com/jacorpus/jacorpus/rejects"
 	"github.com/jacorpus/jacorpus/shard"
+	"github.com/jacorpus/jacorpus/tokenize"
 )
 
 // sampleConfig loads configs/default.yaml with paths made relative to this
@@ -160,17 +164,13 @@ func TestSampleReadBack(t *testing.T) {
 // compares the shards byte for byte and the manifests apart from timings.
 func TestDeterministicAcrossWorkers(t *testing.T) {
 	var dirs []string
-	cfg := sampleConfig(t) // same output path both times: it is part of the config
 	for _, workers := range []int{1, 4} {
+		cfg := sampleConfig(t) // a new output dir each time: not part of the manifest's config
 		cfg.Workers = workers
 		if _, err := Run(context.Background(), cfg, Options{}); err != nil {
 			t.Fatal(err)
 		}
-		kept := filepath.Join(t.TempDir(), "run")
-		if err := os.Rename(cfg.Output.Dir, kept); err != nil {
-			t.Fatal(err)
-		}
-		dirs = append(dirs, kept)
+		dirs = append(dirs, cfg.Output.Dir)
 	}
 	names := func(dir string) []string {
 		es, err := os.ReadDir(dir)
@@ -239,36 +239,9 @@ func idOf(t *testing.T, line string) string {
 func TestBadInput(t *testing.T) {
 	lines := fixtureLines(t)
 	dir := t.TempDir()
-	write := func(name string, data []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	var good []string
-	// 1. gzip of fixture lines 0..29, cut in the middle of the compressed stream
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	zw.Write([]byte(strings.Join(lines[:30], "\n") + "\n"))
-	zw.Close()
-	trunc := write("a_truncated.jsonl.gz", gz.Bytes()[:gz.Len()/2])
-	// which records survive the cut: decode what a reader can get
-	zr, _ := gzip.NewReader(bytes.NewReader(gz.Bytes()[:gz.Len()/2]))
-	var partial bytes.Buffer
-	partial.ReadFrom(zr)
-	complete := strings.Count(partial.String(), "\n")
-	if complete == 0 || complete >= 30 {
-		t.Fatalf("cut leaves %d complete lines", complete)
-	}
-	for _, l := range lines[:complete] {
-		good = append(good, idOf(t, l))
-	}
-	// 2. invalid UTF-8 (line 2), malformed JSON (line 4) among good lines
-	bad := []string{lines[30], "{\"id\": \"bad-utf8\", \"text\": \"\xff\xfe壊れた\"}", lines[31], `{"id": "bad-json", "text": "閉じていない`, lines[32]}
-	mixed := write("b_mixed.jsonl", []byte(strings.Join(bad, "\n")+"\n"))
-	good = append(good, idOf(t, lines[30]), idOf(t, lines[31]), idOf(t, lines[32]))
-	// 3. one 50 MB line: a valid record made of real text, too long for the filters
+	bad := writeBadFiles(t, dir, lines)
+	trunc, mixed, empty, good := bad.trunc, bad.mixed, bad.empty, bad.good
+	// one 50 MB line: a valid record made of real text, too long for the filters
 	var text strings.Builder
 	for i := 33; text.Len() < 50<<20; i = 33 + (i-32)%40 {
 		var d struct{ Text string }
@@ -276,10 +249,8 @@ func TestBadInput(t *testing.T) {
 		text.WriteString(d.Text)
 	}
 	big, _ := json.Marshal(map[string]string{"id": "huge", "text": text.String()})
-	hugeFile := write("c_huge.jsonl", append(append(big, '\n'), []byte(lines[80]+"\n")...))
+	hugeFile := writeFile(t, dir, "c_huge.jsonl", append(append(big, '\n'), []byte(lines[80]+"\n")...))
 	good = append(good, idOf(t, lines[80]))
-	// 4. an empty file
-	empty := write("d_empty.jsonl", nil)
 
 	cfg := Default()
 	cfg.Inputs = []ingest.Input{{Path: dir}}
@@ -333,6 +304,104 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+type badFiles struct {
+	trunc, mixed, empty string
+	good                []string // ids of the good records, in order
+}
+
+// writeBadFiles writes, from real fixture lines: a_truncated.jsonl.gz (30
+// records, cut in the middle of the compressed stream), b_mixed.jsonl (good
+// lines around invalid UTF-8 on line 2 and malformed JSON on line 4) and
+// d_empty.jsonl.
+func writeBadFiles(t *testing.T, dir string, lines []string) badFiles {
+	var b badFiles
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(strings.Join(lines[:30], "\n") + "\n"))
+	zw.Close()
+	b.trunc = writeFile(t, dir, "a_truncated.jsonl.gz", gz.Bytes()[:gz.Len()/2])
+	// which records survive the cut: decode what a reader can get
+	zr, _ := gzip.NewReader(bytes.NewReader(gz.Bytes()[:gz.Len()/2]))
+	var partial bytes.Buffer
+	partial.ReadFrom(zr)
+	complete := strings.Count(partial.String(), "\n")
+	if complete == 0 || complete >= 30 {
+		t.Fatalf("cut leaves %d complete lines", complete)
+	}
+	for _, l := range lines[:complete] {
+		b.good = append(b.good, idOf(t, l))
+	}
+	mixed := []string{lines[30], "{\"id\": \"bad-utf8\", \"text\": \"\xff\xfe壊れた\"}", lines[31], `{"id": "bad-json", "text": "閉じていない`, lines[32]}
+	b.mixed = writeFile(t, dir, "b_mixed.jsonl", []byte(strings.Join(mixed, "\n")+"\n"))
+	b.good = append(b.good, idOf(t, lines[30]), idOf(t, lines[31]), idOf(t, lines[32]))
+	b.empty = writeFile(t, dir, "d_empty.jsonl", nil)
+	return b
+}
+
+// TestDeterministicBadInput runs bad input (including a corrupt zstd file)
+// with 1, 3 and 4 workers: shards, manifest (apart from timings) and the
+// rejects files are byte-identical.
+func TestDeterministicBadInput(t *testing.T) {
+	dir := t.TempDir()
+	writeBadFiles(t, dir, fixtureLines(t))
+	zst, err := os.ReadFile("../testdata/sample/egov_laws.jsonl.zst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := len(zst) / 2; i < len(zst)/2+64; i++ {
+		zst[i] ^= 0x5a
+	}
+	writeFile(t, dir, "e_corrupt.jsonl.zst", zst)
+	var first map[string][]byte
+	for _, workers := range []int{1, 4, 3} {
+		cfg := Default()
+		cfg.Inputs = []ingest.Input{{Path: dir}, {Path: "../testdata/sample/fixture_docs.jsonl"}}
+		cfg.Output.Dir = filepath.Join(t.TempDir(), "out")
+		cfg.Rejects = filepath.Join(t.TempDir(), "rejects")
+		cfg.Output.ShardSize = 64 << 10
+		cfg.Tokenize.Enabled = false
+		cfg.Workers = workers
+		res, err := Run(context.Background(), cfg, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Stats.ProblemsTotal < 5 || len(res.Manifest.Shards) < 2 {
+			t.Fatalf("%d problems, %d shards", res.Stats.ProblemsTotal, len(res.Manifest.Shards))
+		}
+		files := map[string][]byte{}
+		for _, d := range []string{cfg.Output.Dir, cfg.Rejects} {
+			es, _ := os.ReadDir(d)
+			for _, e := range es {
+				data, _ := os.ReadFile(filepath.Join(d, e.Name()))
+				if e.Name() == "manifest.json" {
+					data = stripTimings(t, data)
+				}
+				files[e.Name()] = data
+			}
+		}
+		if first == nil {
+			first = files
+			continue
+		}
+		if len(files) != len(first) {
+			t.Fatalf("workers=%d: %d files, want %d", workers, len(files), len(first))
+		}
+		for name, data := range first {
+			if !bytes.Equal(files[name], data) {
+				t.Errorf("workers=%d: %s differs", workers, name)
+			}
+		}
+	}
+}
+
 func readJSONL[T any](t *testing.T, path string) []T {
 	f, err := os.Open(path)
 	if err != nil {
@@ -355,17 +424,56 @@ func readJSONL[T any](t *testing.T, path string) []T {
 	return out
 }
 
+// TestFailedRunLeavesNothing cancels a run once its first shard is complete:
+// the run fails and leaves neither shards nor a manifest behind.
 func TestFailedRunLeavesNothing(t *testing.T) {
 	cfg := sampleConfig(t)
-	cfg.Tokenize.Enabled = false
+	cfg.Output.ShardRows = 20
 	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := Run(ctx, cfg, Options{}); err == nil {
-		t.Fatal("cancelled run succeeded")
+	defer cancel()
+	sawShard := make(chan struct{})
+	go func() {
+		for ctx.Err() == nil {
+			if _, err := os.Stat(filepath.Join(cfg.Output.Dir, "part-00000.parquet")); err == nil {
+				close(sawShard)
+				cancel()
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	_, err := Run(ctx, cfg, Options{})
+	select {
+	case <-sawShard:
+	default:
+		t.Fatalf("the run ended (%v) before its first shard was seen", err)
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
 	}
 	es, _ := os.ReadDir(cfg.Output.Dir)
 	if len(es) != 0 {
-		t.Fatalf("failed run left %d files", len(es))
+		t.Fatalf("failed run left %d files, e.g. %s", len(es), es[0].Name())
+	}
+}
+
+// TestOverwriteKeepsOutputOnConfigError: a bad config is refused before the
+// previous run's output is touched.
+func TestOverwriteKeepsOutputOnConfigError(t *testing.T) {
+	cfg := Default()
+	cfg.Inputs = []ingest.Input{{Path: "../testdata/sample/fixture_docs.jsonl"}}
+	cfg.Output.Dir = t.TempDir()
+	cfg.Tokenize.Enabled = false
+	if _, err := Run(context.Background(), cfg, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Output.Overwrite = true
+	cfg.Tokenize = TokenizeConfig{Enabled: true, Options: tokenize.Options{Dictionary: "unidic"}}
+	if _, err := Run(context.Background(), cfg, Options{}); err == nil || !strings.Contains(err.Error(), "unknown dictionary") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := shard.ReadManifest(filepath.Join(cfg.Output.Dir, "manifest.json")); err != nil {
+		t.Fatalf("previous output gone: %v", err)
 	}
 }
 
@@ -402,8 +510,8 @@ func TestConfig(t *testing.T) {
 	}
 }
 
-// TestTasksCoverInputs runs the sample as 3 tasks: the tasks' rows add up to
-// the single run's (dedup is per task, so only when no duplicate crosses tasks).
+// TestTasksCoverInputs runs the sample as 3 tasks: concatenated in task order,
+// the tasks' documents are exactly the single run's (dedup off: it is per task).
 func TestTasksCoverInputs(t *testing.T) {
 	cfg := sampleConfig(t)
 	cfg.Tokenize.Enabled = false
@@ -412,9 +520,17 @@ func TestTasksCoverInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ids := func(res *Result) []string {
+		var out []string
+		for _, s := range res.Manifest.Shards {
+			out = append(out, readArrow(t, filepath.Join(res.Dir, s.File)).ids...)
+		}
+		return out
+	}
+	want := ids(single)
 	merged := &pipeline.Stats{}
 	root := t.TempDir()
-	var rows int64
+	var got []string
 	for i := 0; i < 3; i++ {
 		c := cfg
 		c.Output.Dir = root
@@ -423,13 +539,19 @@ func TestTasksCoverInputs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Dir != filepath.Join(root, []string{"task-00000", "task-00001", "task-00002"}[i]) {
+		if res.Dir != filepath.Join(root, fmt.Sprintf("task-%05d", i)) {
 			t.Fatalf("task dir %s", res.Dir)
 		}
-		rows += res.Manifest.Totals.Rows
+		if res.Files == 0 {
+			t.Errorf("task %d got no files", i)
+		}
+		got = append(got, ids(res)...)
 		merged.Merge(res.Stats)
 	}
-	if rows != single.Manifest.Totals.Rows || merged.Stage("ingest").DocsOut != single.Stats.Stage("ingest").DocsOut {
-		t.Fatalf("tasks wrote %d rows, single run %d", rows, single.Manifest.Totals.Rows)
+	if !slices.Equal(got, want) || len(want) < 1000 {
+		t.Fatalf("tasks wrote %d documents, single run %d (or in another order)", len(got), len(want))
+	}
+	if merged.Stage("ingest").DocsOut != single.Stats.Stage("ingest").DocsOut {
+		t.Fatalf("merged stats: %d docs read, single %d", merged.Stage("ingest").DocsOut, single.Stats.Stage("ingest").DocsOut)
 	}
 }

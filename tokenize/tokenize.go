@@ -36,6 +36,15 @@ type Options struct {
 // Default returns the default options.
 func Default() Options { return Options{Dictionary: DictIPA} }
 
+// Validate reports an unknown dictionary.
+func (o Options) Validate() error {
+	switch o.Dictionary {
+	case "", DictIPA:
+		return nil
+	}
+	return fmt.Errorf("tokenize: unknown dictionary %q (known: %q)", o.Dictionary, DictIPA)
+}
+
 // Tokenizer counts morphemes. It is not safe for concurrent use; make one per goroutine.
 type Tokenizer struct {
 	t *tokenizer.Tokenizer
@@ -44,10 +53,8 @@ type Tokenizer struct {
 // New returns a tokenizer for the named dictionary. The dictionary is loaded
 // on first use and shared by all tokenizers of the process.
 func New(dictionary string) (*Tokenizer, error) {
-	switch dictionary {
-	case "", DictIPA:
-	default:
-		return nil, fmt.Errorf("tokenize: unknown dictionary %q (known: %q)", dictionary, DictIPA)
+	if err := (Options{Dictionary: dictionary}).Validate(); err != nil {
+		return nil, err
 	}
 	t, err := tokenizer.New(ipa.Dict(), tokenizer.OmitBosEos())
 	if err != nil {

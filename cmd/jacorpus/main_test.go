@@ -31,6 +31,10 @@ func TestCommands(t *testing.T) {
 		{"run help", []string{"run", "-h"}, 0, "", "-shard-size"},
 		{"bad flag", []string{"run", "--shard-size", "12 parsecs"}, 1, "", "unknown unit"},
 		{"no inputs", []string{"run", "--output", "x"}, 1, "", "inputs: none given"},
+		{"zero shard size", []string{"run", "--shard-size", "0", "a.jsonl"}, 1, "", "output.shard_size: 0 must be > 0"},
+		{"huge shard size", []string{"run", "--shard-size", "1e30"}, 1, "", "too large"},
+		{"negative workers", []string{"run", "--workers", "-2", "a.jsonl"}, 1, "", "workers: -2 must be >= 0"},
+		{"bad task", []string{"run", "--task-index", "3", "--task-count", "2", "a.jsonl"}, 1, "", "task: index 3 of count 2"},
 		{"missing input", []string{"run", "--output", "x", "no/such/file.jsonl"}, 1, "", "no/such/file.jsonl"},
 		{"missing config", []string{"run", "-c", "nope.yaml"}, 1, "", "nope.yaml"},
 	}

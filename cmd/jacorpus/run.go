@@ -29,12 +29,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		configPath = fs.String("c", "", "config `file` (YAML)")
 		inputs     multi
 		output     = fs.String("output", "", "output `dir` (overrides output.dir)")
-		workers    = fs.Int("workers", -1, "worker goroutines for parallel stages (0: all cores)")
+		workers    = fs.Int("workers", 0, "worker goroutines for parallel stages (0: all cores)")
 		overwrite  = fs.Bool("overwrite", false, "replace a previous run's outputs in the output dir")
 		rejectsDir = fs.String("rejects", "", "write bad input and dropped documents under `dir`")
-		shardRows  = fs.Int64("shard-rows", -1, "close a shard at `n` rows (0: no limit)")
-		taskIndex  = fs.Int("task-index", -1, "this task's index `i` (0-based) in a multi-task job")
-		taskCount  = fs.Int("task-count", -1, "number of tasks `n` of the job")
+		shardRows  = fs.Int64("shard-rows", 0, "close a shard at `n` rows (0: no limit)")
+		taskIndex  = fs.Int("task-index", 0, "this task's index `i` (0-based) in a multi-task job")
+		taskCount  = fs.Int("task-count", 1, "number of tasks `n` of the job")
 		quiet      = fs.Bool("q", false, "log warnings and errors only")
 		shardSize  job.ByteSize
 	)
@@ -63,28 +63,30 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			cfg.Inputs = append(cfg.Inputs, ingest.Input{Path: p})
 		}
 	}
-	if *output != "" {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["output"] {
 		cfg.Output.Dir = *output
 	}
-	if *workers >= 0 {
+	if set["workers"] {
 		cfg.Workers = *workers
 	}
 	if *overwrite {
 		cfg.Output.Overwrite = true
 	}
-	if *rejectsDir != "" {
+	if set["rejects"] {
 		cfg.Rejects = *rejectsDir
 	}
-	if shardSize > 0 {
+	if set["shard-size"] {
 		cfg.Output.ShardSize = shardSize
 	}
-	if *shardRows >= 0 {
+	if set["shard-rows"] {
 		cfg.Output.ShardRows = *shardRows
 	}
-	if *taskIndex >= 0 {
+	if set["task-index"] {
 		cfg.Task.Index = *taskIndex
 	}
-	if *taskCount >= 0 {
+	if set["task-count"] {
 		cfg.Task.Count = *taskCount
 	}
 	level := slog.LevelInfo
@@ -111,7 +113,7 @@ func printSummary(w io.Writer, res *job.Result) {
 		fmt.Fprintf(w, "%-10s %10d %10d %10d %9.2f  %s\n", s.Name, s.DocsIn, s.DocsOut, s.DroppedTotal(), s.WallSeconds, strings.Join(reasons, " "))
 	}
 	if n := res.Stats.ProblemsTotal; n > 0 {
-		fmt.Fprintf(w, "\ninput problems: %d (first ones below; all in manifest.json%s)\n", n, rejectsHint(res))
+		fmt.Fprintf(w, "\ninput problems: %d (the first %d in manifest.json%s)\n", n, min(n, pipeline.MaxListedProblems), rejectsHint(res))
 		for i, p := range res.Stats.Problems {
 			if i == 10 {
 				fmt.Fprintf(w, "  … %d more\n", n-10)
@@ -129,8 +131,8 @@ func printSummary(w io.Writer, res *job.Result) {
 }
 
 func rejectsHint(res *job.Result) string {
-	if dir := res.Manifest.Config.(job.Config).Rejects; dir != "" {
-		return " and " + dir
+	if dir := res.Manifest.Run.(job.RunInfo).RejectsDir; dir != "" {
+		return ", all in " + dir
 	}
 	return ""
 }

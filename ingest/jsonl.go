@@ -57,7 +57,7 @@ func newJSONL(r io.Reader, file string, in Input, lr *lineReader) *JSONL {
 	if enc != nil {
 		j.charset = name
 	}
-	lr.reset(decodeReader(r, name, enc))
+	lr.reset(decodeReader(r, enc))
 	return j
 }
 

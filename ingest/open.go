@@ -36,7 +36,7 @@ func Open(path string) (io.ReadCloser, error) {
 	var d decompressors
 	s, err := d.open(path, nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	s.own = true
 	return s, nil
@@ -93,7 +93,7 @@ func (d *decompressors) open(path string, count *atomic.Int64) (*stream, error) 
 	}
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%s: %s: %w", path, s.codec, err)
+		return nil, &codecError{codec: s.codec, err: err} // a broken header
 	}
 	return s, nil
 }

@@ -29,14 +29,10 @@ func newProblem(kind string, pos pipeline.Position, detail string, raw []byte) *
 // offset where the stream broke off.
 func streamProblem(err error, pos pipeline.Position, at int64, raw []byte) *pipeline.Problem {
 	var ce *codecError
-	var de *decodeError
 	switch {
 	case errors.As(err, &ce):
 		return newProblem(pipeline.ProblemTruncated, pos,
 			fmt.Sprintf("%s stream truncated or corrupt at decoded byte offset %d: %v", ce.codec, at, ce.err), raw)
-	case errors.As(err, &de):
-		return newProblem(pipeline.ProblemDecode, pos,
-			fmt.Sprintf("%v at decoded byte offset %d", de, at), raw)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return newProblem(pipeline.ProblemTruncated, pos,
 			fmt.Sprintf("stream truncated at decoded byte offset %d: %v", at, err), raw)

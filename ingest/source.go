@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync/atomic"
@@ -86,7 +87,11 @@ func (s *Source) openNext() error {
 		return fmt.Errorf("input %d (%s): %w", f.Input, in.Path, err)
 	}
 	st, err := s.dec.open(f.Path, &s.bytes)
-	if err != nil {
+	var ce *codecError
+	switch {
+	case errors.As(err, &ce): // opened, but the compressed stream's header is cut or broken
+		return streamProblem(err, pipeline.Position{File: f.Path, Line: 1, Offset: 0}, 0, nil)
+	case err != nil: // the file itself could not be opened: no line to name
 		return newProblem(pipeline.ProblemReadError, pipeline.Position{File: f.Path, Offset: -1}, err.Error(), nil)
 	}
 	s.st = st

@@ -113,7 +113,7 @@ func TestSourceFileErrors(t *testing.T) {
 	src := NewSource(files, inputs)
 	ctx := context.Background()
 	g := drain(t, func() (*pipeline.Document, error) { return src.Next(ctx) })
-	want := []string{"read_error " + b, "read_error " + c}
+	want := []string{"read_error " + b, "truncated_input " + c + ":1"}
 	if fmt.Sprint(g.problemKeys()) != fmt.Sprint(want) || len(g.docs) != 2*86 {
 		t.Fatalf("%d docs, problems %q, want %q", len(g.docs), g.problemKeys(), want)
 	}

@@ -77,7 +77,7 @@ func newText(r io.Reader, file string, in Input, lr *lineReader) *Text {
 	if enc != nil {
 		t.charset = name
 	}
-	lr.reset(&crReader{r: decodeReader(r, name, enc)})
+	lr.reset(&crReader{r: decodeReader(r, enc)})
 	return t
 }
 

@@ -68,7 +68,6 @@ const (
 	ProblemEmpty         = "empty_document"
 	ProblemTruncated     = "truncated_input"
 	ProblemReadError     = "read_error"
-	ProblemDecode        = "decode_error"
 	ProblemEmptyFile     = "empty_file"
 	ProblemLineTooLong   = "line_too_long"
 	ProblemDocTooLong    = "document_too_long"

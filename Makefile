@@ -27,7 +27,7 @@ lint:
 
 unit:
 	$(GO) test -count=1 $(PKGS)
-	$(GO) test -count=1 -race ./pipeline
+	$(GO) test -count=1 -race -short ./pipeline ./ingest
 
 # Throughput of every stage and of the whole pipeline on the sample (per core and all cores).
 bench:

@@ -43,7 +43,7 @@ func (s *Scratch) Reset(text string) {
 			s.Hiragana++
 		case 0x30A1 <= r && r <= 0x30FA, r == 'ー':
 			s.Katakana++
-		case 0x4E00 <= r && r <= 0x9FFF:
+		case 0x4E00 <= r && r <= 0x9FFF, r == '々', r == '〆':
 			s.Kanji++
 		case unicode.Is(unicode.Hiragana, r):
 			s.Hiragana++

@@ -20,7 +20,9 @@
 // included). Bytes that are invalid in a legacy encoding are decoded to
 // U+FFFD by golang.org/x/text and are not reported.
 //
-// JSON Lines records are validated and their fields picked out in one pass
-// by a small scanner that accepts exactly what encoding/json accepts; it is
-// several times faster than decoding each line with encoding/json.
+// JSON Lines records are validated and their fields picked out with
+// valyala/fastjson, which accepts what encoding/json accepts for an object
+// and is several times faster than decoding each line with encoding/json;
+// the last of duplicate keys wins, and lone UTF-16 surrogate escapes decode
+// to U+FFFD as with encoding/json.
 package ingest

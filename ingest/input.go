@@ -70,7 +70,8 @@ type Input struct {
 	MetaFields []string `yaml:"meta_fields,omitempty" json:"meta_fields,omitempty"`
 	// Split is SplitFile (the default) or SplitParagraph; text inputs only.
 	Split string `yaml:"split,omitempty" json:"split,omitempty"`
-	// Preset names a filter preset; ingest only carries it.
+	// Preset names the filter preset for this input's documents. Ingest does
+	// not use it: job maps it to the documents' source name.
 	Preset string `yaml:"preset,omitempty" json:"preset,omitempty"`
 }
 

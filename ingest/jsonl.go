@@ -143,7 +143,7 @@ func (j *JSONL) parse(b []byte, pos pipeline.Position) (*pipeline.Document, erro
 		}
 	}
 	if d.ID == "" {
-		d.ID = lineID(j.file, pos.Line)
+		d.ID = pos.String() // file:line
 	}
 	if v := vals[fieldURL]; v != nil && v.Type() == fastjson.TypeString {
 		d.URL = j.fields.str(fieldURL)

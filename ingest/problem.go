@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"unicode"
 	"unicode/utf8"
 
@@ -82,9 +81,4 @@ func isBlank[T []byte | string](b T) bool {
 		i += size
 	}
 	return true
-}
-
-// lineID returns "<file>:<line>".
-func lineID(file string, line int64) string {
-	return file + ":" + strconv.FormatInt(line, 10)
 }

@@ -191,7 +191,7 @@ func (t *Text) emit(limit int) (*pipeline.Document, error) {
 	}
 	doc := &pipeline.Document{ID: t.file, Text: string(d.buf), Source: t.source, Pos: pos}
 	if t.paragraph {
-		doc.ID = lineID(t.file, d.line)
+		doc.ID = pipeline.Position{File: t.file, Line: d.line}.String() // file:line
 	}
 	if t.charset != "" {
 		doc.Meta = map[string]string{metaCharset: t.charset}

@@ -84,15 +84,28 @@ func New(opts Options) *Normalizer { return &Normalizer{opts: opts} }
 // String returns the normalized form of s.
 func String(s string) string { return New(Default()).String(s) }
 
+// maxKeptBuffer is the largest scratch buffer a Normalizer keeps between
+// calls; one huge document does not pin its size in every worker.
+const maxKeptBuffer = 16 << 20
+
 // String returns the normalized form of s.
 func (n *Normalizer) String(s string) string {
 	n.pre = n.clean(n.pre[:0], s)
-	text := n.pre
 	if n.opts.NFKC {
 		n.nfk = n.nfkc(n.nfk[:0], n.pre)
-		text = n.nfk
+	} else {
+		// canonical composition only (か+゙ → が); widths and compatibility
+		// characters stay as they are
+		n.nfk = norm.NFC.Append(n.nfk[:0], n.pre...)
 	}
-	return n.whitespace(text)
+	out := n.whitespace(n.nfk)
+	if cap(n.pre) > maxKeptBuffer {
+		n.pre = nil
+	}
+	if cap(n.nfk) > maxKeptBuffer {
+		n.nfk = nil
+	}
+	return out
 }
 
 // clean unifies line endings, drops control and invisible characters and
@@ -120,7 +133,11 @@ func (n *Normalizer) clean(dst []byte, s string) []byte {
 			if r == semiSpacing {
 				comb = semiCombining
 			}
-			if composes(prev, comb) {
+			base := prev
+			if n.opts.NFKC {
+				base = widthFold(prev) // ｶ゛: NFKC makes ｶ カ, which composes
+			}
+			if composes(base, comb) {
 				r = comb
 			}
 		}
@@ -152,6 +169,19 @@ func composes(base, comb rune) bool {
 	k += utf8.EncodeRune(b[k:], comb)
 	c := norm.NFC.Bytes(b[:k])
 	return utf8.RuneCount(c) == 1
+}
+
+// widthFold returns NFKC of r when that is a single rune (half-width ｶ → カ),
+// r otherwise.
+func widthFold(r rune) rune {
+	if r < 0xFF61 || r > 0xFFDC { // only the half-width forms matter here
+		return r
+	}
+	s := norm.NFKC.String(string(r))
+	if f, size := utf8.DecodeRuneInString(s); size == len(s) {
+		return f
+	}
+	return r
 }
 
 // protected reports runes NFKC must leave alone: the spacing sound marks that

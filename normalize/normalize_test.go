@@ -29,6 +29,8 @@ func TestString(t *testing.T) {
 		{"combining dakuten composes", Default(), "か\u3099き\u309A", "が" + "き\u309A"},
 		{"spacing dakuten after kana composes", Default(), "か゛ハ゜", "がパ"},
 		{"spacing dakuten alone is kept", Default(), "濁点「゛」と半濁点「゜」", "濁点「゛」と半濁点「゜」"},
+		{"spacing dakuten after half-width kana", Default(), "ｶ゛ﾊ゜", "ガパ"},
+		{"NFKC off still composes dakuten", noNFKC, "か゛か\u3099", "がが"},
 		{"full-width ASCII folds", Default(), "ＡＢＣ１２３！", "ABC123!"},
 		{"ideographic space kept inside a line", Default(), "第一条　この法律は", "第一条　この法律は"},
 		{"ideographic space to ascii", ascii, "第一条　この法律は", "第一条 この法律は"},

@@ -8,7 +8,7 @@ PKGS    := ./...
 all: build
 
 build:
-	$(GO) build -trimpath -o $(BIN) ./cmd/jacorpus
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/jacorpus
 
 # The main job on the bundled sample: shards and manifest.json in out/.
 run: build

@@ -22,12 +22,15 @@ import (
 // file holds; command-line flags override fields after loading. Relative
 // paths are relative to the working directory of the process.
 type Config struct {
-	Inputs    []ingest.Input    `yaml:"inputs" json:"inputs"`
-	Normalize normalize.Options `yaml:"normalize" json:"normalize"`
-	Dedup     DedupConfig       `yaml:"dedup" json:"dedup"`
-	Filters   filters.Options   `yaml:"filters" json:"filters"`
-	Tokenize  TokenizeConfig    `yaml:"tokenize" json:"tokenize"`
-	Output    OutputConfig      `yaml:"output" json:"output"`
+	Inputs []ingest.Input `yaml:"inputs" json:"inputs"`
+	// MaxRecordBytes is the largest JSONL line or text document read; a
+	// larger one is skipped without being held in memory and reported.
+	MaxRecordBytes ByteSize          `yaml:"max_record_bytes" json:"max_record_bytes"`
+	Normalize      normalize.Options `yaml:"normalize" json:"normalize"`
+	Dedup          DedupConfig       `yaml:"dedup" json:"dedup"`
+	Filters        filters.Options   `yaml:"filters" json:"filters"`
+	Tokenize       TokenizeConfig    `yaml:"tokenize" json:"tokenize"`
+	Output         OutputConfig      `yaml:"output" json:"output"`
 	// Rejects, when set, is a directory that receives ingest.jsonl and
 	// dropped.jsonl. Recorded in the manifest's run section.
 	Rejects string `yaml:"rejects" json:"-"`
@@ -72,12 +75,13 @@ type TaskConfig struct {
 // Default returns a config with every stage at its defaults and no inputs.
 func Default() Config {
 	return Config{
-		Normalize: normalize.Default(),
-		Dedup:     DedupConfig{Exact: true},
-		Filters:   filters.Default(),
-		Tokenize:  TokenizeConfig{Enabled: true, Options: tokenize.Default()},
-		Output:    OutputConfig{Dir: "out", ShardSize: 256 << 20},
-		Task:      TaskConfig{Index: 0, Count: 1},
+		MaxRecordBytes: ingest.DefaultMaxLineBytes,
+		Normalize:      normalize.Default(),
+		Dedup:          DedupConfig{Exact: true},
+		Filters:        filters.Default(),
+		Tokenize:       TokenizeConfig{Enabled: true, Options: tokenize.Default()},
+		Output:         OutputConfig{Dir: "out", ShardSize: 256 << 20},
+		Task:           TaskConfig{Index: 0, Count: 1},
 	}
 }
 
@@ -127,6 +131,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Output.ShardSize <= 0 {
 		errs = append(errs, fmt.Errorf("output.shard_size: %d must be > 0", c.Output.ShardSize))
+	}
+	if c.MaxRecordBytes <= 0 || c.MaxRecordBytes > 1<<30 {
+		errs = append(errs, fmt.Errorf("max_record_bytes: %d must be in (0, 1GiB]", c.MaxRecordBytes))
 	}
 	if c.Output.ShardRows < 0 {
 		errs = append(errs, fmt.Errorf("output.shard_rows: %d must be >= 0", c.Output.ShardRows))

@@ -132,6 +132,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		runner.Rejects = rej
 	}
 	src := ingest.NewSource(files, cfg.Inputs)
+	src.MaxLineBytes, src.MaxDocBytes = int(cfg.MaxRecordBytes), int(cfg.MaxRecordBytes)
 	stats, runErr := runner.Run(ctx, src)
 	src.Close() // read-only files: nothing to report on close
 	if rej != nil {

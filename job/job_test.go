@@ -279,6 +279,18 @@ func TestBadInput(t *testing.T) {
 	if res.Stats.ProblemsTotal != 4 {
 		t.Errorf("%d problems, want 4: %+v", res.Stats.ProblemsTotal, res.Stats.Problems)
 	}
+	// with max_record_bytes below 50 MB the huge line is an input problem instead
+	small := cfg
+	small.MaxRecordBytes = 1 << 20
+	small.Output.Dir = filepath.Join(t.TempDir(), "out")
+	small.Rejects = ""
+	res2, err := Run(context.Background(), small, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := res2.Stats.Stage(pipeline.IngestStage).Dropped[pipeline.ProblemLineTooLong]; n != 1 || res2.Manifest.Totals.Rows != int64(len(good)) {
+		t.Errorf("max_record_bytes 1MiB: %d line_too_long, %d rows (want 1, %d)", n, res2.Manifest.Totals.Rows, len(good))
+	}
 	if n := res.Stats.Stage("filters").Dropped["too_long"]; n != 1 {
 		t.Errorf("too_long drops = %d, want 1 (the 50 MB line)", n)
 	}

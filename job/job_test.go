@@ -15,12 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/memory"
-	"github.com/apache/arrow/go/v15/parquet/file"
-	"github.com/apache/arrow/go/v15/parquet/pqarrow"
-
 	"github.com/jacorpus/jacorpus/ingest"
+	"github.com/jacorpus/jacorpus/internal/testcorpus"
 	"github.com/jacorpus/jacorpus/pipeline"
 	"github.com/jacorpus/jacorpus/rejects"
 	"github.com/jacorpus/jacorpus/shard"
@@ -41,66 +37,22 @@ func sampleConfig(t testing.TB) Config {
 	return cfg
 }
 
-// arrowTable is what Apache Arrow's Parquet reader sees in one shard.
+// arrowTable sums what Apache Arrow's reader sees in one shard.
 type arrowTable struct {
-	ids, texts []string
-	tokens     int64
-	rows       int64
+	ids    []string
+	tokens int64
+	rows   int64
 }
 
 // readArrow reads a shard with Apache Arrow's Go Parquet reader (pqarrow), a
 // reader independent of the parquet-go writer.
 func readArrow(t testing.TB, path string) arrowTable {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	pf, err := file.NewParquetReader(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := fr.ReadTable(context.Background())
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	defer tbl.Release()
 	var out arrowTable
-	out.rows = tbl.NumRows()
-	schema := tbl.Schema()
-	col := func(name string) int {
-		idx := schema.FieldIndices(name)
-		if len(idx) != 1 {
-			t.Fatalf("%s: column %q missing from %v", path, name, schema)
-		}
-		return idx[0]
-	}
-	for _, name := range []string{"id", "text", "source", "url", "meta", "tokens"} {
-		col(name)
-	}
-	for _, ch := range tbl.Column(col("id")).Data().Chunks() {
-		a := ch.(*array.String)
-		for i := 0; i < a.Len(); i++ {
-			out.ids = append(out.ids, a.Value(i))
-		}
-	}
-	for _, ch := range tbl.Column(col("text")).Data().Chunks() {
-		a := ch.(*array.String)
-		for i := 0; i < a.Len(); i++ {
-			out.texts = append(out.texts, a.Value(i))
-		}
-	}
-	for _, ch := range tbl.Column(col("tokens")).Data().Chunks() {
-		a := ch.(*array.Int64)
-		for i := 0; i < a.Len(); i++ {
-			out.tokens += a.Value(i)
-		}
+	for _, r := range testcorpus.ReadShard(t, path) {
+		out.ids = append(out.ids, r.ID)
+		out.tokens += r.Tokens
+		out.rows++
 	}
 	return out
 }

@@ -1,20 +1,14 @@
 package shard
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
-	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/memory"
-	"github.com/apache/arrow/go/v15/parquet/file"
-	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 
 	"github.com/jacorpus/jacorpus/internal/testcorpus"
 	"github.com/jacorpus/jacorpus/pipeline"
@@ -32,72 +26,16 @@ func loadFixture(t testing.TB) []*pipeline.Document {
 	return docs
 }
 
-// readBack reads a shard with the Apache Arrow Go Parquet reader (an
-// implementation independent of the writer) and returns its rows. It fails
-// the test if the schema differs from Row's or a value is null.
+// readBack reads a shard with Apache Arrow's reader (testcorpus.ReadShard)
+// and returns its rows; the shard's columns must be this package's.
 func readBack(t testing.TB, path string) []Row {
 	t.Helper()
-	pf, err := file.OpenParquetFile(path, false)
-	if err != nil {
-		t.Fatalf("arrow: open %s: %v", path, err)
+	if !slices.Equal(columns, testcorpus.ShardColumns) {
+		t.Fatalf("columns %v, the Arrow check expects %v", columns, testcorpus.ShardColumns)
 	}
-	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
-	if err != nil {
-		t.Fatalf("arrow: %s: %v", path, err)
-	}
-	tbl, err := fr.ReadTable(context.Background())
-	if err != nil {
-		t.Fatalf("arrow: read %s: %v", path, err)
-	}
-	defer tbl.Release()
-	if int(tbl.NumCols()) != len(columns) {
-		t.Fatalf("%s: %d columns, want %d", path, tbl.NumCols(), len(columns))
-	}
-	rows := make([]Row, tbl.NumRows())
-	for ci, name := range columns {
-		col := tbl.Column(ci)
-		if col.Name() != name {
-			t.Fatalf("%s: column %d is %q, want %q", path, ci, col.Name(), name)
-		}
-		i := 0
-		for _, chunk := range col.Data().Chunks() {
-			for j := 0; j < chunk.Len(); j++ {
-				if chunk.IsNull(j) {
-					t.Fatalf("%s: column %s row %d is null", path, name, i)
-				}
-				r := &rows[i]
-				switch a := chunk.(type) {
-				case *array.String:
-					v := strings.Clone(a.Value(j))
-					switch name {
-					case "id":
-						r.ID = v
-					case "text":
-						r.Text = v
-					case "source":
-						r.Source = v
-					case "url":
-						r.URL = v
-					case "meta":
-						r.Meta = v
-					default:
-						t.Fatalf("%s: unexpected string column %s", path, name)
-					}
-				case *array.Int64:
-					if name != "tokens" {
-						t.Fatalf("%s: unexpected int64 column %s", path, name)
-					}
-					r.Tokens = a.Value(j)
-				default:
-					t.Fatalf("%s: column %s has arrow type %s", path, name, chunk.DataType())
-				}
-				i++
-			}
-		}
-		if i != len(rows) {
-			t.Fatalf("%s: column %s has %d values, want %d", path, name, i, len(rows))
-		}
+	var rows []Row
+	for _, r := range testcorpus.ReadShard(t, path) {
+		rows = append(rows, Row(r))
 	}
 	return rows
 }

@@ -109,22 +109,25 @@ func (l *lineReader) next(limit int) (line, error) {
 // add appends p to the line being read, switching to counting only once the
 // line exceeds limit.
 func (l *lineReader) add(ln *line, p []byte, limit int) {
-	ln.size += int64(len(p))
-	if !ln.tooLong && ln.size > int64(limit) {
-		ln.tooLong = true
-		if len(l.acc) > maxRaw {
-			l.acc = l.acc[:maxRaw]
-		}
+	l.acc = appendCapped(l.acc, &ln.size, &ln.tooLong, p, limit)
+}
+
+// appendCapped appends p to buf for a record of at most limit bytes. size
+// counts every byte offered (p included); once it passes limit, tooLong is
+// set and buf keeps only its first maxRaw bytes (for the Problem's Raw), so
+// an over-long record is counted without being held in memory.
+func appendCapped(buf []byte, size *int64, tooLong *bool, p []byte, limit int) []byte {
+	*size += int64(len(p))
+	if !*tooLong && *size > int64(limit) {
+		*tooLong = true
+		buf = buf[:min(len(buf), maxRaw)]
 	}
-	if ln.tooLong {
-		if room := maxRaw - len(l.acc); room > 0 {
-			l.acc = append(l.acc, p[:min(len(p), room)]...)
-		}
-		return
+	if *tooLong {
+		return append(buf, p[:min(len(p), max(0, maxRaw-len(buf)))]...)
 	}
-	if need := len(l.acc) + len(p); need > cap(l.acc) {
-		// double: append's growth of large slices (1.25x) copies a long line many times
-		l.acc = slices.Grow(l.acc, max(need, 2*cap(l.acc))-len(l.acc))
+	if need := len(buf) + len(p); need > cap(buf) {
+		// double: append's growth of large slices (1.25x) copies a long record many times
+		buf = slices.Grow(buf, max(need, 2*cap(buf))-len(buf))
 	}
-	l.acc = append(l.acc, p...)
+	return append(buf, p...)
 }

@@ -155,17 +155,7 @@ func (t *Text) add(content []byte, ln line, limit int) {
 // write appends p, keeping only the first maxRaw bytes once the document
 // exceeds limit bytes.
 func (d *textDoc) write(p []byte, limit int) {
-	d.size += int64(len(p))
-	if !d.tooLong && d.size > int64(limit) {
-		d.tooLong = true
-		if len(d.buf) > maxRaw {
-			d.buf = d.buf[:maxRaw]
-		}
-	}
-	if d.tooLong {
-		p = p[:min(len(p), max(0, maxRaw-len(d.buf)))]
-	}
-	d.buf = append(d.buf, p...)
+	d.buf = appendCapped(d.buf, &d.size, &d.tooLong, p, limit)
 }
 
 // emit closes the document and returns it or its problem.

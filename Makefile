@@ -36,7 +36,7 @@ bench:
 
 # Big-corpus runs over ../shared/corpus (skipped with a message when it is absent).
 e2e:
-	JACORPUS_E2E=1 $(GO) test -count=1 -run 'E2E' -v -timeout 60m ./job
+	JACORPUS_E2E=1 $(GO) test -count=1 -run 'E2E' -v -timeout 60m ./internal/interop
 
 clean:
 	rm -rf bin out

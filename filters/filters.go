@@ -8,6 +8,7 @@
 package filters
 
 import (
+	"errors"
 	"fmt"
 	"unicode"
 	"unicode/utf8"
@@ -150,19 +151,23 @@ func Default() Options {
 	return Options{MinChars: defaultMinChars, MaxChars: defaultMaxChars, MinJapaneseRatio: defaultMinJapanese}
 }
 
-// Validate reports thresholds that cannot be right.
+// Validate reports thresholds that cannot be right, one error per field
+// (joined), each starting with "filters: " and the field's YAML key. NaN is
+// not a ratio.
 func (o Options) Validate() error {
-	switch {
-	case o.MinChars < 0:
-		return fmt.Errorf("filters: min_chars %d < 0", o.MinChars)
-	case o.MaxChars < 0:
-		return fmt.Errorf("filters: max_chars %d < 0", o.MaxChars)
-	case o.MaxChars > 0 && o.MaxChars < o.MinChars:
-		return fmt.Errorf("filters: max_chars %d < min_chars %d", o.MaxChars, o.MinChars)
-	case o.MinJapaneseRatio < 0 || o.MinJapaneseRatio > 1:
-		return fmt.Errorf("filters: min_japanese_ratio %g not in [0, 1]", o.MinJapaneseRatio)
+	var errs []error
+	if o.MinChars < 0 {
+		errs = append(errs, fmt.Errorf("filters: min_chars %d must be >= 0", o.MinChars))
 	}
-	return nil
+	if o.MaxChars < 0 {
+		errs = append(errs, fmt.Errorf("filters: max_chars %d must be >= 0 (0: no limit)", o.MaxChars))
+	} else if o.MaxChars > 0 && o.MaxChars < o.MinChars {
+		errs = append(errs, fmt.Errorf("filters: max_chars %d must be >= min_chars %d (or 0: no limit)", o.MaxChars, o.MinChars))
+	}
+	if !(o.MinJapaneseRatio >= 0 && o.MinJapaneseRatio <= 1) {
+		errs = append(errs, fmt.Errorf("filters: min_japanese_ratio %g is not a number in [0, 1]", o.MinJapaneseRatio))
+	}
+	return errors.Join(errs...)
 }
 
 // Rules returns the rules of the default preset for o, cheapest first.

@@ -1,6 +1,7 @@
 package filters
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -71,6 +72,50 @@ func TestPresetsAndValidate(t *testing.T) {
 	}
 	if n := len(Default().Rules()); n != 3 {
 		t.Errorf("default has %d rules", n)
+	}
+}
+
+// TestOptionsValidate checks that every bad threshold is reported, once,
+// naming its field, and that NaN and infinities are not ratios.
+func TestOptionsValidate(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	cases := []struct {
+		name string
+		o    Options
+		want []string // one per error; none: valid
+	}{
+		{"default", Default(), nil},
+		{"no limits", Options{}, nil},
+		{"ratio bounds", Options{MinJapaneseRatio: 1}, nil},
+		{"max 0 means no limit", Options{MinChars: 10}, nil},
+		{"max equals min", Options{MinChars: 10, MaxChars: 10}, nil},
+		{"NaN ratio", Options{MinJapaneseRatio: nan}, []string{"filters: min_japanese_ratio NaN is not a number in [0, 1]"}},
+		{"Inf ratio", Options{MinJapaneseRatio: inf}, []string{"filters: min_japanese_ratio +Inf is not a number in [0, 1]"}},
+		{"-Inf ratio", Options{MinJapaneseRatio: -inf}, []string{"filters: min_japanese_ratio -Inf is not"}},
+		{"ratio above 1", Options{MinJapaneseRatio: 1.5}, []string{"filters: min_japanese_ratio 1.5 is not"}},
+		{"ratio below 0", Options{MinJapaneseRatio: -0.1}, []string{"filters: min_japanese_ratio -0.1 is not"}},
+		{"negative min", Options{MinChars: -1}, []string{"filters: min_chars -1 must be >= 0"}},
+		{"negative max", Options{MaxChars: -1}, []string{"filters: max_chars -1 must be >= 0"}},
+		{"max below min", Options{MinChars: 10, MaxChars: 5}, []string{"filters: max_chars 5 must be >= min_chars 10"}},
+		{"all at once", Options{MinChars: -1, MaxChars: -2, MinJapaneseRatio: nan},
+			[]string{"filters: min_chars -1", "filters: max_chars -2", "filters: min_japanese_ratio NaN"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.o.Validate()
+			var got []string
+			if err != nil {
+				got = strings.Split(err.Error(), "\n")
+			}
+			if len(got) != len(c.want) {
+				t.Fatalf("%+v: %v; want %d errors", c.o, err, len(c.want))
+			}
+			for i, w := range c.want {
+				if !strings.HasPrefix(got[i], w) {
+					t.Errorf("error %d: %q; want %q…", i, got[i], w)
+				}
+			}
+		})
 	}
 }
 

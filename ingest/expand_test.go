@@ -119,7 +119,9 @@ func TestExpandSymlinkDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []File{{Path: filepath.Join(link, "2.txt"), Size: 1}, {Path: filepath.Join(link, "sub/1.jsonl"), Size: 3}}
+	// names come from the real directory: the link is only a spelling
+	want := []File{{Path: filepath.Join(link, "2.txt"), Name: "real/2.txt", Source: "real", Size: 1},
+		{Path: filepath.Join(link, "sub/1.jsonl"), Name: "real/sub/1.jsonl", Source: "real", Size: 3, Ordinal: 1}}
 	if fmt.Sprint(files) != fmt.Sprint(want) {
 		t.Errorf("got %v, want %v", files, want)
 	}
@@ -150,6 +152,97 @@ func TestValidate(t *testing.T) {
 		err := tc.in.Validate()
 		if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
 			t.Errorf("%+v: error %v, want %q", tc.in, err, tc.wantErr)
+		}
+	}
+}
+
+// TestExpandIdentity: names, sources and ordinals do not depend on how an
+// input is spelled or where its tree lies.
+func TestExpandIdentity(t *testing.T) {
+	top := t.TempDir()
+	fixture := []byte("{\"text\":\"x\"}\n")
+	for _, name := range []string{"data/kokkai/2024/01.jsonl", "data/kokkai/2024/02.jsonl.gz", "data/kokkai/a.jsonl", "data/one.jsonl.zst"} {
+		writeFile(t, top, name, fixture)
+	}
+	moved := t.TempDir() // the same tree elsewhere
+	for _, name := range []string{"data/kokkai/2024/01.jsonl", "data/kokkai/2024/02.jsonl.gz", "data/kokkai/a.jsonl", "data/one.jsonl.zst"} {
+		writeFile(t, moved, name, fixture)
+	}
+	if err := os.Symlink(filepath.Join(top, "data"), filepath.Join(top, "current")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(top, "data/one.jsonl.zst"), filepath.Join(top, "alias.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(top)
+	id := func(inputs []Input) string {
+		files, err := Expand(inputs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s []string
+		for _, f := range files {
+			s = append(s, fmt.Sprintf("%d %s %s %d", f.Ordinal, f.Name, f.Source, f.Size))
+		}
+		return strings.Join(s, "; ")
+	}
+	want := "0 kokkai/2024/01.jsonl kokkai 13; 1 kokkai/2024/02.jsonl.gz kokkai 13; 2 kokkai/a.jsonl kokkai 13; 3 one.jsonl.zst one 13"
+	spellings := map[string][]Input{
+		"relative":       {{Path: "data/kokkai"}, {Path: "data/one.jsonl.zst"}},
+		"dot":            {{Path: "./data/kokkai/"}, {Path: "./data/../data/one.jsonl.zst"}},
+		"absolute":       {{Path: filepath.Join(top, "data/kokkai")}, {Path: filepath.Join(top, "data/one.jsonl.zst")}},
+		"symlinked dir":  {{Path: "current/kokkai"}, {Path: "current/one.jsonl.zst"}},
+		"symlinked file": {{Path: "data/kokkai"}, {Path: "alias.jsonl"}},
+		"relocated":      {{Path: filepath.Join(moved, "data/kokkai")}, {Path: filepath.Join(moved, "data/one.jsonl.zst")}},
+		"glob":           {{Path: "data/kokkai/**/*.jsonl*"}, {Path: "data/one.jsonl.zst"}},
+	}
+	for name, inputs := range spellings {
+		if got := id(inputs); got != want {
+			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
+		}
+	}
+	// ** reaches every depth (filepath.Glob read one level only)
+	if got := id([]Input{{Path: "data/**/*.jsonl*"}}); !strings.Contains(got, "data/kokkai/2024/02.jsonl.gz") || strings.Count(got, ";") != 3 {
+		t.Errorf("**: %s", got)
+	}
+	// a glob's root is the directory before the pattern
+	if got := id([]Input{{Path: "data/one.*"}}); got != "0 data/one.jsonl.zst data 13" {
+		t.Errorf("glob root: %s", got)
+	}
+	if got := id([]Input{{Path: "data/kokkai", Source: "diet"}}); !strings.Contains(got, "kokkai/a.jsonl diet") {
+		t.Errorf("explicit source: %s", got)
+	}
+}
+
+func TestReads(t *testing.T) {
+	top := t.TempDir()
+	writeFile(t, top, "data/a.jsonl", []byte("{}\n"))
+	writeFile(t, top, "data/sub/b.jsonl", []byte("{}\n"))
+	os.Symlink(filepath.Join(top, "data"), filepath.Join(top, "link"))
+	j := func(p string) string { return filepath.Join(top, p) }
+	cases := []struct {
+		input, path string
+		want        bool
+	}{
+		{"data", "data/out/part-00000.parquet", true},
+		{"data", "out/part-00000.parquet", false},
+		{"link", "data/out/x", true}, // through a link
+		{"data", "link/out/x", true},
+		{"data/a.jsonl", "data/a.jsonl", true},
+		{"data/a.jsonl", "data/out/x", false},
+		{"data/*.jsonl", "data/out/part-00000.parquet", false},
+		{"data/*.jsonl", "data/rej/ingest.jsonl", false},
+		{"data/*.jsonl", "data/ingest.jsonl", true},
+		{"data/**/*.jsonl", "data/rej/ingest.jsonl", true},
+		{"data/**/*.jsonl", "data/out/part-00000.parquet", false},
+		{"data/*", "data/out/part-00000.parquet", true}, // matches the directory, which is walked
+		{"*.jsonl", "out/manifest.json", false},
+	}
+	t.Chdir(top)
+	for _, c := range cases {
+		got, err := Input{Path: c.input}.Reads(j(c.path))
+		if err != nil || got != c.want {
+			t.Errorf("input %s reads %s: %v, %v; want %v", c.input, c.path, got, err, c.want)
 		}
 	}
 }

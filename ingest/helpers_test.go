@@ -197,4 +197,6 @@ func joinLines(lines [][]byte) []byte {
 }
 
 // pos formats file:line like pipeline.Position.
-func pos(file string, line int) string { return fmt.Sprintf("%s:%d", file, line) }
+// pos is the position string of a line of a single-file input: the file
+// is named by its base name (File.Name).
+func pos(file string, line int) string { return fmt.Sprintf("%s:%d", filepath.Base(file), line) }

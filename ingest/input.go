@@ -45,7 +45,7 @@ const (
 // sorted, hidden files and directories skipped) or a glob.
 type Input struct {
 	// Path is a file, a directory or a glob pattern (filepath.Match syntax).
-	Path string `yaml:"path" json:"path"`
+	Path string `yaml:"path" json:"path,omitempty"`
 	// Format is FormatJSONL, FormatText, or "" to choose by file extension
 	// (.jsonl and .ndjson are JSON Lines, .txt is text; .gz, .zst and .zstd
 	// are stripped first). An unknown extension with an empty Format is an

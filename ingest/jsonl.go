@@ -15,8 +15,9 @@ import (
 const DefaultMaxLineBytes = 256 << 20
 
 // JSONL reads documents from one JSON Lines stream: one JSON object per line,
-// lines of any length up to MaxLineBytes. Blank lines are skipped; a UTF-8
-// byte order mark at the start and a '\r' before the '\n' are ignored.
+// lines of any length up to MaxLineBytes, ended by "\n", "\r\n" or a lone
+// '\r' (as in the text reader; a raw CR cannot occur inside a JSON value).
+// Blank lines are skipped; a UTF-8 byte order mark at the start is ignored.
 type JSONL struct {
 	// MaxLineBytes is the longest line accepted (default
 	// DefaultMaxLineBytes, 256 MiB). A longer line is skipped without being
@@ -57,7 +58,7 @@ func newJSONL(r io.Reader, file string, in Input, lr *lineReader) *JSONL {
 	if enc != nil {
 		j.charset = name
 	}
-	lr.reset(decodeReader(r, enc))
+	lr.reset(&crReader{r: decodeReader(r, enc)}) // a lone CR ends a line too: JSON cannot hold a raw one
 	return j
 }
 

@@ -3,6 +3,7 @@ package ingest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -356,5 +357,26 @@ func TestJSONLEncodings(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestJSONLLoneCR: old Mac line ends separate records as in text files.
+func TestJSONLLoneCR(t *testing.T) {
+	data := "{\"id\":\"a\",\"text\":\"一つ目\"}\r{\"id\":\"b\",\"text\":\"二つ目\"}\r\n{\"id\":\"c\",\"text\":\"三つ目\"}\r\r{\"id\":\"d\",\"text\":\"四つ目\"}"
+	j := NewJSONL(strings.NewReader(data), "mac.jsonl", Input{})
+	var got []string
+	for {
+		d, err := j.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s@%d:%d", d.ID, d.Pos.Line, d.Pos.Offset))
+	}
+	want := []string{"a@1:0", "b@2:30", "c@3:61", "d@5:92"} // 一つ目 is 9 bytes: each record is 29
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v, want %v", got, want)
 	}
 }

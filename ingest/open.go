@@ -34,7 +34,7 @@ const peekBufSize = 64 << 10
 // wraps the codec's own error and names the codec.
 func Open(path string) (io.ReadCloser, error) {
 	var d decompressors
-	s, err := d.open(path, nil)
+	s, err := d.open(path, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -58,13 +58,15 @@ func (d *decompressors) close() {
 }
 
 // open opens path for reading; every byte read from the file is added to
-// count when count is not nil.
-func (d *decompressors) open(path string, count *atomic.Int64) (*stream, error) {
+// count when count is not nil, and every read first calls stop (when not
+// nil), failing with its error: a stop request ends even a read of one
+// endless line.
+func (d *decompressors) open(path string, count *atomic.Int64, stop func() error) (*stream, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	s := &stream{f: f, cr: countingReader{r: f, n: count}, d: d}
+	s := &stream{f: f, cr: countingReader{r: f, n: count, stop: stop}, d: d}
 	if d.br == nil {
 		d.br = bufio.NewReaderSize(&s.cr, peekBufSize)
 	} else {
@@ -111,6 +113,11 @@ type stream struct {
 // Read reads decompressed bytes. Errors of the file itself are returned as
 // they are; errors of the decompressor are wrapped in a *codecError.
 func (s *stream) Read(p []byte) (int, error) {
+	if s.cr.stop != nil {
+		if err := s.cr.stop(); err != nil {
+			return 0, err
+		}
+	}
 	n, err := s.r.Read(p)
 	if err != nil && err != io.EOF && s.cr.err == nil && s.codec != "" {
 		err = &codecError{codec: s.codec, err: err}
@@ -132,13 +139,20 @@ func (s *stream) Close() error {
 // countingReader counts the bytes read from r and remembers its first error
 // other than io.EOF.
 type countingReader struct {
-	r   io.Reader
-	n   *atomic.Int64
-	err error
+	r    io.Reader
+	n    *atomic.Int64
+	stop func() error
+	err  error
 }
 
 // Read implements io.Reader.
 func (c *countingReader) Read(p []byte) (int, error) {
+	if c.stop != nil {
+		if err := c.stop(); err != nil {
+			c.err = err
+			return 0, err
+		}
+	}
 	n, err := c.r.Read(p)
 	if c.n != nil && n > 0 {
 		c.n.Add(int64(n))

@@ -31,22 +31,33 @@ type Source struct {
 	cur    interface {
 		Next() (*pipeline.Document, error)
 	}
+	file  File  // the current file
+	rec   int64 // records (documents and problems) of the current file so far
+	stats []FileStats
+	ctx   atomic.Pointer[context.Context] // of the current Next call; decoders read it from their goroutines
 	st    *stream
 	dec   decompressors
 	lr    lineReader
 	bytes atomic.Int64
 }
 
-// NewSource returns a Source over files (as returned by Expand), whose Input
-// fields index inputs.
+// NewSource returns a Source over files (as returned by Expand, or a slice
+// of that list), whose Input fields index inputs. Documents and problems
+// are located by File.Name and keyed by File.Ordinal (see pipeline.Key);
+// their source is File.Source.
 func NewSource(files []File, inputs []Input) *Source {
 	return &Source{files: files, inputs: inputs}
 }
 
 // Next returns the next document, io.EOF after the last file, a
 // *pipeline.Problem for a record or file that gave no document (call Next
-// again to go on), or a fatal error. ctx is checked before every record.
+// again to go on), or a fatal error. ctx is checked before every record and
+// before every read from the file, so a stop request ends even the read of
+// an endless line.
 func (s *Source) Next(ctx context.Context) (*pipeline.Document, error) {
+	if p := s.ctx.Load(); p == nil || *p != ctx {
+		s.ctx.Store(&ctx)
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -66,8 +77,87 @@ func (s *Source) Next(ctx context.Context) (*pipeline.Document, error) {
 			s.closeCurrent()
 			continue
 		}
+		if err != nil && ctx.Err() != nil {
+			return nil, ctx.Err() // the stop cut the read short: not the file's fault
+		}
+		s.stamp(d, err)
 		return d, err
 	}
+}
+
+// stamp sets the key of the record just read (a document or a problem) and
+// counts it in the file's stats.
+func (s *Source) stamp(d *pipeline.Document, err error) {
+	var p *pipeline.Problem
+	st := &s.stats[len(s.stats)-1]
+	switch {
+	case d != nil:
+		d.Key = pipeline.MakeKey(s.file.Ordinal, s.rec)
+		st.Docs++
+	case errors.As(err, &p):
+		p.Key = pipeline.MakeKey(s.file.Ordinal, s.rec)
+		st.Problems++
+		switch p.Kind {
+		case pipeline.ProblemReadError:
+			if st.Docs+st.Problems == 1 && p.Pos.Offset < 0 {
+				st.Status = FileUnreadable
+			} else {
+				st.Status = FileBroken
+			}
+		case pipeline.ProblemTruncated:
+			st.Status = FileBroken
+		case pipeline.ProblemEmptyFile:
+			st.Status = FileEmpty
+		}
+	default:
+		return
+	}
+	s.rec++
+}
+
+// File statuses in FileStats.
+const (
+	// FileOK: the file was read to its end and gave at least one document.
+	FileOK = "ok"
+	// FileUnreadable: the file could not be opened.
+	FileUnreadable = "unreadable"
+	// FileBroken: reading broke off (a truncated or corrupt compressed
+	// stream, a read error); the records before the break were kept.
+	FileBroken = "truncated"
+	// FileEmpty: the file has no content.
+	FileEmpty = "empty"
+	// FileNoDocuments: every record of the file was a problem.
+	FileNoDocuments = "no_documents"
+)
+
+// FileStats is what a Source read from one file.
+type FileStats struct {
+	// Name is File.Name.
+	Name string `json:"name"`
+	// Docs and Problems count the documents and the rejected records.
+	Docs     int64 `json:"docs"`
+	Problems int64 `json:"problems"`
+	// Status is FileOK or what went wrong with the file as a whole.
+	Status string `json:"status"`
+}
+
+// Bad reports whether the file went wrong as a whole (not FileOK).
+func (f FileStats) Bad() bool { return f.Status != FileOK }
+
+// FileStats returns the stats of every file opened so far, in order. Call
+// it after the last Next (it is not safe to call concurrently with Next).
+func (s *Source) FileStats() []FileStats {
+	out := make([]FileStats, len(s.stats))
+	for i, st := range s.stats {
+		if st.Status == "" {
+			st.Status = FileOK
+			if st.Docs == 0 {
+				st.Status = FileNoDocuments
+			}
+		}
+		out[i] = st
+	}
+	return out
 }
 
 // openNext opens the next file and makes its reader current. It returns a
@@ -75,10 +165,19 @@ func (s *Source) Next(ctx context.Context) (*pipeline.Document, error) {
 func (s *Source) openNext() error {
 	f := s.files[s.next]
 	s.next++
+	s.file, s.rec = f, 0
+	s.stats = append(s.stats, FileStats{Name: f.Name})
 	if f.Input < 0 || f.Input >= len(s.inputs) {
 		return fmt.Errorf("%s: input index %d out of range [0, %d)", f.Path, f.Input, len(s.inputs))
 	}
 	in := s.inputs[f.Input]
+	if f.Source != "" {
+		in.Source = f.Source
+	}
+	name := f.Name
+	if name == "" {
+		name = f.Path
+	}
 	if err := in.Validate(); err != nil {
 		return fmt.Errorf("input %d (%s): %w", f.Input, in.Path, err)
 	}
@@ -86,24 +185,37 @@ func (s *Source) openNext() error {
 	if err != nil {
 		return fmt.Errorf("input %d (%s): %w", f.Input, in.Path, err)
 	}
-	st, err := s.dec.open(f.Path, &s.bytes)
+	st, err := s.dec.open(f.Path, &s.bytes, s.stopped)
 	var ce *codecError
 	switch {
 	case errors.As(err, &ce): // opened, but the compressed stream's header is cut or broken
-		return streamProblem(err, pipeline.Position{File: f.Path, Line: 1, Offset: 0}, 0, nil)
+		p := streamProblem(err, pipeline.Position{File: name, Line: 1, Offset: 0}, 0, nil)
+		s.stamp(nil, p)
+		return p
 	case err != nil: // the file itself could not be opened: no line to name
-		return newProblem(pipeline.ProblemReadError, pipeline.Position{File: f.Path, Offset: -1}, err.Error(), nil)
+		p := newProblem(pipeline.ProblemReadError, pipeline.Position{File: name, Offset: -1}, err.Error(), nil)
+		s.stamp(nil, p)
+		return p
 	}
 	s.st = st
 	switch format {
 	case FormatJSONL:
-		j := newJSONL(st, f.Path, in, &s.lr)
+		j := newJSONL(st, name, in, &s.lr)
 		j.MaxLineBytes = s.MaxLineBytes
 		s.cur = j
 	default:
-		t := newText(st, f.Path, in, &s.lr)
+		t := newText(st, name, in, &s.lr)
 		t.MaxDocBytes = s.MaxDocBytes
 		s.cur = t
+	}
+	return nil
+}
+
+// stopped reports why reading must stop: the error of the current Next
+// call's context, if any.
+func (s *Source) stopped() error {
+	if p := s.ctx.Load(); p != nil {
+		return (*p).Err()
 	}
 	return nil
 }

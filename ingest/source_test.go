@@ -25,8 +25,8 @@ func TestSourceAll(t *testing.T) {
 	}
 	g, src := readSource(t, inputs)
 	wantProblems := []string{
-		"invalid_utf8 " + pos(rawDir+"/rashomon-euc-jp.txt", 4),
-		"invalid_utf8 " + pos(rawDir+"/rashomon-shift-jis.txt", 4),
+		"invalid_utf8 raw/rashomon-euc-jp.txt:4", // a glob's files are named from the directory before the pattern
+		"invalid_utf8 raw/rashomon-shift-jis.txt:4",
 	}
 	if fmt.Sprint(g.problemKeys()) != fmt.Sprint(wantProblems) {
 		t.Fatalf("problems %q, want %q", g.problemKeys(), wantProblems)
@@ -34,7 +34,7 @@ func TestSourceAll(t *testing.T) {
 	wantCounts := []struct {
 		source string
 		n      int
-	}{{"kokkai", 901}, {"aozora", 10}, {fixturePath, 86}, {"egov", 80}}
+	}{{"kokkai", 901}, {"aozora", 10}, {"fixture_docs", 86}, {"egov", 80}}
 	i := 0
 	for _, w := range wantCounts {
 		for k := 0; k < w.n; k++ {
@@ -52,7 +52,7 @@ func TestSourceAll(t *testing.T) {
 		size += fileSize(t, p)
 	}
 	for _, d := range g.docs[901:911] {
-		size += fileSize(t, d.Pos.File)
+		size += fileSize(t, filepath.Join(filepath.Dir(aozoraDir), d.Pos.File))
 	}
 	rashomon, _ := filepath.Glob(rawDir + "/rashomon-*.txt")
 	for _, p := range rashomon {
@@ -113,11 +113,12 @@ func TestSourceFileErrors(t *testing.T) {
 	src := NewSource(files, inputs)
 	ctx := context.Background()
 	g := drain(t, func() (*pipeline.Document, error) { return src.Next(ctx) })
-	want := []string{"read_error " + b, "truncated_input " + c + ":1"}
+	name := func(p string) string { return filepath.Base(dir) + "/" + filepath.Base(p) }
+	want := []string{"read_error " + name(b), "truncated_input " + name(c) + ":1"}
 	if fmt.Sprint(g.problemKeys()) != fmt.Sprint(want) || len(g.docs) != 2*86 {
 		t.Fatalf("%d docs, problems %q, want %q", len(g.docs), g.problemKeys(), want)
 	}
-	if g.docs[0].Pos.File != a || g.docs[86].Pos.File != d {
+	if g.docs[0].Pos.File != name(a) || g.docs[86].Pos.File != name(d) {
 		t.Errorf("files %s, %s", g.docs[0].Pos.File, g.docs[86].Pos.File)
 	}
 }
@@ -179,4 +180,47 @@ func fileSize(t testing.TB, path string) int64 {
 		t.Fatal(err)
 	}
 	return info.Size()
+}
+
+// TestKeys: every document and problem gets the key file ordinal + record
+// ordinal, also when the source reads a later slice of the job's files.
+func TestKeys(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a.jsonl", []byte("{\"text\":\"あ\"}\n{}\n\n{\"text\":\"い\"}\n"))
+	writeFile(t, dir, "b.jsonl", []byte("{\"text\":\"う\"}\n"))
+	inputs := []Input{{Path: dir}}
+	files, err := Expand(inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, slice := range [][]File{files, files[1:]} {
+		src := NewSource(slice, inputs)
+		var keys []string
+		for {
+			d, err := src.Next(context.Background())
+			var p *pipeline.Problem
+			switch {
+			case err == io.EOF:
+			case errors.As(err, &p):
+				keys = append(keys, "P"+p.Key.String())
+				continue
+			case err != nil:
+				t.Fatal(err)
+			default:
+				keys = append(keys, d.Key.String())
+				continue
+			}
+			break
+		}
+		want := "[0.0 P0.1 0.2 1.0]"
+		if len(slice) == 1 {
+			want = "[1.0]"
+		}
+		if fmt.Sprint(keys) != want {
+			t.Errorf("keys %v, want %s", keys, want)
+		}
+	}
+	if k := pipeline.MakeKey(5, 1<<39); k.File() != 5 || k.Record() != 1<<39 {
+		t.Errorf("key round trip: %v", k)
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"math"
 	"os"
+	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -25,12 +27,20 @@ type Config struct {
 	Inputs []ingest.Input `yaml:"inputs" json:"inputs"`
 	// MaxRecordBytes is the largest JSONL line or text document read; a
 	// larger one is skipped without being held in memory and reported.
-	MaxRecordBytes ByteSize          `yaml:"max_record_bytes" json:"max_record_bytes"`
-	Normalize      normalize.Options `yaml:"normalize" json:"normalize"`
-	Dedup          DedupConfig       `yaml:"dedup" json:"dedup"`
-	Filters        filters.Options   `yaml:"filters" json:"filters"`
-	Tokenize       TokenizeConfig    `yaml:"tokenize" json:"tokenize"`
-	Output         OutputConfig      `yaml:"output" json:"output"`
+	MaxRecordBytes ByteSize `yaml:"max_record_bytes" json:"max_record_bytes"`
+	// MaxProblemRatio fails the run (nothing committed) when input problem
+	// records exceed this share of all records read; in [0, 1].
+	MaxProblemRatio float64 `yaml:"max_problem_ratio" json:"max_problem_ratio"`
+	// MaxBadFiles is how many input files may be unreadable, truncated or
+	// give no document before the run fails.
+	MaxBadFiles int `yaml:"max_bad_files" json:"max_bad_files"`
+	// RejectsMaxBytes caps the bytes written to the rejects directory per task.
+	RejectsMaxBytes ByteSize          `yaml:"rejects_max_bytes" json:"-"`
+	Normalize       normalize.Options `yaml:"normalize" json:"normalize"`
+	Dedup           DedupConfig       `yaml:"dedup" json:"dedup"`
+	Filters         filters.Options   `yaml:"filters" json:"filters"`
+	Tokenize        TokenizeConfig    `yaml:"tokenize" json:"tokenize"`
+	Output          OutputConfig      `yaml:"output" json:"output"`
 	// Rejects, when set, is a directory that receives ingest.jsonl and
 	// dropped.jsonl. Recorded in the manifest's run section.
 	Rejects string `yaml:"rejects" json:"-"`
@@ -39,6 +49,17 @@ type Config struct {
 	Workers int `yaml:"workers" json:"-"`
 	// Task selects the slice of the inputs this process handles.
 	Task TaskConfig `yaml:"task" json:"task"`
+
+	origin origin // where settings were written; see Load and SetByFlag
+}
+
+// origin records where the settings of a Config came from, by key path
+// ("workers", "filters.min_chars", "inputs[2].preset"). Copies of a Config
+// share it.
+type origin struct {
+	file  string
+	lines map[string]int    // key → line in file
+	flags map[string]string // key → flag that set it (and everything under it)
 }
 
 // DedupConfig selects the dedup rules.
@@ -75,18 +96,59 @@ type TaskConfig struct {
 // Default returns a config with every stage at its defaults and no inputs.
 func Default() Config {
 	return Config{
-		MaxRecordBytes: ingest.DefaultMaxLineBytes,
-		Normalize:      normalize.Default(),
-		Dedup:          DedupConfig{Exact: true},
-		Filters:        filters.Default(),
-		Tokenize:       TokenizeConfig{Enabled: true, Options: tokenize.Default()},
-		Output:         OutputConfig{Dir: "out", ShardSize: 256 << 20},
-		Task:           TaskConfig{Index: 0, Count: 1},
+		MaxRecordBytes:  ingest.DefaultMaxLineBytes,
+		MaxProblemRatio: 0.5,
+		MaxBadFiles:     0,
+		RejectsMaxBytes: 1 << 30,
+		Normalize:       normalize.Default(),
+		Dedup:           DedupConfig{Exact: true},
+		Filters:         filters.Default(),
+		Tokenize:        TokenizeConfig{Enabled: true, Options: tokenize.Default()},
+		Output:          OutputConfig{Dir: "out", ShardSize: 256 << 20},
+		Task:            TaskConfig{Index: 0, Count: 1},
 	}
 }
 
-// Load reads a YAML config over Default. Unknown keys are errors, reported
-// with the file name and line.
+// ConfigError is a setting that cannot be used. Key is its path in the
+// config ("workers", "filters.min_chars", "inputs[2].preset"); File and Line
+// say where it was written, Flag which command-line flag set it. Error
+// starts with "FILE:LINE: KEY: ", "FLAG: " or "KEY: ", whichever is known.
+type ConfigError struct {
+	File string
+	Line int
+	Key  string
+	Flag string
+	Err  error
+}
+
+// Error formats the error with its origin.
+func (e *ConfigError) Error() string {
+	if e.Flag != "" {
+		return e.Flag + ": " + e.Err.Error()
+	}
+	var b strings.Builder
+	switch {
+	case e.File != "" && e.Line > 0:
+		fmt.Fprintf(&b, "%s:%d: ", e.File, e.Line)
+	case e.File != "":
+		b.WriteString(e.File + ": ")
+	case e.Line > 0:
+		fmt.Fprintf(&b, "line %d: ", e.Line)
+	}
+	if e.Key != "" {
+		b.WriteString(e.Key + ": ")
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+// Unwrap returns Err.
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// Load reads a YAML config over Default. The file holds one YAML document.
+// Unknown keys and values of the wrong type (workers: 2.5) are errors; each
+// is a *ConfigError naming the file, the line and the key. Load records
+// where every key was written, so that Validate can say so too.
 func Load(path string) (Config, error) {
 	cfg := Default()
 	data, err := os.ReadFile(path)
@@ -94,57 +156,413 @@ func Load(path string) (Config, error) {
 		return cfg, err
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) { // io.EOF: empty file
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) { // empty file
+			return cfg, nil
+		}
 		return cfg, fmt.Errorf("%s: %w", path, err)
 	}
+	l := loader{file: path, lines: map[string]int{}}
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return cfg, fmt.Errorf("%s: %w", path, err)
+		}
+		if !isNull(&next) {
+			l.errorf(next.Line, "", "a second YAML document starts here; a config file holds one")
+			break
+		}
+	}
+	if len(doc.Content) == 1 {
+		l.walk(doc.Content[0], reflect.TypeFor[Config](), "")
+	}
+	if len(l.errs) > 0 {
+		return cfg, joinSorted(l.errs)
+	}
+	// The walk found every unknown key and bad value it knows of; yaml
+	// decides the rest.
+	strict := yaml.NewDecoder(bytes.NewReader(data))
+	strict.KnownFields(true)
+	if err := strict.Decode(&cfg); err != nil {
+		return cfg, fmt.Errorf("%s: %w", path, err)
+	}
+	cfg.origin = origin{file: path, lines: l.lines}
 	return cfg, nil
 }
 
-// Validate checks the whole config and names the offending field.
+// SetByFlag records that a command-line flag ("--workers") set the value at
+// key ("workers"; "inputs" covers every input), so errors about the value
+// name the flag rather than a line of the file.
+func (c *Config) SetByFlag(key, flag string) {
+	if c.origin.flags == nil {
+		c.origin.flags = map[string]string{}
+	}
+	c.origin.flags[key] = flag
+	for k := range c.origin.lines {
+		if k == key || isUnder(k, key) {
+			delete(c.origin.lines, k)
+		}
+	}
+}
+
+// Validate checks the whole config. It returns every problem, joined in the
+// order of the file, each a *ConfigError.
 func (c *Config) Validate() error {
-	var errs []error
+	var errs []*ConfigError
+	add := func(key string, err error) { errs = append(errs, c.errorAt(key, err)) }
+	addf := func(key, format string, args ...any) { add(key, fmt.Errorf(format, args...)) }
+	// each field error of a stage package's Validate, under section
+	addFields := func(section string, t reflect.Type, err error) {
+		for _, e := range splitErrors(err) {
+			key, e := fieldError(section, t, e)
+			add(key, e)
+		}
+	}
+
 	if len(c.Inputs) == 0 {
-		errs = append(errs, errors.New("inputs: none given (config inputs: or --input)"))
+		addf("inputs", "none given (config inputs: or --input)")
 	}
 	for i, in := range c.Inputs {
-		if err := in.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("inputs[%d] (%s): %w", i, in.Path, err))
+		key := fmt.Sprintf("inputs[%d]", i)
+		if in.Path == "" {
+			addf(key+".path", "empty")
+		} else if err := in.Validate(); err != nil {
+			addFields(key, reflect.TypeFor[ingest.Input](), err)
 		}
-		if err := filters.CheckPreset(in.Preset); err != nil {
-			errs = append(errs, fmt.Errorf("inputs[%d] (%s): %w", i, in.Path, err))
+		if filters.CheckPreset(in.Preset) != nil {
+			addf(key+".preset", "unknown preset %q (known: %s)", in.Preset, strings.Join(filters.Presets(), ", "))
 		}
-	}
-	if err := c.Normalize.Validate(); err != nil {
-		errs = append(errs, err)
-	}
-	if err := c.Filters.Validate(); err != nil {
-		errs = append(errs, err)
-	}
-	if c.Tokenize.Enabled {
-		if err := c.Tokenize.Options.Validate(); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if c.Output.Dir == "" {
-		errs = append(errs, errors.New("output.dir: empty"))
-	}
-	if c.Output.ShardSize <= 0 {
-		errs = append(errs, fmt.Errorf("output.shard_size: %d must be > 0", c.Output.ShardSize))
 	}
 	if c.MaxRecordBytes <= 0 || c.MaxRecordBytes > 1<<30 {
-		errs = append(errs, fmt.Errorf("max_record_bytes: %d must be in (0, 1GiB]", c.MaxRecordBytes))
+		addf("max_record_bytes", "%v must be in (0, 1GiB]", c.MaxRecordBytes)
+	}
+	if !inUnit(c.MaxProblemRatio) {
+		addf("max_problem_ratio", "%g is not a number in [0, 1]", c.MaxProblemRatio)
+	}
+	if c.MaxBadFiles < 0 {
+		addf("max_bad_files", "%d must be >= 0", c.MaxBadFiles)
+	}
+	if c.RejectsMaxBytes <= 0 {
+		addf("rejects_max_bytes", "%v must be > 0", c.RejectsMaxBytes)
+	}
+	addFields("normalize", reflect.TypeFor[normalize.Options](), c.Normalize.Validate())
+	addFields("filters", reflect.TypeFor[filters.Options](), c.Filters.Validate())
+	if c.Tokenize.Enabled {
+		addFields("tokenize", reflect.TypeFor[TokenizeConfig](), c.Tokenize.Options.Validate())
+	}
+	if c.Output.Dir == "" {
+		addf("output.dir", "empty")
+	}
+	if c.Output.ShardSize <= 0 {
+		addf("output.shard_size", "%v must be > 0", c.Output.ShardSize)
 	}
 	if c.Output.ShardRows < 0 {
-		errs = append(errs, fmt.Errorf("output.shard_rows: %d must be >= 0", c.Output.ShardRows))
+		addf("output.shard_rows", "%d must be >= 0 (0: no limit)", c.Output.ShardRows)
 	}
 	if c.Workers < 0 {
-		errs = append(errs, fmt.Errorf("workers: %d must be >= 0", c.Workers))
+		addf("workers", "%d must be >= 0 (0: all cores)", c.Workers)
 	}
-	if c.Task.Count < 1 || c.Task.Index < 0 || c.Task.Index >= c.Task.Count {
-		errs = append(errs, fmt.Errorf("task: index %d of count %d: want 0 <= index < count", c.Task.Index, c.Task.Count))
+	switch {
+	case c.Task.Count < 1:
+		addf("task.count", "%d must be >= 1", c.Task.Count)
+	case c.Task.Index < 0:
+		addf("task.index", "%d must be >= 0", c.Task.Index)
+	case c.Task.Index >= c.Task.Count:
+		addf("task.index", "%d must be < %s (%d)", c.Task.Index, c.name("task.count"), c.Task.Count)
 	}
-	return errors.Join(errs...)
+	return joinSorted(errs)
+}
+
+func inUnit(f float64) bool { return f >= 0 && f <= 1 } // false for NaN
+
+// errorAt returns err as a *ConfigError about key, located by the flag that
+// set key or an enclosing key, else by the line of key or the nearest
+// enclosing key written in the file.
+func (c *Config) errorAt(key string, err error) *ConfigError {
+	e := &ConfigError{File: c.origin.file, Key: key, Err: err}
+	for k := key; k != ""; k = parentKey(k) {
+		if f, ok := c.origin.flags[k]; ok {
+			return &ConfigError{Key: key, Flag: f, Err: err}
+		}
+		if e.Line == 0 {
+			e.Line = c.origin.lines[k]
+		}
+	}
+	return e
+}
+
+// name returns how the user wrote key: its flag, or the key.
+func (c *Config) name(key string) string {
+	if e := c.errorAt(key, nil); e.Flag != "" {
+		return e.Flag
+	}
+	return key
+}
+
+// parentKey returns the key enclosing key ("" at the top level).
+func parentKey(key string) string {
+	i := strings.LastIndexAny(key, ".[")
+	if i < 0 {
+		return ""
+	}
+	return key[:i]
+}
+
+// isUnder reports whether key k lies inside key parent.
+func isUnder(k, parent string) bool {
+	return strings.HasPrefix(k, parent+".") || strings.HasPrefix(k, parent+"[")
+}
+
+// joinSorted joins errs ordered by line, those without one last.
+func joinSorted(errs []*ConfigError) error {
+	sort.SliceStable(errs, func(i, j int) bool {
+		a, b := errs[i].Line, errs[j].Line
+		return a > 0 && (b == 0 || a < b)
+	})
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = e
+	}
+	return errors.Join(out...)
+}
+
+// splitErrors returns the errors joined in err.
+func splitErrors(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// fieldError finds the field an error of a stage package's Validate is
+// about. Those errors name the package, then the field's YAML key
+// ("normalize: max_blank_lines -1 must be >= 0"); fieldError returns the key
+// path (normalize.max_blank_lines) and the error with both names removed. An
+// error that names no field of t stays with section.
+func fieldError(section string, t reflect.Type, err error) (string, error) {
+	pkg := section
+	if i := strings.IndexAny(pkg, ".["); i >= 0 {
+		pkg = pkg[:i]
+	}
+	msg := strings.TrimPrefix(err.Error(), pkg+": ")
+	key, best := section, ""
+	for name := range yamlFields(t) {
+		if len(name) > len(best) && strings.HasPrefix(msg, name) && len(msg) > len(name) &&
+			(msg[len(name)] == ' ' || msg[len(name)] == ':') {
+			key, best = section+"."+name, name
+		}
+	}
+	msg = strings.TrimLeft(msg[len(best):], ": ")
+	return key, &renamed{msg, err}
+}
+
+// renamed is err with another message.
+type renamed struct {
+	msg string
+	err error
+}
+
+func (r *renamed) Error() string { return r.msg }
+func (r *renamed) Unwrap() error { return r.err }
+
+// loader walks the YAML of a config along the Go types it decodes into,
+// recording the line of every key and checking every value on its own.
+type loader struct {
+	file  string
+	lines map[string]int
+	errs  []*ConfigError
+}
+
+func (l *loader) errorf(line int, key, format string, args ...any) {
+	l.errs = append(l.errs, &ConfigError{File: l.file, Line: line, Key: key, Err: fmt.Errorf(format, args...)})
+}
+
+func (l *loader) walk(n *yaml.Node, t reflect.Type, key string) {
+	for n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if isNull(n) {
+		return // yaml leaves the default
+	}
+	switch {
+	case reflect.PointerTo(t).Implements(reflect.TypeFor[yaml.Unmarshaler]()):
+		l.value(n, t, key)
+	case t.Kind() == reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			l.errorf(n.Line, key, "want a mapping, got %s", describe(n))
+			return
+		}
+		l.mapping(n, t, key, map[string]int{})
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
+		if n.Kind != yaml.SequenceNode {
+			l.errorf(n.Line, key, "want a list, got %s", describe(n))
+			return
+		}
+		for i, item := range n.Content {
+			k := fmt.Sprintf("%s[%d]", key, i)
+			l.lines[k] = item.Line
+			l.walk(item, t.Elem(), k)
+		}
+	default:
+		l.value(n, t, key)
+	}
+}
+
+// mapping walks the keys of n, a struct of type t; seen holds the keys met
+// so far in n, by line. Merge keys (<<: *anchor) bring in the keys of other
+// mappings.
+func (l *loader) mapping(n *yaml.Node, t reflect.Type, key string, seen map[string]int) {
+	fields := yamlFields(t)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		kn, vn := n.Content[i], n.Content[i+1]
+		if kn.ShortTag() == "!!merge" {
+			for vn.Kind == yaml.AliasNode {
+				vn = vn.Alias
+			}
+			merged := []*yaml.Node{vn}
+			if vn.Kind == yaml.SequenceNode {
+				merged = vn.Content
+			}
+			for _, m := range merged {
+				for m.Kind == yaml.AliasNode {
+					m = m.Alias
+				}
+				if m.Kind == yaml.MappingNode {
+					l.mapping(m, t, key, map[string]int{})
+				}
+			}
+			continue
+		}
+		k := kn.Value
+		if key != "" {
+			k = key + "." + kn.Value
+		}
+		if line, dup := seen[kn.Value]; dup {
+			l.errorf(kn.Line, k, "set again (first at line %d)", line)
+			continue
+		}
+		seen[kn.Value] = kn.Line
+		l.lines[k] = kn.Line
+		ft, ok := fields[kn.Value]
+		if !ok {
+			names := make([]string, 0, len(fields))
+			for name := range fields {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			l.errorf(kn.Line, k, "unknown key (known here: %s)", strings.Join(names, ", "))
+			continue
+		}
+		l.walk(vn, ft, k)
+	}
+}
+
+// value checks that n decodes into a t on its own; yaml would truncate a
+// fractional number into an integer, so that is checked here too.
+func (l *loader) value(n *yaml.Node, t reflect.Type, key string) {
+	err := n.Decode(reflect.New(t).Interface())
+	var ce *ConfigError
+	var te *yaml.TypeError
+	switch {
+	case errors.As(err, &ce): // from ByteSize
+		l.errorf(n.Line, key, "%w", ce.Err)
+	case errors.As(err, &te) && n.Kind == yaml.ScalarNode:
+		l.errorf(n.Line, key, "%s is not %s", describe(n), want(t))
+	case err != nil:
+		l.errorf(n.Line, key, "want %s, got %s", want(t), describe(n))
+	case isInt(t) && n.ShortTag() == "!!float":
+		var f float64
+		if n.Decode(&f) != nil || math.IsInf(f, 0) || f != math.Trunc(f) {
+			l.errorf(n.Line, key, "%s is not %s", describe(n), want(t))
+		}
+	}
+}
+
+// yamlFields returns the fields of struct t by YAML key, inline fields
+// included.
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	fields := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() && !f.Anonymous {
+			continue
+		}
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		switch {
+		case name == "-":
+		case strings.Contains(","+opts+",", ",inline,") && f.Type.Kind() == reflect.Struct:
+			for k, v := range yamlFields(f.Type) {
+				fields[k] = v
+			}
+		case name == "":
+			fields[strings.ToLower(f.Name)] = f.Type
+		default:
+			fields[name] = f.Type
+		}
+	}
+	return fields
+}
+
+func isNull(n *yaml.Node) bool {
+	if n.Kind == yaml.DocumentNode {
+		return len(n.Content) == 0 || isNull(n.Content[0])
+	}
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+func isInt(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return true
+	}
+	return false
+}
+
+// describe names the YAML value n for a message.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	if n.ShortTag() == "!!str" {
+		return strconv.Quote(n.Value)
+	}
+	return n.Value
+}
+
+// want names the kind of value a t holds.
+func want(t reflect.Type) string {
+	switch {
+	case isInt(t):
+		return "an integer"
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "a mapping"
+	}
+	return t.String()
 }
 
 // ByteSize is a size in bytes written as an integer or with a unit:
@@ -152,7 +570,8 @@ func (c *Config) Validate() error {
 // with iB; a bare letter means the binary unit).
 type ByteSize int64
 
-// ParseByteSize parses a size such as "256MiB".
+// ParseByteSize parses a size such as "256MiB". Negative sizes, NaN and
+// sizes of 2^63 bytes or more are errors.
 func ParseByteSize(s string) (ByteSize, error) {
 	t := strings.TrimSpace(s)
 	i := len(t)
@@ -161,8 +580,14 @@ func ParseByteSize(s string) (ByteSize, error) {
 	}
 	num, unit := strings.TrimSpace(t[:i]), strings.TrimSpace(t[i:])
 	f, err := strconv.ParseFloat(num, 64)
-	if err != nil || f < 0 {
+	if errors.Is(err, strconv.ErrRange) {
+		err = nil // ±Inf for too large, 0 for too small: judged below
+	}
+	if err != nil || math.IsNaN(f) {
 		return 0, fmt.Errorf("size %q: want a number with an optional unit (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB)", s)
+	}
+	if f < 0 {
+		return 0, fmt.Errorf("size %q: negative", s)
 	}
 	mult, ok := map[string]float64{
 		"": 1, "b": 1,
@@ -174,17 +599,21 @@ func ParseByteSize(s string) (ByteSize, error) {
 	if !ok {
 		return 0, fmt.Errorf("size %q: unknown unit %q", s, unit)
 	}
-	if v := f * mult; v >= math.MaxInt64 {
+	if v := f * mult; v >= math.MaxInt64 { // +Inf too
 		return 0, fmt.Errorf("size %q: too large", s)
 	}
 	return ByteSize(f * mult), nil
 }
 
-// UnmarshalYAML accepts an integer or a string with a unit.
+// UnmarshalYAML accepts an integer or a string with a unit. Its errors are
+// *ConfigError with the line.
 func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return &ConfigError{Line: n.Line, Err: fmt.Errorf("want a size such as 256MiB, got %s", describe(n))}
+	}
 	v, err := ParseByteSize(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
+		return &ConfigError{Line: n.Line, Err: err}
 	}
 	*b = v
 	return nil

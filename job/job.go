@@ -10,10 +10,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime"
 	"time"
 
+	"github.com/jacorpus/jacorpus/commit"
 	"github.com/jacorpus/jacorpus/dedup"
 	"github.com/jacorpus/jacorpus/filters"
 	"github.com/jacorpus/jacorpus/ingest"
@@ -37,15 +37,28 @@ type Options struct {
 
 // Result is what a finished run produced.
 type Result struct {
-	// Dir is where the shards and the manifest were written.
+	// Dir is where the shards and the manifest were committed.
 	Dir      string
 	Manifest *shard.Manifest
 	Stats    *pipeline.Stats
-	Files    int
-	Workers  int
-	Elapsed  time.Duration
+	// Files is the number of input files of this task; FirstFile the
+	// ordinal of the first in the job's file list.
+	Files, FirstFile int
+	Workers          int
+	Elapsed          time.Duration
 	// InputBytes is the size of this task's input files as stored.
 	InputBytes int64
+	// FileStats tells, per input file, what was read and whether the file
+	// went wrong as a whole.
+	FileStats []ingest.FileStats
+	// DuplicateIDs counts documents written with an id an earlier written
+	// document of this task already had.
+	DuplicateIDs int64
+	// Rejects is what was written to the rejects directory (nil without one).
+	Rejects *rejects.Summary
+	// RejectsErr is set when the dataset was committed but the rejects are
+	// incomplete (a write error, the size cap) or could not be committed.
+	RejectsErr error
 }
 
 // RunInfo is the manifest's "run" section: facts about this execution that
@@ -58,19 +71,81 @@ type RunInfo struct {
 	GoVersion   string    `json:"go_version"`
 	OutputDir   string    `json:"output_dir"`
 	RejectsDir  string    `json:"rejects_dir,omitempty"`
+	// InputPaths are the configured input paths as spelled.
+	InputPaths []string `json:"input_paths"`
+	// Stages holds each stage's busy time: seconds spent inside the stage,
+	// summed over its workers (so it can exceed wall_seconds).
+	Stages []StageTime `json:"stages"`
+}
+
+// StageTime is one stage's busy time.
+type StageTime struct {
+	Name        string  `json:"name"`
+	BusySeconds float64 `json:"busy_seconds"`
+}
+
+// TaskInfo is the manifest's "task" section: which slice of the job's input
+// files this task read.
+type TaskInfo struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+	// FirstFile is the ordinal of the task's first file in the job's sorted
+	// file list; Files is how many it read.
+	FirstFile int `json:"first_file"`
+	Files     int `json:"files"`
+	// JobFiles is the number of files of the whole job.
+	JobFiles int `json:"job_files"`
+	// Empty is set when the task got no file (more tasks than files).
+	Empty bool `json:"empty,omitempty"`
+}
+
+// InputFile is one entry of the manifest's input list.
+type InputFile struct {
+	// Name is the file's stable name (ingest.File.Name).
+	Name     string `json:"name"`
+	Source   string `json:"source"`
+	Ordinal  int    `json:"ordinal"`
+	Bytes    int64  `json:"bytes"`
+	Docs     int64  `json:"docs"`
+	Problems int64  `json:"problems"`
+	Status   string `json:"status"`
+}
+
+// ErrInterrupted is wrapped by the error of a run stopped through its context.
+var ErrInterrupted = errors.New("interrupted")
+
+// FailedError is the error of a run that read its input but was not
+// committed because the input was too bad (see Config.MaxBadFiles,
+// Config.MaxProblemRatio) or gave no document.
+type FailedError struct {
+	Reasons []string
+}
+
+// Error lists the reasons.
+func (e *FailedError) Error() string {
+	msg := "run failed, nothing committed:"
+	for _, r := range e.Reasons {
+		msg += "\n  " + r
+	}
+	return msg
 }
 
 // OutputDir returns the directory task t writes to: the configured dir for a
 // single-task job, dir/task-NNNNN for task NNNNN of a multi-task job.
-func OutputDir(c *Config) string {
-	if c.Task.Count <= 1 {
-		return c.Output.Dir
+func OutputDir(c *Config) string { return taskDir(c, c.Output.Dir) }
+
+// RejectsDir returns the rejects directory of the task, "" without rejects.
+func RejectsDir(c *Config) string {
+	if c.Rejects == "" {
+		return ""
 	}
-	return filepath.Join(c.Output.Dir, fmt.Sprintf("task-%05d", c.Task.Index))
+	return taskDir(c, c.Rejects)
 }
 
-// Run executes cfg. On failure it removes every shard it wrote and leaves no
-// manifest, so a directory with a manifest.json always holds a complete run.
+// Run executes cfg. Nothing appears in the output directory until the run
+// has succeeded: the shards and the manifest are written into a staging
+// directory beside it and swapped in at the end (see package commit), so a
+// failed or interrupted run leaves a previous dataset intact.
 func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	log := opts.Logger
 	if log == nil {
@@ -80,41 +155,73 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		return nil, err
 	}
 	start := time.Now()
-	files, err := ingest.Expand(cfg.Inputs)
+	all, err := ingest.Expand(cfg.Inputs)
 	if err != nil {
 		return nil, err
 	}
-	weights := make([]int64, len(files))
-	for i, f := range files {
-		weights[i] = f.Size
-	}
-	lo, hi, err := pipeline.Partition(weights, cfg.Task.Index, cfg.Task.Count)
+	presets, err := presetsBySource(&cfg, all)
 	if err != nil {
 		return nil, err
 	}
-	files = files[lo:hi]
+	lo, hi, err := pipeline.Partition(sizes(all), cfg.Task.Index, cfg.Task.Count)
+	if err != nil {
+		return nil, err
+	}
+	files := all[lo:hi]
+	if err := checkLayout(&cfg, all); err != nil {
+		return nil, err
+	}
+	if err := preflight(&cfg, files); err != nil {
+		return nil, err
+	}
+	stages, err := buildStages(&cfg, presets)
+	if err != nil {
+		return nil, err
+	}
+
+	// The output side is ready before any input is read.
+	out, err := commit.Prepare(OutputDir(&cfg), commit.Options{Overwrite: cfg.Output.Overwrite,
+		Owned: shard.Owned, What: "output", Index: shard.ManifestName})
+	if err != nil {
+		return nil, err
+	}
+	defer out.Abort() // no-op after Commit
+	var rej *commit.Dir
+	var rw *rejects.Writer
+	if dir := RejectsDir(&cfg); dir != "" {
+		if rej, err = commit.Prepare(dir, commit.Options{Overwrite: cfg.Output.Overwrite,
+			Owned: rejects.Owned, What: "rejects", Index: rejects.IndexFile}); err != nil {
+			return nil, err
+		}
+		defer rej.Abort()
+		if rw, err = rejects.Create(rej.Staging, rejects.Options{MaxBytes: int64(cfg.RejectsMaxBytes)}); err != nil {
+			return nil, err
+		}
+	}
+
+	workers := pipeline.EffectiveWorkers(cfg.Workers)
+	if procs := runtime.GOMAXPROCS(0); workers > procs {
+		log.Warn("more workers than usable cores: the stages are CPU-bound, using the core count",
+			"workers", workers, "cores", procs)
+		workers = procs
+	}
 	var inBytes int64
 	for _, f := range files {
 		inBytes += f.Size
 	}
-	stages, err := buildStages(&cfg, files)
-	if err != nil {
-		return nil, err
-	}
-	dir := OutputDir(&cfg)
-	if err := shard.PrepareDir(dir, cfg.Output.Overwrite); err != nil {
-		return nil, err
-	}
-	workers := pipeline.EffectiveWorkers(cfg.Workers)
 	log.Info("run", "files", len(files), "input_bytes", inBytes, "task", fmt.Sprintf("%d/%d", cfg.Task.Index, cfg.Task.Count),
-		"workers", workers, "output", dir)
+		"workers", workers, "output", out.Final)
+	if len(files) == 0 {
+		log.Warn("this task's slice of the inputs is empty (more tasks than files)", "task", cfg.Task.Index, "files", len(all))
+	}
 
-	w, err := shard.NewWriter(shard.Options{Dir: dir, MaxBytes: int64(cfg.Output.ShardSize), MaxRows: cfg.Output.ShardRows})
+	w, err := shard.NewWriter(shard.Options{Dir: out.Staging, MaxBytes: int64(cfg.Output.ShardSize), MaxRows: cfg.Output.ShardRows})
 	if err != nil {
 		return nil, err
 	}
+	ids := newIDCheck(w)
 	runner := &pipeline.Runner{
-		Stages: stages, Sink: w, Workers: workers, ProgressEvery: opts.ProgressEvery,
+		Stages: stages, Sink: ids, Workers: workers, ProgressEvery: opts.ProgressEvery,
 		Progress: func(p pipeline.Progress) {
 			if p.Done {
 				return
@@ -124,67 +231,163 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 				"MB/s", fmt.Sprintf("%.2f", float64(p.BytesRead)/1e6/p.Elapsed.Seconds()))
 		},
 	}
-	var rej *rejects.Writer
-	if cfg.Rejects != "" {
-		if rej, err = rejects.Create(cfg.Rejects); err != nil {
-			return nil, err
-		}
-		runner.Rejects = rej
+	if rw != nil {
+		runner.Rejects = rw
 	}
 	src := ingest.NewSource(files, cfg.Inputs)
 	src.MaxLineBytes, src.MaxDocBytes = int(cfg.MaxRecordBytes), int(cfg.MaxRecordBytes)
-	stats, runErr := runner.Run(ctx, src)
-	src.Close() // read-only files: nothing to report on close
-	if rej != nil {
-		runErr = errors.Join(runErr, rej.Close())
+	stats, runErr := runner.Run(ctx, src) // closes src
+	if runErr != nil {
+		if ctx.Err() != nil {
+			runErr = fmt.Errorf("%w: nothing was committed (%v)", ErrInterrupted, context.Cause(ctx))
+		}
+		return nil, errors.Join(runErr, w.Abort())
 	}
 	stats.Stage(pipeline.IngestStage).BytesIn = inBytes // as stored; the live count depends on decoder read-ahead
-	if runErr != nil {
-		return nil, errors.Join(runErr, w.Abort())
+	fstats := src.FileStats()
+	if err := judge(&cfg, files, fstats, stats); err != nil {
+		return nil, errors.Join(err, w.Abort())
 	}
 	infos, err := w.Close()
 	if err != nil {
 		return nil, errors.Join(err, w.Abort())
 	}
+
 	elapsed := time.Since(start)
 	host, _ := os.Hostname()
 	m := shard.NewManifest("jacorpus "+Version, infos)
-	m.Inputs = inputFiles(files)
-	m.Config = cfg
+	m.Inputs = inputFiles(files, fstats)
+	m.Config = manifestConfig(cfg)
 	m.Stats = stats
-	m.Run = RunInfo{Workers: workers, Started: start.UTC(), WallSeconds: elapsed.Seconds(), Host: host,
-		GoVersion: runtime.Version(), OutputDir: dir, RejectsDir: cfg.Rejects}
-	if err := shard.WriteManifest(dir, m); err != nil {
-		// the rename may have happened before the error: no manifest may
-		// outlive the shards it lists
-		rmErr := os.Remove(filepath.Join(dir, shard.ManifestName))
-		if errors.Is(rmErr, os.ErrNotExist) {
-			rmErr = nil
-		}
-		return nil, errors.Join(err, rmErr, w.Abort())
+	m.Task = TaskInfo{Index: cfg.Task.Index, Count: cfg.Task.Count, FirstFile: lo, Files: len(files), JobFiles: len(all), Empty: len(files) == 0}
+	m.DuplicateIDs = ids.dups
+	run := RunInfo{Workers: workers, Started: start.UTC(), WallSeconds: elapsed.Seconds(), Host: host,
+		GoVersion: runtime.Version(), OutputDir: out.Final, RejectsDir: RejectsDir(&cfg)}
+	for _, in := range cfg.Inputs {
+		run.InputPaths = append(run.InputPaths, in.Path)
+	}
+	for _, s := range stats.Stages {
+		run.Stages = append(run.Stages, StageTime{Name: s.Name, BusySeconds: s.BusySeconds})
+	}
+	m.Run = run
+	if err := shard.WriteManifest(out.Staging, m); err != nil {
+		return nil, err
+	}
+	if err := out.Commit(); err != nil {
+		return nil, err
 	}
 	log.Info("done", "shards", len(infos), "rows", m.Totals.Rows, "tokens", m.Totals.Tokens, "seconds", fmt.Sprintf("%.1f", elapsed.Seconds()))
-	return &Result{Dir: dir, Manifest: m, Stats: stats, Files: len(files), Workers: workers, Elapsed: elapsed, InputBytes: inBytes}, nil
+	res := &Result{Dir: out.Final, Manifest: m, Stats: stats, Files: len(files), FirstFile: lo, Workers: workers,
+		Elapsed: elapsed, InputBytes: inBytes, FileStats: fstats, DuplicateIDs: ids.dups}
+	if rw != nil {
+		// The dataset is committed: a rejects failure is reported, not fatal.
+		err := rw.Close()
+		sum := rw.Summary()
+		res.Rejects = &sum
+		if cerr := rej.Commit(); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+		if err == nil && !sum.Complete {
+			err = fmt.Errorf("rejects: %d records not written: the cap rejects_max_bytes (%s) was reached", sum.Omitted, ByteSize(sum.MaxBytes))
+		}
+		res.RejectsErr = err
+	}
+	return res, nil
 }
 
-// InputFile is one entry of the manifest's input list.
-type InputFile struct {
-	Path  string `json:"path"`
-	Bytes int64  `json:"bytes"`
+func sizes(files []ingest.File) []int64 {
+	w := make([]int64, len(files))
+	for i, f := range files {
+		w[i] = f.Size
+	}
+	return w
 }
 
-func inputFiles(files []ingest.File) []InputFile {
+// judge fails a run whose input was too bad to trust what it produced.
+func judge(cfg *Config, files []ingest.File, fstats []ingest.FileStats, stats *pipeline.Stats) error {
+	var reasons []string
+	var bad []string
+	for _, f := range fstats {
+		if f.Bad() {
+			bad = append(bad, fmt.Sprintf("%s (%s: %d documents, %d problems)", f.Name, f.Status, f.Docs, f.Problems))
+		}
+	}
+	if len(bad) > cfg.MaxBadFiles {
+		r := fmt.Sprintf("%d input files went wrong as a whole (max_bad_files is %d):", len(bad), cfg.MaxBadFiles)
+		for i, b := range bad {
+			if i == 10 {
+				r += fmt.Sprintf("\n    … %d more", len(bad)-10)
+				break
+			}
+			r += "\n    " + b
+		}
+		reasons = append(reasons, r)
+	}
+	ing := stats.Stage(pipeline.IngestStage)
+	records := ing.DocsIn // documents and problems
+	if len(files) > 0 && ing.DocsOut == 0 {
+		reasons = append(reasons, fmt.Sprintf("the input gave no document (%d records, all rejected)", records))
+	}
+	if records > 0 {
+		if ratio := float64(stats.ProblemsTotal) / float64(records); ratio > cfg.MaxProblemRatio {
+			reasons = append(reasons, fmt.Sprintf("%d of %d input records (%.1f%%) were problems, more than max_problem_ratio %g",
+				stats.ProblemsTotal, records, 100*ratio, cfg.MaxProblemRatio))
+		}
+	}
+	if len(reasons) > 0 {
+		return &FailedError{Reasons: reasons}
+	}
+	return nil
+}
+
+func inputFiles(files []ingest.File, fstats []ingest.FileStats) []InputFile {
 	out := make([]InputFile, len(files))
 	for i, f := range files {
-		out[i] = InputFile{Path: f.Path, Bytes: f.Size}
+		out[i] = InputFile{Name: f.Name, Source: f.Source, Ordinal: f.Ordinal, Bytes: f.Size}
+		if i < len(fstats) {
+			s := fstats[i]
+			out[i].Docs, out[i].Problems, out[i].Status = s.Docs, s.Problems, s.Status
+		}
 	}
 	return out
 }
 
+// manifestConfig is the config as the manifest records it: without what
+// depends on where the run happened (input paths as spelled, output and
+// rejects directories, workers), which is in the run section instead.
+func manifestConfig(cfg Config) Config {
+	cfg.Inputs = append([]ingest.Input(nil), cfg.Inputs...)
+	for i := range cfg.Inputs {
+		cfg.Inputs[i].Path = ""
+	}
+	return cfg
+}
+
+// presetsBySource maps every source of the job (all tasks' files, so every
+// task decides alike) to its filter preset; an input that gives one source
+// two presets is an error.
+func presetsBySource(cfg *Config, files []ingest.File) (map[string]string, error) {
+	presetOf := map[string]string{}
+	inputOf := map[string]int{}
+	for _, f := range files {
+		in := cfg.Inputs[f.Input]
+		preset := in.Preset
+		if preset == "" {
+			preset = filters.PresetDefault
+		}
+		if prev, ok := presetOf[f.Source]; ok && prev != preset {
+			j := inputOf[f.Source]
+			return nil, fmt.Errorf("source %q: inputs[%d] (%s) gives it filter preset %q, inputs[%d] (%s) gives it %q; one source has one preset",
+				f.Source, j, cfg.Inputs[j].Path, prev, f.Input, in.Path, preset)
+		}
+		presetOf[f.Source], inputOf[f.Source] = preset, f.Input
+	}
+	return presetOf, nil
+}
+
 // buildStages returns normalize → dedup → filters → tokenize as configured,
-// with the filter preset of every input keyed by the source name its
-// documents carry.
-func buildStages(cfg *Config, files []ingest.File) ([]pipeline.Stage, error) {
+// with the filter preset of every source.
+func buildStages(cfg *Config, presets map[string]string) ([]pipeline.Stage, error) {
 	stages := []pipeline.Stage{normalize.Stage{Options: cfg.Normalize}}
 	if cfg.Dedup.Exact {
 		stages = append(stages, dedup.NewExact())
@@ -194,21 +397,7 @@ func buildStages(cfg *Config, files []ingest.File) ([]pipeline.Stage, error) {
 	if fs.Default, err = filters.Preset(filters.PresetDefault, cfg.Filters); err != nil {
 		return nil, err
 	}
-	presetOf := map[string]string{}
-	for _, f := range files {
-		in := cfg.Inputs[f.Input]
-		source := in.Source
-		if source == "" {
-			source = f.Path
-		}
-		preset := in.Preset
-		if preset == "" {
-			preset = filters.PresetDefault
-		}
-		if prev, ok := presetOf[source]; ok && prev != preset {
-			return nil, fmt.Errorf("source %q: inputs give it two filter presets, %q and %q", source, prev, preset)
-		}
-		presetOf[source] = preset
+	for source, preset := range presets {
 		if fs.BySource[source], err = filters.Preset(preset, cfg.Filters); err != nil {
 			return nil, fmt.Errorf("source %q: %w", source, err)
 		}

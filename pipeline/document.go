@@ -7,7 +7,8 @@ import (
 
 // Document is one unit of text flowing through a run.
 type Document struct {
-	// ID is stable: the input's own id, or source file plus line.
+	// ID is the input's own id, or else the file's stable name plus the
+	// line ("kokkai/2024.jsonl:12"; a whole-file text document: the name).
 	ID string
 	// Text is the document body; stages rewrite it in place.
 	Text string
@@ -22,11 +23,14 @@ type Document struct {
 	// Pos is where the document starts in its input; it names the document
 	// in errors and rejects and is not written to the output.
 	Pos Position
+	// Key names the document across the processes of a job (see Key).
+	Key Key
 }
 
 // Position is a place in an input file.
 type Position struct {
-	// File is the input path as given (after glob and directory expansion).
+	// File is the input file's stable name (ingest.File.Name), independent
+	// of how the input path was spelled.
 	File string `json:"file"`
 	// Line is the 1-based line of the decoded stream; 0 when unknown.
 	Line int64 `json:"line,omitempty"`
@@ -58,6 +62,9 @@ type Problem struct {
 	Detail string `json:"detail,omitempty"`
 	// Raw holds the offending bytes (possibly truncated) for the rejects file.
 	Raw []byte `json:"-"`
+	// Key is the record's key (see Key): rejected records take a record
+	// ordinal like documents do.
+	Key Key `json:"key"`
 }
 
 // Problem kinds shared by the sources.
@@ -79,4 +86,37 @@ func (p *Problem) Error() string {
 		return fmt.Sprintf("%s: %s", p.Pos, p.Kind)
 	}
 	return fmt.Sprintf("%s: %s: %s", p.Pos, p.Kind, p.Detail)
+}
+
+// Key names a document (or a rejected record) compactly and stably across
+// the processes of a job: the ordinal of its file in the job's sorted file
+// list (all tasks' files, not one task's slice) in the top 24 bits and the
+// ordinal of the record within the file (documents and rejected records
+// counted alike, from 0) in the low 40 bits. Keys sort in input order.
+type Key uint64
+
+// Key layout limits.
+const (
+	keyRecordBits = 40
+	// MaxKeyFiles is the number of file ordinals a Key can hold.
+	MaxKeyFiles = 1 << (64 - keyRecordBits)
+	// MaxKeyRecords is the number of record ordinals a Key can hold per file.
+	MaxKeyRecords = 1 << keyRecordBits
+)
+
+// MakeKey returns the key of record rec of file file. Both must be in range
+// (file < MaxKeyFiles, rec < MaxKeyRecords); larger values are cut to fit.
+func MakeKey(file int, rec int64) Key {
+	return Key(uint64(file)%MaxKeyFiles<<keyRecordBits | uint64(rec)%MaxKeyRecords)
+}
+
+// File returns the file ordinal.
+func (k Key) File() int { return int(k >> keyRecordBits) }
+
+// Record returns the record ordinal within the file.
+func (k Key) Record() int64 { return int64(k % MaxKeyRecords) }
+
+// String formats the key as "file.record", e.g. "12.4031".
+func (k Key) String() string {
+	return strconv.Itoa(k.File()) + "." + strconv.FormatInt(k.Record(), 10)
 }

@@ -89,6 +89,14 @@ type batch struct {
 
 // Run processes src until it is exhausted, ctx is cancelled or a stage fails.
 // It returns the stats also on error (what was counted until then).
+//
+// Once ctx is cancelled or the run failed, Run returns without waiting for a
+// Source.Next or Processor call in progress (a read from a FIFO without a
+// writer, a huge document in a slow stage): nothing reaches the Sink or the
+// Rejects any more, and the goroutines still inside such a call end when it
+// returns. If src implements io.Closer, Run closes it once nothing uses it
+// any more — on success before Run returns, otherwise possibly after — so
+// the caller must not close it.
 func (r *Runner) Run(ctx context.Context, src Source) (*Stats, error) {
 	workers := EffectiveWorkers(r.Workers)
 	stats := &Stats{}
@@ -100,6 +108,7 @@ func (r *Runner) Run(ctx context.Context, src Source) (*Stats, error) {
 
 	steps, err := r.plan(workers)
 	if err != nil {
+		closeSource(src)
 		return stats, err
 	}
 
@@ -112,6 +121,7 @@ func (r *Runner) Run(ctx context.Context, src Source) (*Stats, error) {
 	go func() {
 		defer wg.Done()
 		defer close(ch)
+		defer closeSource(src)
 		srcDur = r.read(ctx, src, ch)
 	}()
 	var in <-chan *batch = ch
@@ -133,25 +143,29 @@ func (r *Runner) Run(ctx context.Context, src Source) (*Stats, error) {
 	}
 	lastProgress := start
 	var runErr error
-	for b := range in {
-		if runErr != nil {
-			continue // drain so upstream goroutines finish
+	for runErr == nil {
+		var b *batch
+		open := true
+		select {
+		case b, open = <-in:
+		case <-ctx.Done():
+		}
+		if !open {
+			break
 		}
 		if err := ctx.Err(); err != nil {
 			// cancelled from outside: a step may have dropped a batch, so
 			// nothing after this point may reach the sink
 			runErr = err
-			continue
+			break
 		}
 		if b.err != nil {
 			runErr = b.err
-			cancel()
-			continue
+			break
 		}
 		if err := r.collect(stats, b, ingest, sinkStats); err != nil {
 			runErr = err
-			cancel()
-			continue
+			break
 		}
 		if r.Progress != nil && time.Since(lastProgress) >= every {
 			lastProgress = time.Now()
@@ -159,10 +173,14 @@ func (r *Runner) Run(ctx context.Context, src Source) (*Stats, error) {
 				Problems: stats.ProblemsTotal, Elapsed: time.Since(start), BytesRead: srcBytesNow(src)})
 		}
 	}
-	wg.Wait()
-	ingest.WallSeconds += srcDur.Seconds()
-	if runErr == nil && ctx.Err() != nil {
-		runErr = ctx.Err()
+	if runErr == nil {
+		wg.Wait() // every step has finished: in was closed
+		ingest.BusySeconds += srcDur.Seconds()
+		if ctx.Err() != nil {
+			runErr = ctx.Err()
+		}
+	} else {
+		cancel() // every goroutine returns once its current call does
 	}
 	if r.Progress != nil {
 		r.Progress(Progress{DocsRead: ingest.DocsOut, DocsWritten: sinkStats.DocsOut,
@@ -179,12 +197,20 @@ func (r *Runner) sinkName() string {
 }
 
 // EffectiveWorkers returns the worker count a Runner uses for n: n itself,
-// or the number of CPUs when n <= 0.
+// or runtime.GOMAXPROCS(0) when n <= 0 (which follows the CPU quota of the
+// process's cgroup, as on batch nodes, rather than the machine's core count).
 func EffectiveWorkers(n int) int {
 	if n <= 0 {
-		return runtime.NumCPU()
+		return runtime.GOMAXPROCS(0)
 	}
 	return n
+}
+
+// closeSource closes src if it is an io.Closer.
+func closeSource(src Source) {
+	if c, ok := src.(io.Closer); ok {
+		c.Close() // a read-only source has nothing to lose on close
+	}
 }
 
 func srcBytesNow(src Source) int64 {
@@ -213,7 +239,7 @@ func (r *Runner) collect(stats *Stats, b *batch, ingest, sinkStats *StageStats) 
 		st.DocsOut += d.out
 		st.BytesIn += d.bytesIn
 		st.BytesOut += d.bytesOut
-		st.WallSeconds += d.dur.Seconds()
+		st.BusySeconds += d.dur.Seconds()
 	}
 	for _, d := range b.drops {
 		stats.Stages[d.stage+1].Dropped[d.reason]++
@@ -229,7 +255,7 @@ func (r *Runner) collect(stats *Stats, b *batch, ingest, sinkStats *StageStats) 
 		if err := r.Sink.Write(b.docs); err != nil {
 			return fmt.Errorf("%s: %w", sinkStats.Name, err)
 		}
-		sinkStats.WallSeconds += time.Since(t).Seconds()
+		sinkStats.BusySeconds += time.Since(t).Seconds()
 	}
 	sinkStats.DocsOut += int64(len(b.docs))
 	sinkStats.BytesOut += n

@@ -138,7 +138,7 @@ func TestRunnerOrderAndStatsIndependentOfWorkers(t *testing.T) {
 		var ss []StageStats
 		for _, s := range st.Stages {
 			c := *s
-			c.WallSeconds = 0
+			c.BusySeconds = 0
 			ss = append(ss, c)
 		}
 		if st.ProblemsTotal != 2 || len(st.Problems) != 2 {
@@ -256,45 +256,6 @@ func TestStatsMerge(t *testing.T) {
 	top := a.Stage("filters").TopReasons(1)
 	if len(top) != 1 || top[0].Reason != "too_long" {
 		t.Fatalf("top %v", top)
-	}
-}
-
-func TestPartition(t *testing.T) {
-	cases := []struct {
-		name    string
-		weights []int64
-		n       int
-	}{
-		{"even", []int64{10, 10, 10, 10}, 2},
-		{"skewed", []int64{100, 1, 1, 1, 1, 1, 1, 50}, 3},
-		{"more tasks than files", []int64{5, 5}, 4},
-		{"zeros", []int64{0, 0, 0}, 2},
-		{"trailing zero", []int64{3, 3, 0}, 2},
-		{"huge", []int64{1 << 60, 1 << 60, 1 << 60}, 7},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			next := 0
-			for i := 0; i < c.n; i++ {
-				lo, hi, err := Partition(c.weights, i, c.n)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if lo != next || hi < lo {
-					t.Fatalf("task %d: [%d,%d) after %d", i, lo, hi, next)
-				}
-				next = hi
-			}
-			if next != len(c.weights) {
-				t.Fatalf("covered %d of %d", next, len(c.weights))
-			}
-		})
-	}
-	if lo, hi, _ := Partition([]int64{10, 10, 10, 10}, 1, 2); lo != 2 || hi != 4 {
-		t.Errorf("even split task 1 = [%d,%d)", lo, hi)
-	}
-	if _, _, err := Partition([]int64{1}, 2, 2); err == nil {
-		t.Error("index out of range accepted")
 	}
 }
 

@@ -27,8 +27,10 @@ type StageStats struct {
 	BytesOut int64  `json:"bytes_out"`
 	// Dropped counts dropped documents (or, for ingest, rejected records) by reason.
 	Dropped map[string]int64 `json:"dropped"`
-	// WallSeconds is the time spent inside the stage, summed over workers.
-	WallSeconds float64 `json:"wall_seconds"`
+	// BusySeconds is the time spent inside the stage, summed over its
+	// workers (so it can exceed the run's wall time). It differs between
+	// identical runs, so it is not marshaled with the deterministic stats.
+	BusySeconds float64 `json:"-"`
 }
 
 // DroppedTotal sums Dropped.
@@ -95,7 +97,7 @@ func (s *Stats) Merge(o *Stats) {
 		st.DocsOut += os.DocsOut
 		st.BytesIn += os.BytesIn
 		st.BytesOut += os.BytesOut
-		st.WallSeconds += os.WallSeconds
+		st.BusySeconds += os.BusySeconds
 		for k, v := range os.Dropped {
 			st.Dropped[k] += v
 		}

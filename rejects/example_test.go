@@ -12,13 +12,14 @@ import (
 func Example() {
 	dir, _ := os.MkdirTemp("", "rejects")
 	defer os.RemoveAll(dir)
-	w, err := rejects.Create(dir)
+	w, err := rejects.Create(dir, rejects.Options{})
 	if err != nil {
 		panic(err)
 	}
-	w.Problem(&pipeline.Problem{Pos: pipeline.Position{File: "in.jsonl", Line: 7}, Kind: pipeline.ProblemMalformedJSON, Raw: []byte(`{"text": "閉じていない`)})
+	w.Problem(&pipeline.Problem{Pos: pipeline.Position{File: "in.jsonl", Line: 7}, Key: pipeline.MakeKey(2, 6),
+		Kind: pipeline.ProblemMalformedJSON, Raw: []byte(`{"text": "閉じていない`)})
 	w.Close()
 	data, _ := os.ReadFile(filepath.Join(dir, rejects.ProblemsFile))
 	fmt.Print(string(data))
-	// Output: {"file":"in.jsonl","line":7,"offset":0,"kind":"malformed_json","raw":"{\"text\": \"閉じていない"}
+	// Output: {"file":"in.jsonl","line":7,"offset":0,"key":2199023255558,"kind":"malformed_json","raw":"{\"text\": \"閉じていない"}
 }

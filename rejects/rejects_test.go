@@ -11,8 +11,8 @@ import (
 )
 
 func TestWriter(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "rej")
-	w, err := Create(dir)
+	dir := t.TempDir()
+	w, err := Create(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestWriter(t *testing.T) {
 	}
 	var lines []string
 	readLines(t, filepath.Join(dir, DroppedFile), func(b []byte) { lines = append(lines, string(b)) })
-	want := `{"stage":"filters","reason":"too_short","id":"x","source":"web","file":"b.jsonl","line":9,"text":"短い。<b>"}`
+	want := `{"stage":"filters","reason":"too_short","id":"x","key":0,"source":"web","file":"b.jsonl","line":9,"text":"短い。<b>"}`
 	if len(lines) != 1 || lines[0] != want {
 		t.Errorf("dropped %q\nwant %q", lines, want)
 	}
@@ -61,5 +61,83 @@ func readLines(t *testing.T, path string, fn func([]byte)) {
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		fn(sc.Bytes())
+	}
+}
+
+// TestNeverReplaces: an existing ingest.jsonl (here: the run's own input)
+// is never truncated.
+func TestNeverReplaces(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(dir, ProblemsFile)
+	os.WriteFile(input, []byte(`{"text":"入力"}`+"\n"), 0o644)
+	if _, err := Create(dir, Options{}); err == nil {
+		t.Fatal("Create over an existing ingest.jsonl succeeded")
+	}
+	if b, _ := os.ReadFile(input); string(b) != `{"text":"入力"}`+"\n" {
+		t.Errorf("input changed: %q", b)
+	}
+}
+
+// TestCap: the writer stops at MaxBytes, counts what it left out, says so
+// in rejects.json and never returns an error to the run.
+func TestCap(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Create(dir, Options{MaxBytes: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 100; i++ {
+		p := &pipeline.Problem{Pos: pipeline.Position{File: "bomb.jsonl.zst", Line: int64(i + 1)}, Kind: pipeline.ProblemMissingText, Raw: []byte("{}")}
+		if err := w.Problem(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := w.Summary()
+	info, _ := os.Stat(filepath.Join(dir, ProblemsFile))
+	if s.Complete || s.Problems != 100 || s.Written+s.Omitted != 100 || s.Written == 0 || info.Size() != s.Bytes || s.Bytes > 1000 {
+		t.Errorf("summary %+v, file %d bytes", s, info.Size())
+	}
+	owned, err := Owned(dir)
+	if err != nil || len(owned) != 3 {
+		t.Errorf("Owned = %v, %v", owned, err)
+	}
+	var idx Summary
+	b, _ := os.ReadFile(filepath.Join(dir, IndexFile))
+	if err := json.Unmarshal(b, &idx); err != nil || idx.Omitted != s.Omitted || idx.Complete {
+		t.Errorf("rejects.json %s: %v", b, err)
+	}
+}
+
+// TestWriteErrorIsKept: a failing disk stops the rejects, not the run.
+func TestWriteErrorIsKept(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	dir := t.TempDir()
+	w, err := Create(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	w.problems.Close()
+	w.problems = f
+	w.pw.Reset(f)
+	big := make([]byte, 2<<20) // more than the buffer: the write reaches the device
+	for i := range big {
+		big[i] = 'a'
+	}
+	for i := 0; i < 3; i++ {
+		if err := w.Problem(&pipeline.Problem{Kind: pipeline.ProblemLineTooLong, Raw: big}); err != nil {
+			t.Fatalf("Problem returned %v", err)
+		}
+	}
+	if err := w.Close(); err == nil || w.Summary().Complete || w.Summary().Error == "" {
+		t.Errorf("Close = %v, summary %+v", err, w.Summary())
 	}
 }

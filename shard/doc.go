@@ -22,7 +22,7 @@
 //
 // After the run the caller builds a Manifest (NewManifest), fills in the
 // configuration and stats, and stores it with WriteManifest, which replaces
-// manifest.json atomically. PrepareDir readies an output directory and,
-// when asked to overwrite, removes a previous run's outputs without touching
-// unrelated files.
+// manifest.json atomically. Owned tells which files of a directory a
+// previous run wrote (package commit uses it to replace a previous output
+// without touching unrelated files).
 package shard

@@ -23,9 +23,6 @@ func Example() {
 		{ID: "rashomon:2", Text: "広い門の下には、この男のほかに誰もいない。", Source: "aozora_bunko", Meta: map[string]string{"title": "羅生門"}, Tokens: 14},
 		{ID: "web:1", Text: "本日は晴天なり。", Source: "web", URL: "https://example.jp/", Tokens: 5},
 	}
-	if err := shard.PrepareDir(dir, false); err != nil {
-		log.Fatal(err)
-	}
 	w, err := shard.NewWriter(shard.Options{Dir: dir})
 	if err != nil {
 		log.Fatal(err)

@@ -5,10 +5,12 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/jacorpus/jacorpus/internal/testcorpus"
 	"github.com/jacorpus/jacorpus/pipeline"
@@ -26,18 +28,34 @@ func loadFixture(t testing.TB) []*pipeline.Document {
 	return docs
 }
 
-// readBack reads a shard with Apache Arrow's reader (testcorpus.ReadShard)
-// and returns its rows; the shard's columns must be this package's.
+// readBack reads a shard's rows with parquet-go's reader. (The same shards
+// read with Apache Arrow's independent reader: internal/interop.)
 func readBack(t testing.TB, path string) []Row {
 	t.Helper()
-	if !slices.Equal(columns, testcorpus.ShardColumns) {
-		t.Fatalf("columns %v, the Arrow check expects %v", columns, testcorpus.ShardColumns)
-	}
-	var rows []Row
-	for _, r := range testcorpus.ReadShard(t, path) {
-		rows = append(rows, Row(r))
+	rows, err := parquet.ReadFile[Row](path)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
 	return rows
+}
+
+// fileMetadata returns the Parquet footer of the file at path.
+func fileMetadata(t testing.TB, path string) *format.FileMetaData {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := parquet.OpenFile(f, info.Size())
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return pf.Metadata()
 }
 
 // writeAll writes docs in batches of the given sizes (cycled; the rest of the

@@ -39,8 +39,14 @@ type Manifest struct {
 	Shards []Info `json:"shards"`
 	// Totals sums Shards.
 	Totals Totals `json:"totals"`
+	// Task tells which slice of a job's inputs the run read, filled by the
+	// caller.
+	Task any `json:"task,omitempty"`
 	// Inputs lists the input files the run read, filled by the caller.
 	Inputs any `json:"inputs,omitempty"`
+	// DuplicateIDs counts rows whose id an earlier row of the run already
+	// had, filled by the caller.
+	DuplicateIDs int64 `json:"duplicate_ids"`
 	// Config is the effective run configuration, filled by the caller.
 	Config any `json:"config"`
 	// Stats are the run stats, filled by the caller.
@@ -128,69 +134,37 @@ func ReadManifest(path string) (*Manifest, error) {
 	return m, nil
 }
 
-// PrepareDir makes dir ready for a run. A missing dir is created (with its
-// parents). An existing dir that contains anything is refused unless
-// overwrite is set; with overwrite the previous run's outputs are removed:
-// manifest.json, the shards it lists, any part-*.parquet and the temporary
-// files this package writes (.*.parquet.tmp, .manifest.json.*.tmp). Other
-// files and all subdirectories are left alone.
-func PrepareDir(dir string, overwrite bool) error {
-	st, err := os.Stat(dir)
+// Owned returns the entries of dir that a previous run wrote, as its
+// manifest lists them: manifest.json and its shards. Temporary files of this
+// package (".part-00001.parquet.tmp", ".manifest.json.*.tmp") count as
+// owned too. Without a manifest nothing is owned; a manifest that cannot be
+// read is an error, so that no file it might not list is ever removed. It is
+// the Owned function of a commit.Options for output directories.
+func Owned(dir string) ([]string, error) {
+	path := filepath.Join(dir, ManifestName)
+	m, err := ReadManifest(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("shard: %w", err)
-		}
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return fmt.Errorf("shard: %w", err)
+		return nil, err
 	}
-	if !st.IsDir() {
-		return fmt.Errorf("shard: output %s exists and is not a directory", dir)
+	owned := []string{ManifestName}
+	for _, s := range m.Shards {
+		if isShardName(s.File) {
+			owned = append(owned, s.File)
+		}
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("shard: %w", err)
-	}
-	if len(entries) == 0 {
-		return nil
-	}
-	if !overwrite {
-		return fmt.Errorf("shard: output directory %s is not empty; use --overwrite to replace a previous run's output", dir)
-	}
-
-	remove := map[string]bool{}
-	// A manifest that cannot be read is still removed below; its shards
-	// are then only found by the default part-*.parquet pattern.
-	if m, err := ReadManifest(filepath.Join(dir, ManifestName)); err == nil {
-		for _, s := range m.Shards {
-			if isShardName(s.File) {
-				remove[s.File] = true
-			}
-		}
+		return nil, fmt.Errorf("shard: %w", err)
 	}
 	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() {
-			continue
-		}
-		if name == ManifestName || isOurs(name) {
-			remove[name] = true
+		if !e.IsDir() && isTemp(e.Name()) {
+			owned = append(owned, e.Name())
 		}
 	}
-	var errs []error
-	for _, e := range entries { // directory order: sorted by name
-		if !remove[e.Name()] || e.IsDir() {
-			continue
-		}
-		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			errs = append(errs, err)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("shard: removing previous output: %w", err)
-	}
-	return nil
+	return owned, nil
 }
 
 // isShardName reports whether a manifest entry is a plain shard file name
@@ -201,12 +175,8 @@ func isShardName(name string) bool {
 		!strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".parquet")
 }
 
-// isOurs reports whether name is a default-prefix shard or a temporary file
-// written by this package.
-func isOurs(name string) bool {
-	if ok, _ := filepath.Match(DefaultPrefix+"-*.parquet", name); ok {
-		return true
-	}
+// isTemp reports whether name is a temporary file written by this package.
+func isTemp(name string) bool {
 	if strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".parquet.tmp") {
 		return true
 	}

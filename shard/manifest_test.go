@@ -2,10 +2,10 @@ package shard
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -121,90 +121,37 @@ func TestReadManifestErrors(t *testing.T) {
 	}
 }
 
-func TestPrepareDir(t *testing.T) {
+func TestOwned(t *testing.T) {
 	docs := loadFixture(t)
-	touch := func(t *testing.T, path string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte("x"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	dir := t.TempDir()
+	if owned, err := Owned(dir); err != nil || owned != nil {
+		t.Fatalf("no manifest: %v, %v; want nothing owned", owned, err)
 	}
-	// previousRun fills dir like an earlier run plus unrelated files.
-	previousRun := func(t *testing.T, dir string) {
-		t.Helper()
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		a := writeAll(t, Options{Dir: dir, MaxRows: 30}, docs)               // part-0000{0,1,2}
-		b := writeAll(t, Options{Dir: dir, MaxRows: 50, Prefix: "ja"}, docs) // ja-0000{0,1}, listed in the manifest
-		m := NewManifest("t", append(b, Info{File: "../outside.parquet"}, Info{File: "notes.txt"}))
-		if err := WriteManifest(dir, m); err != nil {
-			t.Fatal(err)
-		}
-		if len(a) != 3 || len(b) != 2 {
-			t.Fatalf("setup: %d and %d shards", len(a), len(b))
-		}
-		touch(t, filepath.Join(dir, ".part-00009.parquet.tmp"))
-		touch(t, filepath.Join(dir, ".manifest.json.123.tmp"))
-		touch(t, filepath.Join(dir, "notes.txt"))
-		touch(t, filepath.Join(dir, "other.parquet"))
-		touch(t, filepath.Join(dir, "sub", "part-00000.parquet"))
-		touch(t, filepath.Join(filepath.Dir(dir), "outside.parquet"))
+	a := writeAll(t, Options{Dir: dir, MaxRows: 30}, docs)               // part-0000{0,1,2}, not listed below
+	b := writeAll(t, Options{Dir: dir, MaxRows: 50, Prefix: "ja"}, docs) // ja-0000{0,1}, listed
+	if len(a) != 3 || len(b) != 2 {
+		t.Fatalf("setup: %d and %d shards", len(a), len(b))
 	}
-	kept := "[notes.txt other.parquet sub]"
-
-	tests := []struct {
-		name      string
-		setup     func(t *testing.T, dir string)
-		overwrite bool
-		wantErr   string
-		want      string // directory listing afterwards
-	}{
-		{name: "missing", setup: nil, want: "[]"},
-		{name: "empty", setup: func(t *testing.T, dir string) { os.Mkdir(dir, 0o755) }, want: "[]"},
-		{name: "empty-overwrite", setup: func(t *testing.T, dir string) { os.Mkdir(dir, 0o755) }, overwrite: true, want: "[]"},
-		{name: "refuse-unrelated", setup: func(t *testing.T, dir string) { touch(t, filepath.Join(dir, "notes.txt")) }, wantErr: "--overwrite", want: "[notes.txt]"},
-		{name: "refuse-previous-run", setup: previousRun, wantErr: "not empty",
-			want: "[.manifest.json.123.tmp .part-00009.parquet.tmp ja-00000.parquet ja-00001.parquet manifest.json notes.txt other.parquet part-00000.parquet part-00001.parquet part-00002.parquet sub]"},
-		{name: "overwrite", setup: previousRun, overwrite: true, want: kept},
-		{name: "overwrite-corrupt-manifest", setup: func(t *testing.T, dir string) {
-			previousRun(t, dir)
-			os.WriteFile(filepath.Join(dir, ManifestName), []byte("{"), 0o644)
-		}, overwrite: true, want: "[ja-00000.parquet ja-00001.parquet notes.txt other.parquet sub]"},
-		{name: "not-a-directory", setup: func(t *testing.T, dir string) { touch(t, dir) }, wantErr: "not a directory"},
+	m := NewManifest("t", append(b, Info{File: "../outside.parquet"}, Info{File: ".hidden.parquet"}))
+	if err := WriteManifest(dir, m); err != nil {
+		t.Fatal(err)
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			base := t.TempDir()
-			dir := filepath.Join(base, "out", "run")
-			if tc.setup != nil {
-				os.MkdirAll(filepath.Dir(dir), 0o755)
-				tc.setup(t, dir)
-			}
-			err := PrepareDir(dir, tc.overwrite)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), dir) {
-					t.Fatalf("PrepareDir = %v, want an error naming %s and containing %q", err, dir, tc.wantErr)
-				}
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if tc.want != "" {
-				if got := fmt.Sprint(dirNames(t, dir)); got != tc.want {
-					t.Errorf("directory holds %s, want %s", got, tc.want)
-				}
-			}
-			if tc.setup != nil {
-				if _, err := os.Stat(filepath.Join(dir, "..", "outside.parquet")); tc.name == "overwrite" && err != nil {
-					t.Errorf("file outside the directory was touched: %v", err)
-				}
-				if _, err := os.Stat(filepath.Join(dir, "sub", "part-00000.parquet")); tc.name == "overwrite" && err != nil {
-					t.Errorf("file in a subdirectory was removed: %v", err)
-				}
-			}
-		})
+	for _, name := range []string{".part-00009.parquet.tmp", ".manifest.json.123.tmp", "notes.txt"} {
+		os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644)
+	}
+	owned, err := Owned(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(owned)
+	// part-0000*.parquet are not in the manifest: someone else's (a Spark
+	// job's part-00000-<uuid>.parquet looks the same)
+	want := []string{".manifest.json.123.tmp", ".part-00009.parquet.tmp", "ja-00000.parquet", "ja-00001.parquet", "manifest.json"}
+	if !slices.Equal(owned, want) {
+		t.Errorf("owned %q, want %q", owned, want)
+	}
+	os.WriteFile(filepath.Join(dir, ManifestName), []byte("{"), 0o644)
+	if _, err := Owned(dir); err == nil {
+		t.Error("a corrupt manifest owns nothing it might not list: want an error")
 	}
 }

@@ -37,7 +37,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "run":
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		ctx, stop := stopOnSignal(stderr)
 		defer stop()
 		return cmdRun(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
@@ -75,4 +75,62 @@ func exitErr(stderr io.Writer, err error) int {
 
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// Exit statuses of jacorpus run besides 0 (success), 1 (the run failed,
+// nothing committed) and 2 (usage).
+const (
+	// exitRejectsIncomplete: the dataset was committed, but the rejects
+	// directory is incomplete (its size cap was reached or writing it failed).
+	exitRejectsIncomplete = 3
+	exitSIGINT            = 128 + int(syscall.SIGINT)  // 130
+	exitSIGTERM           = 128 + int(syscall.SIGTERM) // 143
+)
+
+// signalCause is the cancellation cause of a run stopped by a signal.
+type signalCause struct{ sig os.Signal }
+
+func (c signalCause) Error() string {
+	if c.sig == syscall.SIGTERM {
+		return "SIGTERM"
+	}
+	return "SIGINT"
+}
+
+// exitCode is 128 plus the signal number, as shells report it.
+func (c signalCause) exitCode() int {
+	if c.sig == syscall.SIGTERM {
+		return exitSIGTERM
+	}
+	return exitSIGINT
+}
+
+// stopOnSignal returns a context cancelled (with a signalCause) by the first
+// SIGINT or SIGTERM; a second one exits the process at once. A staging
+// directory left by that is removed by the next run.
+func stopOnSignal(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sigs:
+			fmt.Fprintf(stderr, "jacorpus: %v: stopping; nothing will be committed (again to exit at once)\n", signalCause{s})
+			cancel(signalCause{s})
+		case <-done:
+			return
+		}
+		select {
+		case s := <-sigs:
+			fmt.Fprintf(stderr, "jacorpus: %v again: exiting now\n", signalCause{s})
+			os.Exit(signalCause{s}.exitCode())
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
 }

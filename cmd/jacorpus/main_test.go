@@ -31,10 +31,24 @@ func TestCommands(t *testing.T) {
 		{"run help", []string{"run", "-h"}, 0, "", "-shard-size"},
 		{"bad flag", []string{"run", "--shard-size", "12 parsecs"}, 1, "", "unknown unit"},
 		{"no inputs", []string{"run", "--output", "x"}, 1, "", "inputs: none given"},
-		{"zero shard size", []string{"run", "--shard-size", "0", "a.jsonl"}, 1, "", "output.shard_size: 0 must be > 0"},
+		{"zero shard size", []string{"run", "--shard-size", "0", "a.jsonl"}, 1, "", "--shard-size: 0 must be > 0"},
 		{"huge shard size", []string{"run", "--shard-size", "1e30"}, 1, "", "too large"},
-		{"negative workers", []string{"run", "--workers", "-2", "a.jsonl"}, 1, "", "workers: -2 must be >= 0"},
-		{"bad task", []string{"run", "--task-index", "3", "--task-count", "2", "a.jsonl"}, 1, "", "task: index 3 of count 2"},
+		{"NaN shard size", []string{"run", "--shard-size", "NaN", "a.jsonl"}, 1, "", `invalid value "NaN" for flag -shard-size: size "NaN": want a number`},
+		{"negative shard size", []string{"run", "--shard-size", "-1", "a.jsonl"}, 1, "", `size "-1": negative`},
+		{"negative workers", []string{"run", "--workers", "-2", "a.jsonl"}, 1, "", "--workers: -2 must be >= 0"},
+		{"fractional workers", []string{"run", "--workers", "2.5", "a.jsonl"}, 1, "", `invalid value "2.5" for flag -workers`},
+		{"bad task", []string{"run", "--task-index", "3", "--task-count", "2", "a.jsonl"}, 1, "", "--task-index: 3 must be < --task-count (2)"},
+		{"zero task count", []string{"run", "--task-count", "0", "a.jsonl"}, 1, "", "--task-count: 0 must be >= 1"},
+		{"empty input", []string{"run", "--input", "", "--output", "x"}, 1, "", "--input: empty"},
+		{"negative shard rows", []string{"run", "--shard-rows", "-1", "a.jsonl"}, 1, "", "--shard-rows: -1 must be >= 0"},
+		{"help lists new flags", []string{"run", "-h"}, 0, "", "-max-bad-files"},
+		{"NaN problem ratio", []string{"run", "--max-problem-ratio", "NaN", "a.jsonl"}, 1, "", "--max-problem-ratio: NaN is not a number in [0, 1]"},
+		{"Inf problem ratio", []string{"run", "--max-problem-ratio", "Inf", "a.jsonl"}, 1, "", "--max-problem-ratio: +Inf is not a number in [0, 1]"},
+		{"negative problem ratio", []string{"run", "--max-problem-ratio", "-0.1", "a.jsonl"}, 1, "", "--max-problem-ratio: -0.1 is not a number in [0, 1]"},
+		{"problem ratio above 1", []string{"run", "--max-problem-ratio", "1.01", "a.jsonl"}, 1, "", "--max-problem-ratio: 1.01 is not"},
+		{"negative bad files", []string{"run", "--max-bad-files", "-1", "a.jsonl"}, 1, "", "--max-bad-files: -1 must be >= 0"},
+		{"every flag error", []string{"run", "--workers", "-1", "--max-bad-files", "-1", "--output", "", "a.jsonl"}, 1, "",
+			"--max-bad-files: -1 must be >= 0\n--output: empty\n--workers: -1 must be >= 0"},
 		{"missing input", []string{"run", "--output", "x", "no/such/file.jsonl"}, 1, "", "no/such/file.jsonl"},
 		{"missing config", []string{"run", "-c", "nope.yaml"}, 1, "", "nope.yaml"},
 	}
@@ -48,12 +62,42 @@ func TestCommands(t *testing.T) {
 	}
 }
 
+// TestBadConfigNamesLine checks that a bad config file is refused before
+// anything runs, naming file, line and key, or the flag that overrode the key.
 func TestBadConfigNamesLine(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "job.yaml")
-	os.WriteFile(p, []byte("inputs:\n  - path: a.jsonl\n    formatt: jsonl\n"), 0o644)
-	code, _, errOut := run("run", "-c", p)
-	if code != 1 || !strings.Contains(errOut, p) || !strings.Contains(errOut, "line 3") {
-		t.Fatalf("exit %d: %s", code, errOut)
+	const in = "inputs:\n  - path: a.jsonl\n"
+	cases := []struct {
+		name, yaml string
+		flags      []string
+		want       string // FILE stands for the config's path
+	}{
+		{"unknown key", "inputs:\n  - path: a.jsonl\n    formatt: jsonl\n", nil, "FILE:3: inputs[0].formatt: unknown key"},
+		{"NaN ratio", in + "filters:\n  min_japanese_ratio: .nan\n", nil, "FILE:4: filters.min_japanese_ratio: NaN is not a number in [0, 1]"},
+		{"NaN problem ratio", in + "max_problem_ratio: .nan\n", nil, "FILE:3: max_problem_ratio: NaN is not a number in [0, 1]"},
+		{"second document", in + "---\nworkers: 2\n", nil, "FILE:3: a second YAML document starts here"},
+		{"fractional workers", in + "workers: 2.5\n", nil, "FILE:3: workers: 2.5 is not an integer"},
+		{"word workers", in + "workers: \"four\"\n", nil, `FILE:3: workers: "four" is not an integer`},
+		{"negative workers", in + "workers: -1\n", nil, "FILE:3: workers: -1 must be >= 0"},
+		{"flag over the file", in + "workers: 1\n", []string{"--workers", "-3"}, "jacorpus: --workers: -3 must be >= 0"},
+		{"inputs flag over the file", "inputs:\n  - {path: a.jsonl, preset: strict}\n", []string{"--input", ""}, "jacorpus: --input: empty"},
+		{"file line and flag", in + "max_bad_files: -1\n", []string{"--max-problem-ratio", "2"},
+			"jacorpus: FILE:3: max_bad_files: -1 must be >= 0\n--max-problem-ratio: 2 is not a number in [0, 1]"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, "job.yaml")
+			if err := os.WriteFile(p, []byte(c.yaml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, _, errOut := run(append([]string{"run", "-c", p, "--output", filepath.Join(dir, "out")}, c.flags...)...)
+			if want := strings.ReplaceAll(c.want, "FILE", p); code != 1 || !strings.Contains(errOut, want) {
+				t.Errorf("exit %d: %s\nwant %q", code, errOut, want)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "out")); !os.IsNotExist(err) {
+				t.Errorf("output dir: %v", err)
+			}
+		})
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,18 +26,21 @@ func (m *multi) Set(s string) error { *m = append(*m, s); return nil }
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	def := job.Default()
 	var (
-		configPath = fs.String("c", "", "config `file` (YAML)")
-		inputs     multi
-		output     = fs.String("output", "", "output `dir` (overrides output.dir)")
-		workers    = fs.Int("workers", 0, "worker goroutines for parallel stages (0: all cores)")
-		overwrite  = fs.Bool("overwrite", false, "replace a previous run's outputs in the output dir")
-		rejectsDir = fs.String("rejects", "", "write bad input and dropped documents under `dir`")
-		shardRows  = fs.Int64("shard-rows", 0, "close a shard at `n` rows (0: no limit)")
-		taskIndex  = fs.Int("task-index", 0, "this task's index `i` (0-based) in a multi-task job")
-		taskCount  = fs.Int("task-count", 1, "number of tasks `n` of the job")
-		quiet      = fs.Bool("q", false, "log warnings and errors only")
-		shardSize  job.ByteSize
+		configPath      = fs.String("c", "", "config `file` (YAML)")
+		inputs          multi
+		output          = fs.String("output", "", "output `dir` (overrides output.dir)")
+		workers         = fs.Int("workers", 0, "worker goroutines for parallel stages (0: all cores)")
+		overwrite       = fs.Bool("overwrite", false, "replace a previous run's outputs in the output dir")
+		rejectsDir      = fs.String("rejects", "", "write bad input and dropped documents under `dir`")
+		shardRows       = fs.Int64("shard-rows", 0, "close a shard at `n` rows (0: no limit)")
+		taskIndex       = fs.Int("task-index", 0, "this task's index `i` (0-based) in a multi-task job")
+		taskCount       = fs.Int("task-count", 1, "number of tasks `n` of the job")
+		maxProblemRatio = fs.Float64("max-problem-ratio", def.MaxProblemRatio, "fail the run when input problem records exceed this share `r` (0 to 1) of the records read")
+		maxBadFiles     = fs.Int("max-bad-files", def.MaxBadFiles, "fail the run when more than `n` input files are unreadable, truncated or give no document")
+		quiet           = fs.Bool("q", false, "log warnings and errors only")
+		shardSize       job.ByteSize
 	)
 	fs.StringVar(configPath, "config", "", "config `file` (YAML), same as -c")
 	fs.Var(&inputs, "input", "input `path` (file, directory or glob; repeatable; replaces the config's inputs; positional arguments too)")
@@ -62,55 +66,65 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		for _, p := range inputs {
 			cfg.Inputs = append(cfg.Inputs, ingest.Input{Path: p})
 		}
+		cfg.SetByFlag("inputs", "--input")
+	}
+	// copy every flag given into the config, keyed by its config key
+	overrides := []struct {
+		flag, key string
+		set       func()
+	}{
+		{"output", "output.dir", func() { cfg.Output.Dir = *output }},
+		{"workers", "workers", func() { cfg.Workers = *workers }},
+		{"overwrite", "output.overwrite", func() { cfg.Output.Overwrite = *overwrite }},
+		{"rejects", "rejects", func() { cfg.Rejects = *rejectsDir }},
+		{"shard-size", "output.shard_size", func() { cfg.Output.ShardSize = shardSize }},
+		{"shard-rows", "output.shard_rows", func() { cfg.Output.ShardRows = *shardRows }},
+		{"task-index", "task.index", func() { cfg.Task.Index = *taskIndex }},
+		{"task-count", "task.count", func() { cfg.Task.Count = *taskCount }},
+		{"max-problem-ratio", "max_problem_ratio", func() { cfg.MaxProblemRatio = *maxProblemRatio }},
+		{"max-bad-files", "max_bad_files", func() { cfg.MaxBadFiles = *maxBadFiles }},
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if set["output"] {
-		cfg.Output.Dir = *output
-	}
-	if set["workers"] {
-		cfg.Workers = *workers
-	}
-	if *overwrite {
-		cfg.Output.Overwrite = true
-	}
-	if set["rejects"] {
-		cfg.Rejects = *rejectsDir
-	}
-	if set["shard-size"] {
-		cfg.Output.ShardSize = shardSize
-	}
-	if set["shard-rows"] {
-		cfg.Output.ShardRows = *shardRows
-	}
-	if set["task-index"] {
-		cfg.Task.Index = *taskIndex
-	}
-	if set["task-count"] {
-		cfg.Task.Count = *taskCount
+	for _, o := range overrides {
+		if set[o.flag] {
+			o.set()
+			cfg.SetByFlag(o.key, "--"+o.flag)
+		}
 	}
 	level := slog.LevelInfo
 	if *quiet {
 		level = slog.LevelWarn
 	}
 	res, err := job.Run(ctx, cfg, job.Options{Logger: newLogger(stderr, level)})
+	if errors.Is(err, job.ErrInterrupted) {
+		var sc signalCause
+		if errors.As(context.Cause(ctx), &sc) {
+			fmt.Fprintf(stderr, "jacorpus: interrupted by %v: nothing was committed; the output directory is as it was\n", sc)
+			return sc.exitCode()
+		}
+	}
 	if err != nil {
 		return exitErr(stderr, err)
 	}
 	printSummary(stdout, res)
+	if res.RejectsErr != nil {
+		fmt.Fprintf(stderr, "jacorpus: the dataset was committed, but the rejects are incomplete: %v\n", res.RejectsErr)
+		return exitRejectsIncomplete
+	}
 	return 0
 }
 
 // printSummary writes the end-of-run table: per stage in/out/dropped with the
 // top reasons, then the output.
 func printSummary(w io.Writer, res *job.Result) {
-	fmt.Fprintf(w, "%-10s %10s %10s %10s %9s  %s\n", "stage", "in", "out", "dropped", "seconds", "top reasons")
+	fmt.Fprintf(w, "%-10s %10s %10s %10s %9s  %s\n", "stage", "in", "out", "dropped", "busy s", "top reasons")
 	for _, s := range res.Stats.Stages {
 		var reasons []string
 		for _, r := range s.TopReasons(3) {
 			reasons = append(reasons, fmt.Sprintf("%s=%d", r.Reason, r.Count))
 		}
-		fmt.Fprintf(w, "%-10s %10d %10d %10d %9.2f  %s\n", s.Name, s.DocsIn, s.DocsOut, s.DroppedTotal(), s.WallSeconds, strings.Join(reasons, " "))
+		fmt.Fprintf(w, "%-10s %10d %10d %10d %9.2f  %s\n", s.Name, s.DocsIn, s.DocsOut, s.DroppedTotal(), s.BusySeconds, strings.Join(reasons, " "))
 	}
 	if n := res.Stats.ProblemsTotal; n > 0 {
 		fmt.Fprintf(w, "\ninput problems: %d (the first %d in manifest.json%s)\n", n, min(n, pipeline.MaxListedProblems), rejectsHint(res))
@@ -121,6 +135,24 @@ func printSummary(w io.Writer, res *job.Result) {
 			}
 			fmt.Fprintf(w, "  %s\n", p.Error())
 		}
+	}
+	var bad []string
+	for _, f := range res.FileStats {
+		if f.Bad() {
+			bad = append(bad, fmt.Sprintf("  %s: %s (%d documents, %d problems)", f.Name, f.Status, f.Docs, f.Problems))
+		}
+	}
+	if len(bad) > 0 {
+		fmt.Fprintf(w, "\nfiles that went wrong as a whole: %d\n%s\n", len(bad), strings.Join(bad, "\n"))
+	}
+	if res.DuplicateIDs > 0 {
+		fmt.Fprintf(w, "\nduplicate ids: %d rows have an id an earlier row already has\n", res.DuplicateIDs)
+	}
+	if r := res.Rejects; r != nil && !r.Complete {
+		fmt.Fprintf(w, "\nrejects: %d records written, %d not written (cap %s or a write error)\n", r.Written, r.Omitted, job.ByteSize(r.MaxBytes))
+	}
+	if task := res.Manifest.Task.(job.TaskInfo); task.Empty {
+		fmt.Fprintf(w, "\ntask %d of %d: no input files (the job has %d files for %d tasks)\n", task.Index, task.Count, task.JobFiles, task.Count)
 	}
 	t := res.Manifest.Totals
 	secs := res.Elapsed.Seconds()

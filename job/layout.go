@@ -1,0 +1,114 @@
+package job
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/jacorpus/jacorpus/ingest"
+	"github.com/jacorpus/jacorpus/rejects"
+	"github.com/jacorpus/jacorpus/shard"
+)
+
+// taskDir is dir for a single-task job, dir/task-NNNNN for task NNNNN.
+func taskDir(c *Config, dir string) string {
+	if c.Task.Count <= 1 {
+		return dir
+	}
+	return filepath.Join(dir, fmt.Sprintf("task-%05d", c.Task.Index))
+}
+
+// checkLayout refuses output and rejects directories that an input would
+// read back (a later task or run would ingest the shards, the manifest or
+// the rejects), inputs inside the output or rejects directories (replacing
+// those would take the inputs along), and output and rejects directories
+// nested in each other. It looks at the whole job, not at one task.
+func checkLayout(cfg *Config, files []ingest.File) error {
+	type dir struct{ what, path string }
+	dirs := []dir{{"output", cfg.Output.Dir}}
+	if cfg.Rejects != "" {
+		dirs = append(dirs, dir{"rejects", cfg.Rejects})
+	}
+	real := make([]string, len(dirs))
+	for i, d := range dirs {
+		p, err := ingest.RealPath(d.path)
+		if err != nil {
+			return fmt.Errorf("%s directory %s: %w", d.what, d.path, err)
+		}
+		real[i] = p
+	}
+	if len(dirs) == 2 && (within(real[0], real[1]) || within(real[1], real[0])) {
+		return fmt.Errorf("output directory %s and rejects directory %s must not be the same or inside each other", dirs[0].path, dirs[1].path)
+	}
+	// What a run writes there, a task directory included: if an input would
+	// read any of it, it reads its own output.
+	written := map[string][]string{
+		"output":  {shard.ManifestName, "part-00000.parquet"},
+		"rejects": {rejects.ProblemsFile, rejects.DroppedFile, rejects.IndexFile},
+	}
+	for i, d := range dirs {
+		for k, in := range cfg.Inputs {
+			probes := []string{real[i]}
+			for _, name := range written[d.what] {
+				probes = append(probes, filepath.Join(real[i], name), filepath.Join(real[i], "task-00000", name))
+			}
+			for _, p := range probes {
+				reads, err := in.Reads(p)
+				if err != nil {
+					return fmt.Errorf("inputs[%d] (%s): %w", k, in.Path, err)
+				}
+				if reads {
+					return fmt.Errorf("%s directory %s is inside the tree of inputs[%d] (%s): the run would read its own %s back; choose a directory outside the inputs",
+						d.what, d.path, k, in.Path, d.what)
+				}
+			}
+		}
+		for _, f := range files {
+			p, err := ingest.RealPath(f.Path)
+			if err != nil {
+				return err
+			}
+			if within(real[i], p) {
+				return fmt.Errorf("input file %s is inside the %s directory %s; replacing that directory would take it along", f.Path, d.what, d.path)
+			}
+		}
+	}
+	return nil
+}
+
+// within reports whether path is dir or lies under it.
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !filepath.IsAbs(rel) && (rel == "." || !startsWithDotDot(rel))
+}
+
+func startsWithDotDot(rel string) bool {
+	return len(rel) >= 3 && rel[:2] == ".." && rel[2] == filepath.Separator
+}
+
+// preflight opens every regular input file of the task once, so that an
+// unreadable file fails the run before anything is read or written (FIFOs
+// and devices are skipped: opening them can block).
+func preflight(cfg *Config, files []ingest.File) error {
+	var bad []error
+	for _, f := range files {
+		info, err := os.Stat(f.Path)
+		if err == nil && !info.Mode().IsRegular() {
+			continue
+		}
+		if err == nil {
+			var fh *os.File
+			if fh, err = os.Open(f.Path); err == nil {
+				fh.Close()
+			}
+		}
+		if err != nil {
+			bad = append(bad, fmt.Errorf("input file %s cannot be read: %w", f.Name, err))
+		}
+	}
+	if len(bad) > cfg.MaxBadFiles {
+		return fmt.Errorf("%d input files cannot be read (max_bad_files is %d): %w", len(bad), cfg.MaxBadFiles, errors.Join(bad...))
+	}
+	return nil
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -385,3 +386,33 @@ func TestManifestDeterministic(t *testing.T) {
 }
 
 func mkfifo(path string) error { return mkfifoSys(path) }
+
+// TestPresetConflictEveryTask: two inputs giving one source different
+// presets are refused by every task, also when they fall into different
+// tasks' slices.
+func TestPresetConflictEveryTask(t *testing.T) {
+	dir := t.TempDir()
+	a := copyFile(t, "../testdata/sample/fixture_docs.jsonl", filepath.Join(dir, "a.jsonl"))
+	b := copyFile(t, "../testdata/sample/fixture_docs.jsonl", filepath.Join(dir, "b.jsonl"))
+	for i := 0; i < 2; i++ {
+		cfg := quickConfig(t, ingest.Input{Path: a, Source: "web"}, ingest.Input{Path: b, Source: "web", Preset: "none"})
+		cfg.Task = TaskConfig{Index: i, Count: 2}
+		if _, err := Run(context.Background(), cfg, Options{}); err == nil || !strings.Contains(err.Error(), `source "web"`) {
+			t.Errorf("task %d of 2: %v", i, err)
+		}
+	}
+}
+
+// TestWorkersClamped: a worker count far above the cores is clamped (a
+// million workers used 6 GB for a 0.5 MB input).
+func TestWorkersClamped(t *testing.T) {
+	cfg := quickConfig(t, ingest.Input{Path: "../testdata/sample/fixture_docs.jsonl"})
+	cfg.Workers = 1_000_000
+	res, err := Run(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Workers != runtime.GOMAXPROCS(0) {
+		t.Errorf("%d workers, want GOMAXPROCS %d", res.Workers, runtime.GOMAXPROCS(0))
+	}
+}

@@ -24,6 +24,8 @@
 package commit
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -142,7 +144,7 @@ func Prepare(final string, opts Options) (*Dir, error) {
 			return nil, wrap(err)
 		}
 	}
-	staging, err := os.MkdirTemp(parent, "."+base+stagingInfix)
+	staging, err := mkdirUnique(filepath.Join(parent, "."+base+stagingInfix))
 	if err != nil {
 		return nil, wrap(fmt.Errorf("cannot create its staging directory: %w", err))
 	}
@@ -359,6 +361,23 @@ func (d *Dir) repair(parent, base string) error {
 		}
 	}
 	return nil
+}
+
+// mkdirUnique creates the directory prefix+<random> with mode 0777 less the
+// umask (os.MkdirTemp would make it 0700, and it becomes the output).
+func mkdirUnique(prefix string) (string, error) {
+	for {
+		var b [6]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", err
+		}
+		p := prefix + hex.EncodeToString(b[:])
+		err := os.Mkdir(p, 0o777)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return p, err
+	}
 }
 
 // probeWrite checks that files can be created in dir.

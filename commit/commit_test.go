@@ -280,3 +280,22 @@ func TestNotCreatable(t *testing.T) {
 		}
 	}
 }
+
+// TestNewDirectoryMode: a new output directory gets the usual 0777 less the
+// umask, not the 0700 of a temporary directory.
+func TestNewDirectoryMode(t *testing.T) {
+	final := filepath.Join(t.TempDir(), "out")
+	d, err := Prepare(final, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	probe := filepath.Join(filepath.Dir(final), "probe")
+	os.Mkdir(probe, 0o777)
+	want, _ := os.Stat(probe)
+	if got, _ := os.Stat(final); got.Mode().Perm() != want.Mode().Perm() {
+		t.Errorf("mode %v, want %v (0777 less the umask)", got.Mode().Perm(), want.Mode().Perm())
+	}
+}

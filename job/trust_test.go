@@ -416,3 +416,30 @@ func TestWorkersClamped(t *testing.T) {
 		t.Errorf("%d workers, want GOMAXPROCS %d", res.Workers, runtime.GOMAXPROCS(0))
 	}
 }
+
+// TestRejectsCapKeepsDataset: a zstd bomb of a million {} lines would write
+// 131 MB of rejects; the cap stops that, the dataset is still committed and
+// the result says the rejects are incomplete.
+func TestRejectsCapKeepsDataset(t *testing.T) {
+	dir := t.TempDir()
+	good := writeFile(t, dir, "good.jsonl", []byte(strings.Join(fixtureLines(t)[:20], "\n")+"\n"))
+	bomb := writeFile(t, dir, "bomb.jsonl", []byte(strings.Repeat("{}\n", 20000)))
+	cfg := quickConfig(t, ingest.Input{Path: good}, ingest.Input{Path: bomb})
+	cfg.Rejects = filepath.Join(t.TempDir(), "rej")
+	cfg.RejectsMaxBytes = 64 << 10
+	cfg.MaxProblemRatio, cfg.MaxBadFiles = 1, 1
+	res, err := Run(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.RejectsErr == nil || res.Rejects == nil || res.Rejects.Complete || res.Rejects.Problems != 20000 {
+		t.Fatalf("rejects err %v, summary %+v", res.RejectsErr, res.Rejects)
+	}
+	info, err := os.Stat(filepath.Join(cfg.Rejects, rejects.ProblemsFile))
+	if err != nil || info.Size() > 64<<10 {
+		t.Errorf("ingest.jsonl: %v, %d bytes", err, info.Size())
+	}
+	if _, err := shard.ReadManifest(filepath.Join(cfg.Output.Dir, shard.ManifestName)); err != nil || res.Manifest.Totals.Rows == 0 {
+		t.Errorf("dataset not committed: %v", err)
+	}
+}

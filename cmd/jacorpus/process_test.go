@@ -224,3 +224,21 @@ func TestOverwriteSurvives(t *testing.T) {
 		t.Errorf("left behind after a clean run: %v", left)
 	}
 }
+
+// TestExitRejectsIncomplete: the dataset is committed, the rejects hit their
+// cap: exit status 3 and a message saying so.
+func TestExitRejectsIncomplete(t *testing.T) {
+	dir := t.TempDir()
+	bomb := filepath.Join(dir, "bomb.jsonl")
+	os.WriteFile(bomb, []byte(strings.Repeat("{}\n", 5000)), 0o644)
+	cfgPath := filepath.Join(dir, "job.yaml")
+	os.WriteFile(cfgPath, []byte("rejects_max_bytes: 4KiB\nmax_problem_ratio: 1\nmax_bad_files: 1\ntokenize: {enabled: false}\n"), 0o644)
+	code, stdout, stderr := run("run", "-q", "-c", cfgPath, "--input", fixture, "--input", bomb,
+		"--output", filepath.Join(dir, "out"), "--rejects", filepath.Join(dir, "rej"))
+	if code != exitRejectsIncomplete || !strings.Contains(stderr, "rejects are incomplete") || !strings.Contains(stdout, "not written") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "manifest.json")); err != nil {
+		t.Error(err)
+	}
+}

@@ -73,6 +73,10 @@ const (
 	lockSuffix   = ".jacorpus.lock"
 )
 
+// errNoExchange reports that the file system cannot swap two directories
+// atomically.
+var errNoExchange = errors.New("atomic directory exchange not supported")
+
 // ErrLocked is returned by Prepare when another run holds the directory.
 var ErrLocked = errors.New("another jacorpus run is writing to it")
 

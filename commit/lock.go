@@ -8,10 +8,6 @@ import (
 	"syscall"
 )
 
-// errNoExchange reports that the file system cannot swap two directories
-// atomically.
-var errNoExchange = errors.New("atomic directory exchange not supported")
-
 // tryLock takes an exclusive advisory lock on f without waiting. A file
 // system without locks (some network mounts) is not an error: the run goes
 // on unprotected against a concurrent run on the same directory.

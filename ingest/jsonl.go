@@ -22,7 +22,10 @@ type JSONL struct {
 	// MaxLineBytes is the longest line accepted (default
 	// DefaultMaxLineBytes, 256 MiB). A longer line is skipped without being
 	// held in memory and reported as pipeline.ProblemLineTooLong. Set it
-	// before the first call of Next.
+	// before the first call of Next. A line longer than 4 MiB is collected
+	// in a temporary file under TMPDIR and read back once into a buffer of
+	// its size, which the document's Text then shares; if that file fails
+	// (no room), Next returns a fatal error (see spill.go).
 	MaxLineBytes int
 
 	file    string
@@ -67,6 +70,14 @@ func newJSONL(r io.Reader, file string, in Input, lr *lineReader) *JSONL {
 // go on). A broken stream (truncated compressed data, a read error) ends in
 // one Problem, after which Next returns io.EOF. Any other error is fatal.
 func (j *JSONL) Next() (*pipeline.Document, error) {
+	d, err := j.next()
+	if j.done {
+		j.lr.closeSpill() // no file outlives its stream
+	}
+	return d, err
+}
+
+func (j *JSONL) next() (*pipeline.Document, error) {
 	if j.err != nil {
 		return nil, j.err
 	}
@@ -76,6 +87,11 @@ func (j *JSONL) Next() (*pipeline.Document, error) {
 	}
 	for !j.done {
 		ln, err := j.lr.next(limit)
+		if err != nil && isSpillError(err) {
+			j.done = true
+			j.err = spillFatal(err, j.file, j.line+1, ln.off, ln.size)
+			return nil, j.err
+		}
 		if err != nil {
 			j.done = true
 			if err != io.EOF {
@@ -97,7 +113,7 @@ func (j *JSONL) Next() (*pipeline.Document, error) {
 		if isJSONSpace(b) {
 			continue
 		}
-		return j.parse(b, pos)
+		return j.parse(b, pos, ln.owned)
 	}
 	return nil, io.EOF
 }
@@ -110,46 +126,54 @@ const (
 	fieldMeta
 )
 
-// parse turns one non-blank line into a document.
-func (j *JSONL) parse(b []byte, pos pipeline.Position) (*pipeline.Document, error) {
+// parse turns one non-blank line into a document. owned reports that b is
+// the caller's for good (an owned line, see line.owned): the text is then
+// taken from b itself, unescaped in place, instead of being copied.
+func (j *JSONL) parse(b []byte, pos pipeline.Position, owned bool) (*pipeline.Document, error) {
 	if !utf8.Valid(b) {
 		i := invalidUTF8Index(b)
 		return nil, newProblem(pipeline.ProblemInvalidUTF8, pos,
 			fmt.Sprintf("invalid UTF-8 at byte %d of the line (decoded byte offset %d)", i, pos.Offset+int64(i)), b)
 	}
-	if err := j.fields.parse(b); err != nil {
+	r := j.fields
+	defer r.release()
+	var err error
+	if owned {
+		err = r.parseOwned(b)
+	} else {
+		err = r.parse(b)
+	}
+	if err != nil {
 		return nil, newProblem(pipeline.ProblemMalformedJSON, pos, err.Error(), b)
 	}
-	vals := j.fields.vals
-	textName := j.fields.names[fieldText]
-	tv := vals[fieldText]
-	if tv == nil || tv.Type() != fastjson.TypeString {
+	textName := r.names[fieldText]
+	if t, ok := r.typeOf(fieldText); !ok || t != fastjson.TypeString {
 		detail := fmt.Sprintf("field %q is missing", textName)
-		if tv != nil {
-			detail = fmt.Sprintf("field %q is %s, not a string", textName, kindOf(tv))
+		if ok {
+			detail = fmt.Sprintf("field %q is %s, not a string", textName, typeName(t))
 		}
 		return nil, newProblem(pipeline.ProblemMissingText, pos, detail, b)
 	}
-	text := j.fields.str(fieldText)
-	if isBlank(text) {
+	if r.blank(fieldText) {
 		return nil, newProblem(pipeline.ProblemEmpty, pos, fmt.Sprintf("field %q is empty or white space", textName), b)
 	}
-	d := &pipeline.Document{Text: text, Source: j.source, Pos: pos}
-	if v := vals[fieldID]; v != nil {
-		switch v.Type() {
+	d := &pipeline.Document{Source: j.source, Pos: pos}
+	if t, ok := r.typeOf(fieldID); ok {
+		switch t {
 		case fastjson.TypeString:
-			d.ID = j.fields.str(fieldID)
+			d.ID = r.str(fieldID)
 		case fastjson.TypeNumber:
-			d.ID = string(v.MarshalTo(nil)) // the number as written
+			d.ID = r.jsonText(fieldID) // the number as written
 		}
 	}
 	if d.ID == "" {
 		d.ID = pos.String() // file:line
 	}
-	if v := vals[fieldURL]; v != nil && v.Type() == fastjson.TypeString {
-		d.URL = j.fields.str(fieldURL)
+	if t, ok := r.typeOf(fieldURL); ok && t == fastjson.TypeString {
+		d.URL = r.str(fieldURL)
 	}
 	j.setMeta(d)
+	d.Text = r.text(fieldText) // last: for an owned line it rewrites b in place
 	return d, nil
 }
 
@@ -161,14 +185,14 @@ func (j *JSONL) setMeta(d *pipeline.Document) {
 		return
 	}
 	d.Meta = make(map[string]string, len(names)+1)
+	r := j.fields
 	for k, name := range names {
-		v := j.fields.vals[fieldMeta+k]
-		switch {
-		case v == nil || v.Type() == fastjson.TypeNull:
-		case v.Type() == fastjson.TypeString:
-			d.Meta[name] = j.fields.str(fieldMeta + k)
+		switch t, ok := r.typeOf(fieldMeta + k); {
+		case !ok || t == fastjson.TypeNull:
+		case t == fastjson.TypeString:
+			d.Meta[name] = r.str(fieldMeta + k)
 		default:
-			d.Meta[name] = string(v.MarshalTo(nil))
+			d.Meta[name] = r.jsonText(fieldMeta + k)
 		}
 	}
 	if j.charset != "" {

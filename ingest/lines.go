@@ -4,33 +4,39 @@ import (
 	"bufio"
 	"bytes"
 	"io"
-	"slices"
 )
 
 // lineBufSize is the read buffer of a lineReader; lines up to this length
 // are returned without copying.
 const lineBufSize = 1 << 20
 
-// maxKeptAcc is the largest accumulation buffer kept for the next line.
-const maxKeptAcc = 4 << 20
-
 var utf8BOM = []byte{0xef, 0xbb, 0xbf}
 
 // lineReader splits a decoded stream into lines of any length, tracking the
 // byte offset of every line. A UTF-8 byte order mark at the start is skipped.
+// A line longer than the read buffer is collected in rec, which spills it
+// to a temporary file beyond spillThreshold (see spill.go); doc is the same
+// for the documents of the text reader. Their buffers are kept from stream
+// to stream, their files closed at the end of each stream (closeSpill).
 type lineReader struct {
 	br      *bufio.Reader
-	acc     []byte // accumulates lines longer than the buffer
-	off     int64  // decoded offset of the next unread byte
-	bom     int64  // length of the skipped byte order mark
+	rec     spillBuf // the line being read, when longer than the buffer
+	doc     spillBuf // the text reader's document
+	off     int64    // decoded offset of the next unread byte
+	bom     int64    // length of the skipped byte order mark
 	started bool
 }
 
 // line is one line of the stream.
 type line struct {
 	// b is the content without the '\n'; when tooLong it holds only the
-	// first maxRaw bytes. It is valid until the next call of next.
+	// first maxRaw bytes. Unless owned, it is valid until the next call of
+	// next.
 	b []byte
+	// owned reports that b was allocated for this line alone, with room
+	// for one more byte, and is the caller's for good: it is never reused
+	// by the lineReader. Lines longer than the spill threshold are owned.
+	owned bool
 	// off is the decoded offset of the line's first byte.
 	off int64
 	// size is the full length of the content.
@@ -48,8 +54,14 @@ func (l *lineReader) reset(r io.Reader) {
 	} else {
 		l.br.Reset(r)
 	}
-	l.acc = l.acc[:0]
+	l.rec.reset()
 	l.off, l.bom, l.started = 0, 0, false
+}
+
+// closeSpill closes the spill files (the end of a stream); l stays usable.
+func (l *lineReader) closeSpill() {
+	l.rec.close()
+	l.doc.close()
 }
 
 // contentBytes returns how many bytes were read, not counting the byte order mark.
@@ -58,7 +70,9 @@ func (l *lineReader) contentBytes() int64 { return l.off - l.bom }
 // next returns the next line. Content longer than limit bytes is consumed
 // without being kept whole and flagged tooLong. At the end of the stream it
 // returns io.EOF (a last line without '\n' is returned first). On any other
-// error it returns the partial line read so far together with the error.
+// error it returns the partial line read so far (its first maxRaw bytes)
+// together with the error; a *spillError means that a line within the limit
+// could not be held in the spill file.
 func (l *lineReader) next(limit int) (line, error) {
 	if !l.started {
 		l.started = true
@@ -67,10 +81,8 @@ func (l *lineReader) next(limit int) (line, error) {
 			l.off, l.bom = int64(len(utf8BOM)), int64(len(utf8BOM))
 		}
 	}
-	if cap(l.acc) > maxKeptAcc {
-		l.acc = nil
-	}
-	l.acc = l.acc[:0]
+	rec := &l.rec
+	rec.reset()
 	ln := line{off: l.off}
 	for {
 		chunk, err := l.br.ReadSlice('\n')
@@ -78,7 +90,7 @@ func (l *lineReader) next(limit int) (line, error) {
 		if err == nil {
 			content := chunk[:len(chunk)-1]
 			ln.eol = true
-			if ln.size == 0 { // fast path: the whole line is in the buffer
+			if rec.size == 0 && int64(len(content)) <= rec.threshold() { // fast path: the whole line is in the buffer
 				ln.size = int64(len(content))
 				ln.b = content
 				if ln.size > int64(limit) {
@@ -87,47 +99,38 @@ func (l *lineReader) next(limit int) (line, error) {
 				}
 				return ln, nil
 			}
-			l.add(&ln, content, limit)
-			ln.b = l.acc
-			return ln, nil
+			rec.write(content, limit)
+			return l.end(ln)
 		}
-		l.add(&ln, chunk, limit)
+		rec.write(chunk, limit)
 		if err == bufio.ErrBufferFull {
 			continue
 		}
-		ln.b = l.acc
 		if err == io.EOF {
-			if ln.size == 0 {
+			if rec.size == 0 {
 				return ln, io.EOF
 			}
-			return ln, nil
+			return l.end(ln)
 		}
+		ln.b, ln.size = rec.head(), rec.size
 		return ln, err
 	}
 }
 
-// add appends p to the line being read, switching to counting only once the
-// line exceeds limit.
-func (l *lineReader) add(ln *line, p []byte, limit int) {
-	l.acc = appendCapped(l.acc, &ln.size, &ln.tooLong, p, limit)
-}
-
-// appendCapped appends p to buf for a record of at most limit bytes. size
-// counts every byte offered (p included); once it passes limit, tooLong is
-// set and buf keeps only its first maxRaw bytes (for the Problem's Raw), so
-// an over-long record is counted without being held in memory.
-func appendCapped(buf []byte, size *int64, tooLong *bool, p []byte, limit int) []byte {
-	*size += int64(len(p))
-	if !*tooLong && *size > int64(limit) {
-		*tooLong = true
-		buf = buf[:min(len(buf), maxRaw)]
+// end returns the line collected in rec.
+func (l *lineReader) end(ln line) (line, error) {
+	rec := &l.rec
+	ln.size = rec.size
+	if rec.tooLong {
+		ln.tooLong = true
+		ln.b = rec.head()
+		return ln, nil
 	}
-	if *tooLong {
-		return append(buf, p[:min(len(p), max(0, maxRaw-len(buf)))]...)
+	b, owned, err := rec.bytes(1) // one more byte: the text reader's '\n'
+	if err != nil {
+		ln.b = rec.head()
+		return ln, err
 	}
-	if need := len(buf) + len(p); need > cap(buf) {
-		// double: append's growth of large slices (1.25x) copies a long record many times
-		buf = slices.Grow(buf, max(need, 2*cap(buf))-len(buf))
-	}
-	return append(buf, p...)
+	ln.b, ln.owned = b, owned
+	return ln, nil
 }

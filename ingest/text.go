@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/jacorpus/jacorpus/pipeline"
 )
@@ -23,7 +25,10 @@ type Text struct {
 	// MaxDocBytes is the largest document accepted (default
 	// DefaultMaxDocBytes, 256 MiB). A larger document is skipped without
 	// being held in memory and reported as pipeline.ProblemDocTooLong. Set
-	// it before the first call of Next.
+	// it before the first call of Next. A document longer than 4 MiB is
+	// collected in a temporary file under TMPDIR and read back once into a
+	// buffer of its size, which its Text then uses without a copy; if that
+	// file fails (no room), Next returns a fatal error (see spill.go).
 	MaxDocBytes int
 
 	file      string
@@ -37,14 +42,12 @@ type Text struct {
 	doc       textDoc
 }
 
-// textDoc is the document being collected.
+// textDoc is the document being collected; its text is in lr.doc.
 type textDoc struct {
 	open    bool
-	buf     []byte // text so far, at most maxRaw bytes once tooLong
-	line    int64  // first line
-	off     int64  // decoded offset of the first line
-	size    int64  // full text length
-	tooLong bool
+	blank   bool  // only white space so far
+	line    int64 // first line
+	off     int64 // decoded offset of the first line
 	badLine int64 // line with the first invalid UTF-8; 0 if none
 	badOff  int64 // decoded offset of that line
 	badAt   int64 // decoded offset of the first invalid byte
@@ -87,6 +90,14 @@ func newText(r io.Reader, file string, in Input, lr *lineReader) *Text {
 // Problem, after which Next returns io.EOF; the document being read when the
 // stream broke is dropped. Any other error is fatal.
 func (t *Text) Next() (*pipeline.Document, error) {
+	d, err := t.next()
+	if t.done {
+		t.lr.closeSpill() // no file outlives its stream
+	}
+	return d, err
+}
+
+func (t *Text) next() (*pipeline.Document, error) {
 	if t.err != nil {
 		return nil, t.err
 	}
@@ -106,10 +117,18 @@ func (t *Text) Next() (*pipeline.Document, error) {
 			}
 			break
 		}
+		if err != nil && isSpillError(err) {
+			t.done = true
+			t.err = spillFatal(err, t.file, t.line+1, ln.off, ln.size)
+			return nil, t.err
+		}
 		if err != nil {
 			t.done = true
 			pos := pipeline.Position{File: t.file, Line: t.line + 1, Offset: ln.off}
-			raw := append(t.doc.buf[:len(t.doc.buf):len(t.doc.buf)], ln.b...)
+			raw := ln.b
+			if t.doc.open { // the document so far, then the line
+				raw = append(slices.Clip(t.lr.doc.head()), ln.b...)
+			}
 			t.doc = textDoc{}
 			return nil, streamProblem(err, pos, t.lr.off, raw)
 		}
@@ -131,55 +150,71 @@ func (t *Text) Next() (*pipeline.Document, error) {
 
 // add appends one line to the document, opening it if needed.
 func (t *Text) add(content []byte, ln line, limit int) {
-	d := &t.doc
+	d, buf := &t.doc, &t.lr.doc
 	if !d.open {
-		*d = textDoc{open: true, buf: d.buf[:0], line: t.line, off: ln.off}
+		*d = textDoc{open: true, blank: true, line: t.line, off: ln.off}
+		buf.reset()
 	} else if t.paragraph {
-		d.write([]byte{'\n'}, limit)
+		buf.write([]byte{'\n'}, limit)
 	}
-	if ln.tooLong { // content holds only the line's first maxRaw bytes
-		d.size += ln.size - int64(len(content))
-		d.tooLong = true
-		d.buf = d.buf[:min(len(d.buf), maxRaw)]
+	switch {
+	case ln.tooLong: // content holds only the line's first maxRaw bytes
+		buf.skip(ln.size-int64(len(content)), limit)
+		buf.write(content, limit)
+	case ln.owned && buf.size == 0:
+		buf.adopt(content, limit) // a long first line: no copy (room for the '\n' included)
+	default:
+		buf.write(content, limit)
 	}
-	d.write(content, limit)
 	if !t.paragraph && ln.eol {
-		d.write([]byte{'\n'}, limit)
+		buf.write([]byte{'\n'}, limit)
 	}
-	if d.badLine == 0 && !ln.tooLong && !utf8.Valid(content) {
+	if ln.tooLong {
+		return
+	}
+	if d.blank && !isBlank(content) {
+		d.blank = false
+	}
+	if d.badLine == 0 && !utf8.Valid(content) {
 		d.badLine, d.badOff = t.line, ln.off
 		d.badAt = ln.off + int64(invalidUTF8Index(content))
 	}
 }
 
-// write appends p, keeping only the first maxRaw bytes once the document
-// exceeds limit bytes.
-func (d *textDoc) write(p []byte, limit int) {
-	d.buf = appendCapped(d.buf, &d.size, &d.tooLong, p, limit)
-}
-
 // emit closes the document and returns it or its problem.
 func (t *Text) emit(limit int) (*pipeline.Document, error) {
-	d := &t.doc
+	d, buf := &t.doc, &t.lr.doc
 	d.open = false
-	defer func() {
-		if cap(d.buf) > maxKeptAcc {
-			d.buf = nil
-		}
-	}()
 	pos := pipeline.Position{File: t.file, Line: d.line, Offset: d.off}
 	switch {
-	case d.tooLong:
+	case buf.tooLong:
 		return nil, newProblem(pipeline.ProblemDocTooLong, pos,
-			fmt.Sprintf("document of %d bytes exceeds the limit of %d bytes", d.size, limit), d.buf)
+			fmt.Sprintf("document of %d bytes exceeds the limit of %d bytes", buf.size, limit), buf.head())
 	case d.badLine != 0:
 		bad := pipeline.Position{File: t.file, Line: d.badLine, Offset: d.badOff}
 		return nil, newProblem(pipeline.ProblemInvalidUTF8, bad,
-			fmt.Sprintf("invalid UTF-8 at decoded byte offset %d (document from line %d)", d.badAt, d.line), d.buf)
-	case isBlank(d.buf):
-		return nil, newProblem(pipeline.ProblemEmpty, pos, "document is white space only", d.buf)
+			fmt.Sprintf("invalid UTF-8 at decoded byte offset %d (document from line %d)", d.badAt, d.line), buf.head())
+	case d.blank:
+		return nil, newProblem(pipeline.ProblemEmpty, pos, "document is white space only", buf.head())
 	}
-	doc := &pipeline.Document{ID: t.file, Text: string(d.buf), Source: t.source, Pos: pos}
+	b, owned, err := buf.bytes(0)
+	if err != nil {
+		t.done = true
+		t.err = spillFatal(err, t.file, d.line, d.off, buf.size)
+		return nil, t.err
+	}
+	var text string
+	if !owned {
+		text = string(b)
+	} else {
+		// b was allocated for this document alone (read back from the
+		// spill file, or an owned line adopted) and nothing writes to it
+		// any more: buf.bytes handed it over without keeping a reference,
+		// and the lineReader never reuses an owned line. So the string
+		// can share it instead of copying a document of up to MaxDocBytes.
+		text = unsafe.String(unsafe.SliceData(b), len(b))
+	}
+	doc := &pipeline.Document{ID: t.file, Text: text, Source: t.source, Pos: pos}
 	if t.paragraph {
 		doc.ID = pipeline.Position{File: t.file, Line: d.line}.String() // file:line
 	}

@@ -23,11 +23,28 @@ type Key [16]byte
 
 // KeyOf returns the key of text.
 func KeyOf(text string) Key {
-	sum := sha256.Sum256([]byte(text))
+	var sum [sha256.Size]byte
+	if len(text) <= keyChunk {
+		sum = sha256.Sum256([]byte(text)) // small: the copy stays on the stack
+	} else {
+		// a huge document is hashed through a small buffer: []byte(text)
+		// would copy all of it
+		h := sha256.New()
+		var buf [keyChunk]byte
+		for len(text) > 0 {
+			n := copy(buf[:], text)
+			h.Write(buf[:n])
+			text = text[n:]
+		}
+		h.Sum(sum[:0])
+	}
 	var k Key
 	copy(k[:], sum[:16])
 	return k
 }
+
+// keyChunk is the piece of text KeyOf hashes at a time.
+const keyChunk = 32 << 10
 
 // StageName is the name of the dedup stage in stats.
 const StageName = "dedup"

@@ -2,7 +2,10 @@ package dedup
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/jacorpus/jacorpus/internal/testcorpus"
@@ -85,4 +88,27 @@ func BenchmarkExact(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+// TestKeyOfLarge: a huge text is hashed in pieces with the same result and
+// without a full-size copy.
+func TestKeyOfLarge(t *testing.T) {
+	text := strings.Repeat("吾輩は猫である。名前はまだ無い。", 1<<16) // ~3 MB
+	sum := sha256.Sum256([]byte(text))
+	var want Key
+	copy(want[:], sum[:16])
+	if got := KeyOf(text); got != want {
+		t.Fatalf("KeyOf = %x, want %x", got, want)
+	}
+	if got := KeyOf(text[:keyChunk]); got != KeyOf(string([]byte(text[:keyChunk]))) {
+		t.Fatal("boundary")
+	}
+	allocs := testing.AllocsPerRun(3, func() { KeyOf(text) })
+	var m1, m2 runtime.MemStats
+	runtime.ReadMemStats(&m1)
+	KeyOf(text)
+	runtime.ReadMemStats(&m2)
+	if grew := m2.TotalAlloc - m1.TotalAlloc; grew > 1<<20 {
+		t.Errorf("KeyOf allocated %d bytes (%v allocs) for a %d-byte text", grew, allocs, len(text))
+	}
 }

@@ -20,6 +20,14 @@
 // included). Bytes that are invalid in a legacy encoding are decoded to
 // U+FFFD by golang.org/x/text and are not reported.
 //
+// Records up to 4 MiB are read in memory; a longer one is collected in an
+// unlinked temporary file under TMPDIR (batch systems point it at node-local
+// scratch) and read back once into a buffer of exactly its size, which the
+// document's text then uses. A record over the limit (MaxLineBytes,
+// MaxDocBytes) is only counted, so skipping it costs a few MiB whatever its
+// length. If the temporary file cannot be written, the read fails with an
+// error naming the file, the line and TMPDIR.
+//
 // JSON Lines records are validated and their fields picked out with
 // valyala/fastjson, which accepts what encoding/json accepts for an object
 // and is several times faster than decoding each line with encoding/json;

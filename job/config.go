@@ -26,7 +26,9 @@ import (
 type Config struct {
 	Inputs []ingest.Input `yaml:"inputs" json:"inputs"`
 	// MaxRecordBytes is the largest JSONL line or text document read; a
-	// larger one is skipped without being held in memory and reported.
+	// larger one is skipped and reported, costing a few MiB of memory
+	// whatever its length (a record over 4 MiB passes through a temporary
+	// file under TMPDIR).
 	MaxRecordBytes ByteSize `yaml:"max_record_bytes" json:"max_record_bytes"`
 	// MaxProblemRatio fails the run (nothing committed) when input problem
 	// records exceed this share of all records read; in [0, 1].

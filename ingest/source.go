@@ -99,7 +99,7 @@ func (s *Source) stamp(d *pipeline.Document, err error) {
 		st.Problems++
 		switch p.Kind {
 		case pipeline.ProblemReadError:
-			if st.Docs+st.Problems == 1 && p.Pos.Offset < 0 {
+			if st.Docs+st.Problems == 1 && p.Pos.Offset <= 0 { // not even the first byte could be read
 				st.Status = FileUnreadable
 			} else {
 				st.Status = FileBroken

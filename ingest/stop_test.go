@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jacorpus/jacorpus/internal/testcorpus"
 	"github.com/jacorpus/jacorpus/pipeline"
 )
 
@@ -14,9 +15,8 @@ import (
 // line; a stop request ends the Next call reading it, with the context's
 // error rather than a problem of the file.
 func TestStopDuringEndlessLine(t *testing.T) {
-	if _, err := os.Stat("/dev/zero"); err != nil {
-		t.Skip("no /dev/zero")
-	}
+	_, err := os.Stat("/dev/zero")
+	testcorpus.Need(t, err == nil, "/dev/zero")
 	for _, format := range []string{FormatJSONL, FormatText} {
 		t.Run(format, func(t *testing.T) {
 			inputs := []Input{{Path: "/dev/zero", Format: format}}

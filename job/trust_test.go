@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/jacorpus/jacorpus/ingest"
+	"github.com/jacorpus/jacorpus/internal/testcorpus"
 	"github.com/jacorpus/jacorpus/rejects"
 	"github.com/jacorpus/jacorpus/shard"
 )
@@ -235,9 +236,7 @@ func TestOutputInsideInputRefused(t *testing.T) {
 func TestOutputCheckedFirst(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "stream.jsonl")
-	if err := mkfifo(fifo); err != nil {
-		t.Skip(err)
-	}
+	testcorpus.Need(t, mkfifo(fifo) == nil, "mkfifo")
 	file := writeFile(t, dir, "file", nil)
 	cfg := quickConfig(t, ingest.Input{Path: fifo})
 	cfg.Output.Dir = filepath.Join(file, "out")
@@ -269,6 +268,8 @@ func TestHonestFailure(t *testing.T) {
 		{"a file with no document among good ones", []string{good, empties}, func(c *Config) { c.MaxProblemRatio = 1 }, "empties.jsonl (no_documents"},
 		{"allowed bad file", []string{good, empties}, func(c *Config) { c.MaxProblemRatio = 1; c.MaxBadFiles = 1 }, ""},
 		{"unreadable", []string{gone}, func(*Config) { os.Chmod(gone, 0) }, "cannot be read"},
+		// opens, but every read fails (EIO), also for root
+		{"read error", []string{"/proc/self/mem"}, func(c *Config) { c.Inputs[0].Format = ingest.FormatJSONL }, "mem (unreadable"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -281,7 +282,10 @@ func TestHonestFailure(t *testing.T) {
 				c.setup(&cfg)
 			}
 			if c.name == "unreadable" && os.Geteuid() == 0 {
-				t.Skip("root reads every file")
+				t.Skip("root reads every file (the next case fails a read as root too)")
+			}
+			if _, err := os.Stat("/proc/self/mem"); c.name == "read error" && err != nil {
+				testcorpus.Need(t, false, "/proc/self/mem")
 			}
 			_, err := Run(context.Background(), cfg, Options{})
 			if c.wantErr == "" {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/jacorpus/jacorpus/internal/testcorpus"
 	"github.com/jacorpus/jacorpus/pipeline"
 )
 
@@ -113,18 +114,15 @@ func TestCap(t *testing.T) {
 
 // TestWriteErrorIsKept: a failing disk stops the rejects, not the run.
 func TestWriteErrorIsKept(t *testing.T) {
-	if _, err := os.Stat("/dev/full"); err != nil {
-		t.Skip("no /dev/full")
-	}
+	_, err := os.Stat("/dev/full")
+	testcorpus.Need(t, err == nil, "/dev/full")
 	dir := t.TempDir()
 	w, err := Create(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
-	if err != nil {
-		t.Skip(err)
-	}
+	testcorpus.Need(t, err == nil, "a writable /dev/full")
 	w.problems.Close()
 	w.problems = f
 	w.pw.Reset(f)

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jacorpus/jacorpus/internal/testcorpus"
 )
 
 // TestMain lets the test binary act as the jacorpus command: the process
@@ -67,9 +69,7 @@ func wait(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer) int {
 // mkfifo makes a FIFO that nobody writes to: reading it blocks forever.
 func mkfifo(t *testing.T, path string) string {
 	t.Helper()
-	if err := syscall.Mkfifo(path, 0o644); err != nil {
-		t.Skipf("mkfifo: %v", err)
-	}
+	testcorpus.Need(t, syscall.Mkfifo(path, 0o644) == nil, "mkfifo")
 	return path
 }
 

@@ -87,3 +87,17 @@ func TextBytes(docs []*pipeline.Document) int64 {
 	}
 	return n
 }
+
+// Need skips the test when ok is false because what is missing from the
+// machine; with CI=true it fails instead, so that CI never passes by
+// skipping.
+func Need(tb testing.TB, ok bool, what string) {
+	tb.Helper()
+	if ok {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		tb.Fatalf("%s is missing (CI=true: a missing tool fails the test)", what)
+	}
+	tb.Skipf("%s is missing", what)
+}

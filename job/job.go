@@ -6,11 +6,14 @@ package job
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/jacorpus/jacorpus/commit"
@@ -93,8 +96,11 @@ type TaskInfo struct {
 	// file list; Files is how many it read.
 	FirstFile int `json:"first_file"`
 	Files     int `json:"files"`
-	// JobFiles is the number of files of the whole job.
-	JobFiles int `json:"job_files"`
+	// JobFiles is the number of files of the whole job, and JobSHA256 a
+	// digest of their names and sizes in order: every task of one job
+	// has the same (a merge can check that the tasks saw the same input).
+	JobFiles  int    `json:"job_files"`
+	JobSHA256 string `json:"job_sha256"`
 	// Empty is set when the task got no file (more tasks than files).
 	Empty bool `json:"empty,omitempty"`
 }
@@ -116,16 +122,22 @@ var ErrInterrupted = errors.New("interrupted")
 
 // FailedError is the error of a run that read its input but was not
 // committed because the input was too bad (see Config.MaxBadFiles,
-// Config.MaxProblemRatio) or gave no document.
+// Config.MaxProblemRatio), gave no document, or every document was dropped.
 type FailedError struct {
 	Reasons []string
+	// RejectsDir is where the run's rejects were committed, if it had any:
+	// they are what the user needs to see why.
+	RejectsDir string
 }
 
 // Error lists the reasons.
 func (e *FailedError) Error() string {
-	msg := "run failed, nothing committed:"
+	msg := "run failed, the dataset was not committed:"
 	for _, r := range e.Reasons {
 		msg += "\n  " + r
+	}
+	if e.RejectsDir != "" {
+		msg += "\n  the rejected records are in " + e.RejectsDir
 	}
 	return msg
 }
@@ -169,6 +181,9 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	}
 	files := all[lo:hi]
 	if err := checkLayout(&cfg, all); err != nil {
+		return nil, err
+	}
+	if err := checkTaskSiblings(&cfg); err != nil {
 		return nil, err
 	}
 	if err := preflight(&cfg, files); err != nil {
@@ -221,7 +236,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	}
 	ids := newIDCheck(w)
 	runner := &pipeline.Runner{
-		Stages: stages, Sink: ids, Workers: workers, ProgressEvery: opts.ProgressEvery,
+		Stages: stages, Sink: ids, SinkName: sinkName, Workers: workers, ProgressEvery: opts.ProgressEvery,
 		Progress: func(p pipeline.Progress) {
 			if p.Done {
 				return
@@ -238,14 +253,20 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	src.MaxLineBytes, src.MaxDocBytes = int(cfg.MaxRecordBytes), int(cfg.MaxRecordBytes)
 	stats, runErr := runner.Run(ctx, src) // closes src
 	if runErr != nil {
-		if ctx.Err() != nil {
-			runErr = fmt.Errorf("%w: nothing was committed (%v)", ErrInterrupted, context.Cause(ctx))
+		if ctx.Err() != nil && (errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded)) {
+			runErr = interrupted(ctx) // a real error that came first is kept as it is
 		}
 		return nil, errors.Join(runErr, w.Abort())
 	}
 	stats.Stage(pipeline.IngestStage).BytesIn = inBytes // as stored; the live count depends on decoder read-ahead
 	fstats := src.FileStats()
 	if err := judge(&cfg, files, fstats, stats); err != nil {
+		// nothing is committed but the rejects, which say what went wrong
+		if rw != nil {
+			if rerr := errors.Join(rw.Close(), rej.Commit()); rerr == nil {
+				err.RejectsDir = rej.Final
+			}
+		}
 		return nil, errors.Join(err, w.Abort())
 	}
 	infos, err := w.Close()
@@ -259,7 +280,8 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	m.Inputs = inputFiles(files, fstats)
 	m.Config = manifestConfig(cfg)
 	m.Stats = stats
-	m.Task = TaskInfo{Index: cfg.Task.Index, Count: cfg.Task.Count, FirstFile: lo, Files: len(files), JobFiles: len(all), Empty: len(files) == 0}
+	m.Task = TaskInfo{Index: cfg.Task.Index, Count: cfg.Task.Count, FirstFile: lo, Files: len(files), JobFiles: len(all),
+		JobSHA256: jobDigest(all), Empty: len(files) == 0}
 	m.DuplicateIDs = ids.dups
 	run := RunInfo{Workers: workers, Started: start.UTC(), WallSeconds: elapsed.Seconds(), Host: host,
 		GoVersion: runtime.Version(), OutputDir: out.Final, RejectsDir: RejectsDir(&cfg)}
@@ -272,6 +294,9 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	m.Run = run
 	if err := shard.WriteManifest(out.Staging, m); err != nil {
 		return nil, err
+	}
+	if ctx.Err() != nil { // a stop request before the commit point: honour it
+		return nil, interrupted(ctx)
 	}
 	if err := out.Commit(); err != nil {
 		return nil, err
@@ -295,6 +320,18 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// jobDigest is the hex SHA-256 of the job's file names and sizes in order.
+func jobDigest(files []ingest.File) string {
+	h := sha256.New()
+	for _, f := range files {
+		fmt.Fprintf(h, "%s\x00%d\n", f.Name, f.Size)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// sinkName names the shard writer in the stats.
+const sinkName = "shard"
+
 func sizes(files []ingest.File) []int64 {
 	w := make([]int64, len(files))
 	for i, f := range files {
@@ -303,8 +340,14 @@ func sizes(files []ingest.File) []int64 {
 	return w
 }
 
-// judge fails a run whose input was too bad to trust what it produced.
-func judge(cfg *Config, files []ingest.File, fstats []ingest.FileStats, stats *pipeline.Stats) error {
+// interrupted is the error of a run stopped through ctx.
+func interrupted(ctx context.Context) error {
+	return fmt.Errorf("%w: nothing was committed (%v)", ErrInterrupted, context.Cause(ctx))
+}
+
+// judge fails a run whose input was too bad to trust what it produced, or
+// that would commit an empty dataset.
+func judge(cfg *Config, files []ingest.File, fstats []ingest.FileStats, stats *pipeline.Stats) *FailedError {
 	var reasons []string
 	var bad []string
 	for _, f := range fstats {
@@ -327,6 +370,15 @@ func judge(cfg *Config, files []ingest.File, fstats []ingest.FileStats, stats *p
 	records := ing.DocsIn // documents and problems
 	if len(files) > 0 && ing.DocsOut == 0 {
 		reasons = append(reasons, fmt.Sprintf("the input gave no document (%d records, all rejected)", records))
+	} else if out := stats.Stage(sinkName); len(files) > 0 && out.DocsOut == 0 {
+		var drops []string
+		for _, s := range stats.Stages {
+			for _, r := range s.TopReasons(3) {
+				drops = append(drops, fmt.Sprintf("%s %s=%d", s.Name, r.Reason, r.Count))
+			}
+		}
+		reasons = append(reasons, fmt.Sprintf("every one of the %d documents was dropped (%s): the dataset would be empty; check the filters and dedup settings",
+			ing.DocsOut, strings.Join(drops, ", ")))
 	}
 	if records > 0 {
 		if ratio := float64(stats.ProblemsTotal) / float64(records); ratio > cfg.MaxProblemRatio {

@@ -112,3 +112,38 @@ func preflight(cfg *Config, files []ingest.File) error {
 	}
 	return nil
 }
+
+// checkTaskSiblings refuses, for a multi-task job, an output or rejects
+// directory that holds a single-task dataset or task directories of a job
+// with more tasks: the job's directory would mix two datasets.
+func checkTaskSiblings(cfg *Config) error {
+	if cfg.Task.Count <= 1 {
+		return nil
+	}
+	dirs := []struct{ what, path, index string }{{"output", cfg.Output.Dir, shard.ManifestName}}
+	if cfg.Rejects != "" {
+		dirs = append(dirs, struct{ what, path, index string }{"rejects", cfg.Rejects, rejects.IndexFile})
+	}
+	for _, d := range dirs {
+		entries, err := os.ReadDir(d.path)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("%s directory %s: %w", d.what, d.path, err)
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if name == d.index {
+				return fmt.Errorf("%s directory %s holds a single-task %s (%s); the %d tasks of this job would write task directories beside it: choose another directory",
+					d.what, d.path, d.what, name, cfg.Task.Count)
+			}
+			var n int
+			if _, err := fmt.Sscanf(name, "task-%05d", &n); err == nil && e.IsDir() && len(name) == len("task-00000") && n >= cfg.Task.Count {
+				return fmt.Errorf("%s directory %s holds %s, left by a job with more tasks than this one's %d: the two would mix; remove it or choose another directory",
+					d.what, d.path, name, cfg.Task.Count)
+			}
+		}
+	}
+	return nil
+}

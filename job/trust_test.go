@@ -154,7 +154,7 @@ func TestRejectsNeverDestroys(t *testing.T) {
 	other := t.TempDir()
 	copyFile(t, input, filepath.Join(other, "ingest.jsonl"))
 	cfg.Rejects = other
-	if _, err := Run(context.Background(), cfg, Options{}); err == nil || !strings.Contains(err.Error(), `"ingest.jsonl"`) {
+	if _, err := Run(context.Background(), cfg, Options{}); err == nil || !strings.Contains(err.Error(), "ingest.jsonl but no rejects.json") {
 		t.Fatalf("foreign ingest.jsonl: %v", err)
 	}
 
@@ -445,5 +445,69 @@ func TestRejectsCapKeepsDataset(t *testing.T) {
 	}
 	if _, err := shard.ReadManifest(filepath.Join(cfg.Output.Dir, shard.ManifestName)); err != nil || res.Manifest.Totals.Rows == 0 {
 		t.Errorf("dataset not committed: %v", err)
+	}
+}
+
+// TestTaskDirectoriesDoNotMix: a 2-task job refuses a directory with task
+// directories of a 3-task job, or a single-task dataset; tasks of one job
+// record the same job digest.
+func TestTaskDirectoriesDoNotMix(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"a", "b", "c"} {
+		copyFile(t, "../testdata/sample/fixture_docs.jsonl", filepath.Join(dir, n+".jsonl"))
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	run := func(i, n int, overwrite bool) (*Result, error) {
+		cfg := quickConfig(t, ingest.Input{Path: dir})
+		cfg.Output.Dir, cfg.Output.Overwrite = out, overwrite
+		cfg.Task = TaskConfig{Index: i, Count: n}
+		return Run(context.Background(), cfg, Options{})
+	}
+	var digests []string
+	for i := 0; i < 3; i++ {
+		res, err := run(i, 3, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		digests = append(digests, res.Manifest.Task.(TaskInfo).JobSHA256)
+	}
+	if digests[0] == "" || digests[0] != digests[1] || digests[1] != digests[2] {
+		t.Errorf("job digests %v", digests)
+	}
+	if _, err := run(0, 2, true); err == nil || !strings.Contains(err.Error(), "task-00002") {
+		t.Errorf("2 tasks over a 3-task job's directory: %v", err)
+	}
+	single := filepath.Join(t.TempDir(), "single")
+	cfg := quickConfig(t, ingest.Input{Path: dir})
+	cfg.Output.Dir = single
+	if _, err := Run(context.Background(), cfg, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Task = TaskConfig{Index: 0, Count: 2}
+	if _, err := Run(context.Background(), cfg, Options{}); err == nil || !strings.Contains(err.Error(), "single-task") {
+		t.Errorf("tasks into a single-task dataset: %v", err)
+	}
+}
+
+// TestEveryDocumentDroppedFails: a run whose documents are all filtered out
+// would commit an empty dataset (and with --overwrite replace a good one).
+func TestEveryDocumentDroppedFails(t *testing.T) {
+	cfg := quickConfig(t, ingest.Input{Path: "../testdata/sample/fixture_docs.jsonl"})
+	if _, err := Run(context.Background(), cfg, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	before := dataset(t, cfg.Output.Dir)
+	cfg.Output.Overwrite = true
+	cfg.Filters.MinChars = 10_000_000
+	cfg.Filters.MaxChars = 20_000_000
+	cfg.Rejects = filepath.Join(t.TempDir(), "rej")
+	_, err := Run(context.Background(), cfg, Options{})
+	var fe *FailedError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "dataset would be empty") || fe.RejectsDir != cfg.Rejects {
+		t.Fatalf("err = %v", err)
+	}
+	sameDataset(t, "after the refused empty run", before, dataset(t, cfg.Output.Dir))
+	if dr := readJSONL[rejects.DroppedRecord](t, filepath.Join(cfg.Rejects, rejects.DroppedFile)); len(dr) != 86 {
+		t.Errorf("%d dropped records in the rejects, want 86", len(dr))
 	}
 }

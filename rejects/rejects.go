@@ -123,6 +123,13 @@ func Create(dir string, opts Options) (*Writer, error) {
 	w.enc = json.NewEncoder(&w.buf)
 	w.enc.SetEscapeHTML(false) // read by people and tools, not browsers
 	w.sum = Summary{Files: []string{ProblemsFile, DroppedFile}, MaxBytes: opts.MaxBytes, Complete: true}
+	// the index exists from the start (Close rewrites it), so that Owned
+	// recognises the files even if the final write fails
+	if err := w.writeIndex(); err != nil {
+		p.Close()
+		d.Close()
+		return nil, fmt.Errorf("rejects: %w", err)
+	}
 	return w, nil
 }
 
@@ -212,14 +219,23 @@ func (w *Writer) Close() error {
 			w.fail(err)
 		}
 	}
-	idx, err := json.MarshalIndent(&w.sum, "", "  ")
-	if err == nil {
-		err = os.WriteFile(filepath.Join(w.dir, IndexFile), append(idx, '\n'), 0o644)
-	}
-	if err != nil && w.err == nil {
+	if err := w.writeIndex(); err != nil && w.err == nil {
 		w.fail(err)
 	}
 	return w.err
+}
+
+// writeIndex stores the summary as rejects.json, replacing it atomically.
+func (w *Writer) writeIndex() error {
+	idx, err := json.MarshalIndent(&w.sum, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(w.dir, "."+IndexFile+".tmp")
+	if err := os.WriteFile(tmp, append(idx, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(w.dir, IndexFile))
 }
 
 // Summary returns what was written so far (complete after Close).
@@ -235,6 +251,10 @@ func (w *Writer) Summary() Summary {
 func Owned(dir string) ([]string, error) {
 	b, err := os.ReadFile(filepath.Join(dir, IndexFile))
 	if errors.Is(err, fs.ErrNotExist) {
+		if _, perr := os.Stat(filepath.Join(dir, ProblemsFile)); perr == nil {
+			return nil, fmt.Errorf("rejects: %s holds %s but no %s: rejects of an older jacorpus or another tool; remove them or choose another directory",
+				dir, ProblemsFile, IndexFile)
+		}
 		return nil, nil
 	}
 	if err != nil {

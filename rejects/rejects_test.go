@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/jacorpus/jacorpus/internal/testcorpus"
@@ -138,4 +139,24 @@ func TestWriteErrorIsKept(t *testing.T) {
 	if err := w.Close(); err == nil || w.Summary().Complete || w.Summary().Error == "" {
 		t.Errorf("Close = %v, summary %+v", err, w.Summary())
 	}
+}
+
+// TestOwnedOlderRejects: rejects without an index (an older jacorpus, or
+// another tool) are named, not silently taken or replaced.
+func TestOwnedOlderRejects(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, ProblemsFile), []byte("{}\n"), 0o644)
+	if _, err := Owned(dir); err == nil || !strings.Contains(err.Error(), "no "+IndexFile) {
+		t.Errorf("Owned = %v", err)
+	}
+	// a writer's index exists from the start
+	d2 := t.TempDir()
+	w, err := Create(d2, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if owned, err := Owned(d2); err != nil || len(owned) != 3 {
+		t.Errorf("before Close: %v %v", owned, err)
+	}
+	w.Close()
 }

@@ -149,6 +149,9 @@ func Owned(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !strings.HasPrefix(m.Tool, "jacorpus") {
+		return nil, fmt.Errorf("shard: %s was written by %q, not jacorpus: its files are not jacorpus's to replace", path, m.Tool)
+	}
 	owned := []string{ManifestName}
 	for _, s := range m.Shards {
 		if isShardName(s.File) {

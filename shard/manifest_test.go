@@ -132,7 +132,7 @@ func TestOwned(t *testing.T) {
 	if len(a) != 3 || len(b) != 2 {
 		t.Fatalf("setup: %d and %d shards", len(a), len(b))
 	}
-	m := NewManifest("t", append(b, Info{File: "../outside.parquet"}, Info{File: ".hidden.parquet"}))
+	m := NewManifest("jacorpus test", append(b, Info{File: "../outside.parquet"}, Info{File: ".hidden.parquet"}))
 	if err := WriteManifest(dir, m); err != nil {
 		t.Fatal(err)
 	}
@@ -153,5 +153,12 @@ func TestOwned(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, ManifestName), []byte("{"), 0o644)
 	if _, err := Owned(dir); err == nil {
 		t.Error("a corrupt manifest owns nothing it might not list: want an error")
+	}
+	// another tool's manifest.json in the same format owns nothing either
+	if err := WriteManifest(dir, NewManifest("sparkish 1.0", b)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Owned(dir); err == nil || !strings.Contains(err.Error(), `"sparkish 1.0"`) {
+		t.Errorf("another tool's manifest: %v", err)
 	}
 }

@@ -116,7 +116,7 @@ func stopOnSignal(stderr io.Writer) (context.Context, func()) {
 	go func() {
 		select {
 		case s := <-sigs:
-			fmt.Fprintf(stderr, "jacorpus: %v: stopping; nothing will be committed (again to exit at once)\n", signalCause{s})
+			fmt.Fprintf(stderr, "jacorpus: %v: stopping (again to exit at once)\n", signalCause{s})
 			cancel(signalCause{s})
 		case <-done:
 			return

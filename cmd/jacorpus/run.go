@@ -108,6 +108,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitErr(stderr, err)
 	}
 	printSummary(stdout, res)
+	var sc signalCause
+	if errors.As(context.Cause(ctx), &sc) {
+		fmt.Fprintf(stderr, "jacorpus: %v came after the dataset was committed: the output is complete\n", sc)
+	}
 	if res.RejectsErr != nil {
 		fmt.Fprintf(stderr, "jacorpus: the dataset was committed, but the rejects are incomplete: %v\n", res.RejectsErr)
 		return exitRejectsIncomplete

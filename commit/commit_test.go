@@ -299,3 +299,153 @@ func TestNewDirectoryMode(t *testing.T) {
 		t.Errorf("mode %v, want %v (0777 less the umask)", got.Mode().Perm(), want.Mode().Perm())
 	}
 }
+
+// TestRefusesCurrentDirectory: replacing the current directory (or one
+// containing it) would leave the user's shell in a deleted directory.
+func TestRefusesCurrentDirectory(t *testing.T) {
+	final := filepath.Join(t.TempDir(), "out")
+	sub := filepath.Join(final, "sub")
+	os.MkdirAll(sub, 0o755)
+	write(t, final, map[string]string{"index": "sub"}) // replaceable: everything is owned
+	for _, c := range []struct{ name, cwd, arg string }{
+		{"in it", final, final}, {"in it, dot", final, "."}, {"below it", sub, final}, {"below it, dotdot", sub, ".."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Chdir(c.cwd)
+			d, err := Prepare(c.arg, Options{Overwrite: true, Owned: manifestOwned})
+			if err == nil {
+				d.Abort()
+				t.Fatal("Prepare accepted the current directory")
+			}
+			if !strings.Contains(err.Error(), "is the current directory (or contains it)") || !strings.Contains(err.Error(), final) {
+				t.Errorf("Prepare: %v", err)
+			}
+			if entries, _ := os.ReadDir(filepath.Dir(final)); len(entries) != 1 {
+				t.Errorf("refused, yet created %v", entries)
+			}
+		})
+	}
+}
+
+// TestCleanupUnderLock: the previous output is removed under the lock, and
+// by then it has the name that tells the next Prepare it is one.
+func TestCleanupUnderLock(t *testing.T) {
+	for _, twoStep := range []bool{false, true} {
+		t.Run(map[bool]string{false: "exchange", true: "two-step"}[twoStep], func(t *testing.T) {
+			if twoStep {
+				exchangeDirs = func(a, b string) error { return errNoExchange }
+				t.Cleanup(func() { exchangeDirs = exchange })
+			}
+			final := filepath.Join(t.TempDir(), "out")
+			os.Mkdir(final, 0o755)
+			write(t, final, map[string]string{"index": "a.parquet", "a.parquet": "old"})
+			var cleaned string
+			var lockErr error
+			owned := func(dir string) ([]string, error) {
+				if dir != final && cleaned == "" { // Commit removing the previous output
+					cleaned = dir
+					d2, err := Prepare(final, Options{Overwrite: true, Owned: manifestOwned})
+					if err == nil {
+						d2.Abort()
+					}
+					lockErr = err
+				}
+				return manifestOwned(dir)
+			}
+			d, err := Prepare(final, Options{Overwrite: true, Owned: owned})
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(t, d.Staging, map[string]string{"index": "b.parquet", "b.parquet": "new"})
+			if err := d.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if cleaned == "" {
+				t.Fatal("Owned was not asked about the previous output")
+			}
+			if !strings.Contains(filepath.Base(cleaned), oldInfix) {
+				t.Errorf("the previous output was cleaned up as %s, want a %q name", cleaned, oldInfix)
+			}
+			if !errors.Is(lockErr, ErrLocked) {
+				t.Errorf("a run started during the cleanup got %v, want ErrLocked", lockErr)
+			}
+			if got, want := tree(t, final), []string{"b.parquet=new", "index=b.parquet"}; !slices.Equal(got, want) {
+				t.Errorf("%v, want %v", got, want)
+			}
+			if b := beside(t, final); len(b) != 0 {
+				t.Errorf("left %v", b)
+			}
+			if w := d.Warnings(); len(w) != 0 {
+				t.Errorf("warnings: %q", w)
+			}
+		})
+	}
+}
+
+// TestCleanupProblemsAreWarnings: once the new output is in place Commit
+// succeeds; a previous output that cannot be removed is a warning, in this
+// run and in the next ones, until it can be.
+func TestCleanupProblemsAreWarnings(t *testing.T) {
+	for _, twoStep := range []bool{false, true} {
+		t.Run(map[bool]string{false: "exchange", true: "two-step"}[twoStep], func(t *testing.T) {
+			if twoStep {
+				exchangeDirs = func(a, b string) error { return errNoExchange }
+				t.Cleanup(func() { exchangeDirs = exchange })
+			}
+			final := filepath.Join(t.TempDir(), "out")
+			os.Mkdir(final, 0o755)
+			write(t, final, map[string]string{"index": "a.parquet", "a.parquet": "old"})
+			unreadable := func(dir string) ([]string, error) {
+				if dir != final {
+					return nil, errors.New("index unreadable")
+				}
+				return manifestOwned(dir)
+			}
+			d, err := Prepare(final, Options{Overwrite: true, Owned: unreadable})
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(t, d.Staging, map[string]string{"index": "b.parquet", "b.parquet": "new"})
+			if err := d.Commit(); err != nil {
+				t.Fatalf("Commit: %v, want nil once the new output is in place", err)
+			}
+			if got, want := tree(t, final), []string{"b.parquet=new", "index=b.parquet"}; !slices.Equal(got, want) {
+				t.Errorf("%v, want %v", got, want)
+			}
+			b := beside(t, final)
+			if len(b) != 1 || !strings.Contains(b[0], oldInfix) {
+				t.Fatalf("beside final: %v, want the previous output under a %q name", b, oldInfix)
+			}
+			left := filepath.Join(filepath.Dir(final), b[0])
+			if w := d.Warnings(); len(w) != 1 || !strings.Contains(w[0], left) || !strings.Contains(w[0], "index unreadable") {
+				t.Errorf("warnings %q, want one naming %s", w, left)
+			}
+			if got, want := tree(t, left), []string{"a.parquet=old", "index=a.parquet"}; !slices.Equal(got, want) {
+				t.Errorf("the previous output: %v, want it untouched %v", got, want)
+			}
+
+			// The next run cannot remove it either: a warning, not an error.
+			d2, err := Prepare(final, Options{Overwrite: true, Owned: unreadable})
+			if err != nil {
+				t.Fatalf("the next run failed over the leftover: %v", err)
+			}
+			if w := d2.Warnings(); len(w) != 1 || !strings.Contains(w[0], left) {
+				t.Errorf("next run's warnings %q, want one naming %s", w, left)
+			}
+			d2.Abort()
+
+			// Once it can, it does.
+			d3, err := Prepare(final, Options{Overwrite: true, Owned: manifestOwned})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d3.Abort()
+			if b := beside(t, final); len(b) != 0 {
+				t.Errorf("left %v", b)
+			}
+			if got, want := tree(t, final), []string{"b.parquet=new", "index=b.parquet"}; !slices.Equal(got, want) {
+				t.Errorf("%v, want %v", got, want)
+			}
+		})
+	}
+}

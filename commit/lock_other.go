@@ -4,8 +4,9 @@ package commit
 
 import "os"
 
-// tryLock is a no-op where flock does not exist: runs are not protected
-// against a concurrent run on the same directory.
-func tryLock(f *os.File) error { return nil }
+// tryLock cannot lock where flock does not exist: runs are not protected
+// against a concurrent run on the same directory, which Prepare reports
+// as a warning.
+func tryLock(f *os.File) error { return errNoLocks }
 
 func unlockFile(f *os.File) {}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,17 +23,32 @@ type File struct {
 	// to open the file and is not part of any output.
 	Path string
 	// Name identifies the file in document ids, positions, manifests and
-	// rejects, independently of how the input was spelled or where it lies:
-	// the file's path relative to the directory holding the input's root,
-	// with symbolic links in the root resolved and '/' as separator. The
-	// root of a file input is the file (Name is its base name), of a
-	// directory the directory ("kokkai/2024/01.jsonl"), of a glob the
-	// directory before the first pattern element.
+	// rejects, independently of how the input was spelled or where it lies.
+	// The root of an input is the file of a file input, the directory of a
+	// directory input and, for a glob, the directory before the first
+	// pattern element; symbolic links in the root are resolved. Elements are
+	// separated by '/'.
+	//
+	//   - Directory and glob inputs: PREFIX/PATH, where PATH is the file's
+	//     path below the root and PREFIX is the input's Source when set, else
+	//     the root's base name (left out, with its '/', for the root
+	//     directory "/"). "data/kokkai/" gives "kokkai/2024/01.jsonl", with
+	//     source "diet" "diet/2024/01.jsonl".
+	//   - File inputs: the file's base name, preceded by the input's Source
+	//     and '/' when Source is set. "data/speeches.jsonl.gz" gives
+	//     "speeches.jsonl.gz", with source "kokkai"
+	//     "kokkai/speeches.jsonl.gz". A file whose path does not resolve (a
+	//     pipe: /dev/stdin, or /dev/fd/63 from a shell's process
+	//     substitution) has the base name of its path as written ("stdin",
+	//     "63").
+	//
+	// Expand refuses two files with one name: distinct sources tell the
+	// inputs' files apart.
 	Name string
 	// Source is the source name of the file's documents: the input's Source,
-	// or else the base name of the input's root (for a file input without
-	// its compression and format extensions: "speeches.jsonl.gz" gives
-	// "speeches").
+	// or else the base name of the input's root as in Name (for a file input
+	// without its compression and format extensions: "speeches.jsonl.gz"
+	// gives "speeches"), "root" for the root directory.
 	Source string
 	// Size is the file size in bytes as stored (compressed).
 	Size int64
@@ -41,48 +57,101 @@ type File struct {
 	// Ordinal is the file's index in the list Expand returned: the file part
 	// of the pipeline.Key of its documents.
 	Ordinal int
+
+	real string // see RealPath; "" when not known yet
 }
 
-// Expand resolves every input into files, in input order; within one input
-// the files are sorted by Name. Directories are walked recursively,
+// RealPath returns the file's absolute path with symbolic links resolved,
+// or its absolute path as written when that cannot be resolved (a pipe such
+// as /dev/stdin). Expand resolves every file once, to find files reached
+// twice, and keeps the result: RealPath of a File from Expand does not touch
+// the file system. For a File made otherwise it resolves Path now.
+func (f File) RealPath() string {
+	if f.real != "" {
+		return f.real
+	}
+	real, _ := resolve(f.Path)
+	return real
+}
+
+// Expand is ExpandContext without a stop request.
+func Expand(inputs []Input) ([]File, error) {
+	return ExpandContext(context.Background(), inputs)
+}
+
+// ExpandContext resolves every input into files, in input order; within one
+// input the files are sorted by Name. Directories are walked recursively,
 // skipping hidden files and directories (names starting with "."). A glob
 // follows the doublestar syntax: "**" matches any number of directories,
 // "{a,b}" alternatives; its wildcards skip hidden names unless the pattern
 // element itself starts with ".". A path that matches nothing, a directory
 // without files, a file whose format cannot be told from its extension
-// (when Input.Format is empty) and a file reached twice (by any inputs) are
-// errors naming the input. Symbolic links to files are read; links to
-// directories are followed only when given as the input's path (or matched
-// by its glob). Names, sources and ordinals do not depend on how the paths
-// were spelled (relative, absolute, through a symbolic link) or where the
-// inputs lie.
-func Expand(inputs []Input) ([]File, error) {
+// (when Input.Format is empty), a file reached twice (by any inputs) and two
+// files with the same Name are errors naming the input. Symbolic links to
+// files are read; links to directories are followed only when given as the
+// input's path (or matched by its glob). Names, sources and ordinals do not
+// depend on how the paths were spelled (relative, absolute, through a
+// symbolic link) or where the inputs lie.
+//
+// ctx is checked for every entry of a walked directory, every glob match
+// and every file found: once it is done, ExpandContext returns an error
+// wrapping ctx.Err() (errors.Is(err, context.Canceled) holds after a stop
+// request).
+func ExpandContext(ctx context.Context, inputs []Input) ([]File, error) {
 	var files []File
-	seen := map[string]int{} // resolved absolute path -> input index
+	seen := map[string]int{}  // real path -> index in files
+	named := map[string]int{} // name -> index in files
+	var pipes unresolvedList  // files whose path does not resolve
 	for i, in := range inputs {
-		if err := in.Validate(); err != nil {
+		fail := func(err error) ([]File, error) {
 			return nil, fmt.Errorf("input %d (%s): %w", i, in.Path, err)
 		}
-		found, root, err := expandOne(in.Path)
+		if err := ctx.Err(); err != nil {
+			return fail(err)
+		}
+		if err := in.Validate(); err != nil {
+			return fail(err)
+		}
+		found, root, err := expandOne(ctx, in.Path)
 		if err != nil {
-			return nil, fmt.Errorf("input %d (%s): %w", i, in.Path, err)
+			return fail(err)
 		}
 		if len(found) == 0 {
-			return nil, fmt.Errorf("input %d (%s): no files found", i, in.Path)
+			return fail(errors.New("no files found"))
 		}
-		if err := nameFiles(found, in, root); err != nil {
-			return nil, fmt.Errorf("input %d (%s): %w", i, in.Path, err)
+		rootOK, err := nameFiles(found, in, root)
+		if err != nil {
+			return fail(err)
 		}
 		sort.Slice(found, func(a, b int) bool { return found[a].Name < found[b].Name })
 		for _, f := range found {
+			if err := ctx.Err(); err != nil {
+				return fail(err)
+			}
 			if _, err := in.formatOf(f.Path); err != nil {
-				return nil, fmt.Errorf("input %d (%s): %w", i, in.Path, err)
+				return fail(err)
 			}
-			key := fileKey(f.Path)
-			if j, dup := seen[key]; dup {
-				return nil, fmt.Errorf("input %d (%s): %s is already read by input %d (%s)", i, in.Path, f.Path, j, inputs[j].Path)
+			resolved := rootOK || !root.file
+			if f.real == "" {
+				var err error
+				f.real, err = resolve(f.Path)
+				resolved = err == nil
 			}
-			seen[key] = i
+			k, dup := seen[f.real]
+			if !dup && !resolved {
+				k, dup = pipes.find(f.Path)
+				pipes = append(pipes, unresolved{path: f.Path, file: len(files)})
+			}
+			if dup {
+				return fail(fmt.Errorf("%s is already read by input %d (%s)", f.Path, files[k].Input, inputs[files[k].Input].Path))
+			}
+			seen[f.real] = len(files)
+			if k, dup := named[f.Name]; dup {
+				g := files[k]
+				return fail(fmt.Errorf("%s has the same name %q as %s of input %d (%s): set distinct source: names for input %d and input %d",
+					f.Path, f.Name, g.Path, g.Input, inputs[g.Input].Path, g.Input, i))
+			}
+			named[f.Name] = len(files)
 			f.Input = i
 			f.Ordinal = len(files)
 			files = append(files, f)
@@ -94,6 +163,33 @@ func Expand(inputs []Input) ([]File, error) {
 	return files, nil
 }
 
+// unresolvedList holds the files found by Expand whose paths do not
+// resolve (pipes): they are told apart by os.SameFile.
+type unresolvedList []unresolved
+
+// unresolved is a file whose path does not resolve.
+type unresolved struct {
+	path string
+	file int // index in Expand's list
+}
+
+// find returns the list index of a file in us that is the same as path.
+func (us unresolvedList) find(path string) (int, bool) {
+	if len(us) == 0 {
+		return 0, false
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return 0, false
+	}
+	for _, u := range us {
+		if other, err := os.Stat(u.path); err == nil && os.SameFile(info, other) {
+			return u.file, true
+		}
+	}
+	return 0, false
+}
+
 // root is where an input's file names start: the spelled root and whether
 // it is a single file.
 type root struct {
@@ -101,16 +197,17 @@ type root struct {
 	file bool
 }
 
-// nameFiles sets Name and Source of the files found under r.
-func nameFiles(files []File, in Input, r root) error {
-	abs, err := filepath.Abs(r.path)
-	if err != nil {
-		return err
+// nameFiles sets Name and Source of the files found under r (see File.Name).
+// For a file input it also sets the file's real path, and reports whether
+// that could be resolved.
+func nameFiles(files []File, in Input, r root) (resolved bool, err error) {
+	real, err := resolve(r.path)
+	if err != nil && !r.file {
+		return false, err
 	}
-	real, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		return err
-	}
+	// A file that exists (Expand stat'ed it) but does not resolve is a pipe
+	// or the like under /proc/self/fd: it is named as written.
+	resolved = err == nil
 	base := filepath.Base(real)
 	if base == string(filepath.Separator) || base == "." {
 		base = ""
@@ -125,20 +222,32 @@ func nameFiles(files []File, in Input, r root) error {
 			source = "root"
 		}
 	}
+	prefix := base
+	if in.Source != "" {
+		prefix = in.Source
+	}
 	for k := range files {
 		f := &files[k]
 		f.Source = source
 		if r.file {
 			f.Name = base
+			if in.Source != "" {
+				f.Name = in.Source + "/" + base
+			}
+			f.real = real
 			continue
 		}
 		rel, err := filepath.Rel(r.path, f.Path)
 		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return fmt.Errorf("%s is not under %s", f.Path, r.path)
+			return resolved, fmt.Errorf("%s is not under %s", f.Path, r.path)
 		}
-		f.Name = filepath.ToSlash(filepath.Join(base, rel))
+		rel = filepath.ToSlash(rel)
+		if prefix != "" {
+			rel = prefix + "/" + rel
+		}
+		f.Name = rel
 	}
-	return nil
+	return resolved, nil
 }
 
 // stripExts removes compression and then format extensions from a file name.
@@ -157,7 +266,7 @@ func stripExts(name string) string {
 
 // expandOne returns the files of one path, glob or not, unsorted, and the
 // input's root.
-func expandOne(path string) ([]File, root, error) {
+func expandOne(ctx context.Context, path string) ([]File, root, error) {
 	if !hasMeta(path) {
 		info, err := os.Stat(path)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -167,56 +276,93 @@ func expandOne(path string) ([]File, root, error) {
 			return nil, root{}, err
 		}
 		if info.IsDir() {
-			files, err := walk(path)
+			files, err := walk(ctx, path)
 			return files, root{path: path}, err
 		}
 		return []File{{Path: path, Size: info.Size()}}, root{path: path, file: true}, nil
 	}
-	pattern := filepath.Clean(path)
-	if !doublestar.ValidatePathPattern(filepath.ToSlash(pattern)) {
+	pattern := filepath.ToSlash(filepath.Clean(path))
+	if !doublestar.ValidatePathPattern(pattern) {
 		return nil, root{}, fmt.Errorf("glob: malformed pattern")
 	}
-	base, _ := doublestar.SplitPattern(filepath.ToSlash(pattern))
+	base, rest := doublestar.SplitPattern(pattern)
 	r := root{path: filepath.FromSlash(base)}
 	if info, err := os.Stat(r.path); err != nil || !info.IsDir() {
 		return nil, r, nil // nothing can match: "no files found"
 	}
 	// ** matches any number of directories; wildcards skip hidden names
 	// unless the pattern element names them (".*"), as in a shell.
-	matches, err := doublestar.FilepathGlob(pattern, doublestar.WithNoHidden(), doublestar.WithFailOnIOErrors())
-	if err != nil {
-		return nil, r, fmt.Errorf("glob: %w", err)
+	opts := []doublestar.GlobOption{doublestar.WithNoHidden(), doublestar.WithFailOnIOErrors()}
+	var matches []string
+	if rest == "" || rest == "." || rest == ".." { // no pattern left: FilepathGlob handles these
+		m, err := doublestar.FilepathGlob(filepath.FromSlash(pattern), opts...)
+		if err != nil {
+			return nil, r, fmt.Errorf("glob: %w", err)
+		}
+		matches = m
+	} else {
+		err := doublestar.GlobWalk(os.DirFS(r.path), rest, func(p string, _ fs.DirEntry) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			matches = append(matches, filepath.Join(r.path, filepath.FromSlash(p)))
+			return nil
+		}, opts...)
+		if err := ctx.Err(); err != nil {
+			return nil, r, err
+		}
+		if err != nil {
+			return nil, r, fmt.Errorf("glob: %w", err)
+		}
 	}
 	var files []File
+	added := map[string]bool{} // "data/**" matches a directory and the files in it
+	add := func(f File) {
+		if !added[f.Path] {
+			added[f.Path] = true
+			files = append(files, f)
+		}
+	}
 	for _, m := range matches {
+		if err := ctx.Err(); err != nil {
+			return nil, r, err
+		}
 		info, err := os.Stat(m)
 		if err != nil {
 			return nil, r, err
 		}
 		if info.IsDir() {
-			sub, err := walk(m)
+			sub, err := walk(ctx, m)
 			if err != nil {
 				return nil, r, err
 			}
-			files = append(files, sub...)
+			for _, f := range sub {
+				add(f)
+			}
 			continue
 		}
 		if info.Mode().IsRegular() {
-			files = append(files, File{Path: m, Size: info.Size()})
+			add(File{Path: m, Size: info.Size()})
 		}
 	}
 	return files, r, nil
 }
 
 // walk lists the regular files under dir, skipping hidden names. dir may be
-// a symbolic link; links to directories further down are not followed.
-func walk(dir string) ([]File, error) {
+// a symbolic link; links to directories further down are not followed, so
+// the real path of a file that is not a link itself is the real path of dir
+// joined with the file's path below dir: walk sets it.
+func walk(ctx context.Context, dir string) ([]File, error) {
 	root := dir
 	if info, err := os.Lstat(dir); err == nil && info.Mode()&fs.ModeSymlink != 0 {
 		root = dir + string(filepath.Separator) // make WalkDir enter the linked directory
 	}
+	realDir, rerr := resolve(dir)
 	var files []File
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if err != nil {
 			return err
 		}
@@ -233,11 +379,19 @@ func walk(dir string) ([]File, error) {
 		if err != nil {
 			return err
 		}
-		if info.Mode().IsRegular() {
-			files = append(files, File{Path: p, Size: info.Size()})
+		if !info.Mode().IsRegular() {
+			return nil
 		}
+		f := File{Path: p, Size: info.Size()}
+		if rel, err := filepath.Rel(root, p); rerr == nil && err == nil && d.Type()&fs.ModeSymlink == 0 {
+			f.real = filepath.Join(realDir, rel)
+		}
+		files = append(files, f)
 		return nil
 	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("walk: %w", err)
 	}
@@ -249,17 +403,20 @@ func hasMeta(path string) bool {
 	return strings.ContainsAny(path, `*?[{`)
 }
 
-// fileKey identifies a file for duplicate detection: its absolute path with
-// symbolic links resolved when possible.
-func fileKey(path string) string {
+// resolve returns path made absolute with symbolic links resolved, the
+// file's identity in duplicate detection and File.RealPath. When that fails
+// it returns the error with path made absolute only (only cleaned when even
+// that fails).
+func resolve(path string) (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return filepath.Clean(path)
+		return filepath.Clean(path), err
 	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		return real
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return abs, err
 	}
-	return abs
+	return real, nil
 }
 
 // Reads reports whether expanding in would read the file path if it

@@ -120,8 +120,12 @@ func TestExpandSymlinkDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	// names come from the real directory: the link is only a spelling
-	want := []File{{Path: filepath.Join(link, "2.txt"), Name: "real/2.txt", Source: "real", Size: 1},
-		{Path: filepath.Join(link, "sub/1.jsonl"), Name: "real/sub/1.jsonl", Source: "real", Size: 3, Ordinal: 1}}
+	real, err := filepath.EvalSymlinks(filepath.Join(dir, "real"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []File{{Path: filepath.Join(link, "2.txt"), Name: "real/2.txt", Source: "real", Size: 1, real: filepath.Join(real, "2.txt")},
+		{Path: filepath.Join(link, "sub/1.jsonl"), Name: "real/sub/1.jsonl", Source: "real", Size: 3, Ordinal: 1, real: filepath.Join(real, "sub/1.jsonl")}}
 	if fmt.Sprint(files) != fmt.Sprint(want) {
 		t.Errorf("got %v, want %v", files, want)
 	}
@@ -209,7 +213,8 @@ func TestExpandIdentity(t *testing.T) {
 	if got := id([]Input{{Path: "data/one.*"}}); got != "0 data/one.jsonl.zst data 13" {
 		t.Errorf("glob root: %s", got)
 	}
-	if got := id([]Input{{Path: "data/kokkai", Source: "diet"}}); !strings.Contains(got, "kokkai/a.jsonl diet") {
+	// an explicit source starts the names instead of the root's base name
+	if got := id([]Input{{Path: "data/kokkai", Source: "diet"}}); !strings.Contains(got, "2 diet/a.jsonl diet") {
 		t.Errorf("explicit source: %s", got)
 	}
 }
@@ -244,5 +249,17 @@ func TestReads(t *testing.T) {
 		if err != nil || got != c.want {
 			t.Errorf("input %s reads %s: %v, %v; want %v", c.input, c.path, got, err, c.want)
 		}
+	}
+}
+
+// TestExpandDoubleStarDir: "data/**" matches the directory and every file
+// in it; each file is read once (it was "already read by input 0").
+func TestExpandDoubleStarDir(t *testing.T) {
+	top := t.TempDir()
+	writeFile(t, top, "data/a.jsonl", []byte("{}\n"))
+	writeFile(t, top, "data/sub/b.jsonl", []byte("{}\n"))
+	files, err := Expand([]Input{{Path: filepath.Join(top, "data/**")}})
+	if err != nil || len(files) != 2 {
+		t.Fatalf("%v, %v", files, err)
 	}
 }

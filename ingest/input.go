@@ -51,7 +51,9 @@ type Input struct {
 	// are stripped first). An unknown extension with an empty Format is an
 	// error from Expand.
 	Format string `yaml:"format,omitempty" json:"format,omitempty"`
-	// Source is written to Document.Source; "" means the file path as expanded.
+	// Source is written to Document.Source and starts the names of the
+	// input's files (see File.Name); "" means the base name of the input's
+	// root (see File.Source).
 	Source string `yaml:"source,omitempty" json:"source,omitempty"`
 	// Encoding is the character encoding of the (decompressed) files: "" or
 	// "utf-8", "shift_jis" (decoded as the CP932-compatible Shift_JIS of

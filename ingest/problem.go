@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -25,18 +27,33 @@ func newProblem(kind string, pos pipeline.Position, detail string, raw []byte) *
 // streamProblem turns an error of the decoded stream into a Problem: a
 // decompression error or an unexpected EOF is a truncated input, a character
 // decoder error a decode error, anything else a read error. at is the decoded
-// offset where the stream broke off.
+// offset where the stream broke off. The detail does not name the file's
+// path (see errDetail).
 func streamProblem(err error, pos pipeline.Position, at int64, raw []byte) *pipeline.Problem {
 	var ce *codecError
 	switch {
 	case errors.As(err, &ce):
 		return newProblem(pipeline.ProblemTruncated, pos,
-			fmt.Sprintf("%s stream truncated or corrupt at decoded byte offset %d: %v", ce.codec, at, ce.err), raw)
+			fmt.Sprintf("%s stream truncated or corrupt at decoded byte offset %d: %s", ce.codec, at, errDetail(ce.err)), raw)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return newProblem(pipeline.ProblemTruncated, pos,
-			fmt.Sprintf("stream truncated at decoded byte offset %d: %v", at, err), raw)
+			fmt.Sprintf("stream truncated at decoded byte offset %d: %s", at, errDetail(err)), raw)
 	}
-	return newProblem(pipeline.ProblemReadError, pos, fmt.Sprintf("at decoded byte offset %d: %v", at, err), raw)
+	return newProblem(pipeline.ProblemReadError, pos, fmt.Sprintf("at decoded byte offset %d: %s", at, errDetail(err)), raw)
+}
+
+// errDetail returns the text of an error for a Problem's Detail, without the
+// path an *fs.PathError in it names ("read /data/x.jsonl: input/output
+// error" becomes "read: input/output error"): the Problem's position names
+// the file by its stable name, and the path as written would make problems
+// depend on how the input was spelled.
+func errDetail(err error) string {
+	msg := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Err != nil {
+		msg = strings.ReplaceAll(msg, pe.Error(), pe.Op+": "+pe.Err.Error())
+	}
+	return msg
 }
 
 // emptyFileProblem reports a file without content.

@@ -193,7 +193,7 @@ func (s *Source) openNext() error {
 		s.stamp(nil, p)
 		return p
 	case err != nil: // the file itself could not be opened: no line to name
-		p := newProblem(pipeline.ProblemReadError, pipeline.Position{File: name, Offset: -1}, err.Error(), nil)
+		p := newProblem(pipeline.ProblemReadError, pipeline.Position{File: name, Offset: -1}, errDetail(err), nil)
 		s.stamp(nil, p)
 		return p
 	}

@@ -62,6 +62,10 @@ type Result struct {
 	// RejectsErr is set when the dataset was committed but the rejects are
 	// incomplete (a write error, the size cap) or could not be committed.
 	RejectsErr error
+	// Warnings are what the output and rejects directories reported that
+	// did not stop the run (a leftover that could not be removed, an
+	// attribute that could not be kept, no file locks); they are logged too.
+	Warnings []string
 }
 
 // RunInfo is the manifest's "run" section: facts about this execution that
@@ -167,7 +171,10 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		return nil, err
 	}
 	start := time.Now()
-	all, err := ingest.Expand(cfg.Inputs)
+	all, err := ingest.ExpandContext(ctx, cfg.Inputs)
+	if ctx.Err() != nil {
+		return nil, interrupted(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +193,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	if err := checkTaskSiblings(&cfg); err != nil {
 		return nil, err
 	}
-	if err := preflight(&cfg, files); err != nil {
+	if err := preflight(ctx, &cfg, files); err != nil {
 		return nil, err
 	}
 	stages, err := buildStages(&cfg, presets)
@@ -200,15 +207,21 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer out.Abort() // no-op after Commit
 	var rej *commit.Dir
+	defer func() { // log what the directories had to say, whatever happened
+		out.Abort() // no-op after Commit
+		warn(log, out)
+		if rej != nil {
+			rej.Abort()
+			warn(log, rej)
+		}
+	}()
 	var rw *rejects.Writer
 	if dir := RejectsDir(&cfg); dir != "" {
 		if rej, err = commit.Prepare(dir, commit.Options{Overwrite: cfg.Output.Overwrite,
 			Owned: rejects.Owned, What: "rejects", Index: rejects.IndexFile}); err != nil {
 			return nil, err
 		}
-		defer rej.Abort()
 		if rw, err = rejects.Create(rej.Staging, rejects.Options{MaxBytes: int64(cfg.RejectsMaxBytes)}); err != nil {
 			return nil, err
 		}
@@ -317,7 +330,22 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		}
 		res.RejectsErr = err
 	}
+	res.Warnings = append(out.Warnings(), rejWarnings(rej)...)
 	return res, nil
+}
+
+// warn logs the warnings of a prepared directory.
+func warn(log *slog.Logger, d *commit.Dir) {
+	for _, w := range d.Warnings() {
+		log.Warn(w)
+	}
+}
+
+func rejWarnings(d *commit.Dir) []string {
+	if d == nil {
+		return nil
+	}
+	return d.Warnings()
 }
 
 // jobDigest is the hex SHA-256 of the job's file names and sizes in order.

@@ -1,6 +1,7 @@
 package job
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -65,11 +66,7 @@ func checkLayout(cfg *Config, files []ingest.File) error {
 			}
 		}
 		for _, f := range files {
-			p, err := ingest.RealPath(f.Path)
-			if err != nil {
-				return err
-			}
-			if within(real[i], p) {
+			if p := f.RealPath(); within(real[i], p) {
 				return fmt.Errorf("input file %s is inside the %s directory %s; replacing that directory would take it along", f.Path, d.what, d.path)
 			}
 		}
@@ -90,9 +87,12 @@ func startsWithDotDot(rel string) bool {
 // preflight opens every regular input file of the task once, so that an
 // unreadable file fails the run before anything is read or written (FIFOs
 // and devices are skipped: opening them can block).
-func preflight(cfg *Config, files []ingest.File) error {
+func preflight(ctx context.Context, cfg *Config, files []ingest.File) error {
 	var bad []error
 	for _, f := range files {
+		if ctx.Err() != nil {
+			return interrupted(ctx)
+		}
 		info, err := os.Stat(f.Path)
 		if err == nil && !info.Mode().IsRegular() {
 			continue

@@ -316,7 +316,7 @@ func TestUnreadableFileFailsFast(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Remove(p)
-	if err := preflight(&cfg, files); err == nil || !strings.Contains(err.Error(), "a.jsonl cannot be read") {
+	if err := preflight(context.Background(), &cfg, files); err == nil || !strings.Contains(err.Error(), "a.jsonl cannot be read") {
 		t.Errorf("preflight: %v", err)
 	}
 }

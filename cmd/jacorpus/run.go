@@ -149,6 +149,9 @@ func printSummary(w io.Writer, res *job.Result) {
 	if len(bad) > 0 {
 		fmt.Fprintf(w, "\nfiles that went wrong as a whole: %d\n%s\n", len(bad), strings.Join(bad, "\n"))
 	}
+	for _, warning := range res.Warnings {
+		fmt.Fprintf(w, "\nwarning: %s\n", warning)
+	}
 	if res.DuplicateIDs > 0 {
 		fmt.Fprintf(w, "\nduplicate ids: %d rows have an id an earlier row already has\n", res.DuplicateIDs)
 	}

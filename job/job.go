@@ -6,6 +6,7 @@ package job
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -71,6 +72,9 @@ type Result struct {
 // RunInfo is the manifest's "run" section: facts about this execution that
 // do not affect the dataset (and so differ between identical runs).
 type RunInfo struct {
+	// RunID is random and also written to the rejects' rejects.json, so
+	// that a dataset and its rejects can be matched.
+	RunID       string    `json:"run_id"`
 	Workers     int       `json:"workers"`
 	Started     time.Time `json:"started"`
 	WallSeconds float64   `json:"wall_seconds"`
@@ -171,6 +175,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		return nil, err
 	}
 	start := time.Now()
+	runID := newRunID()
 	all, err := ingest.ExpandContext(ctx, cfg.Inputs)
 	if ctx.Err() != nil {
 		return nil, interrupted(ctx)
@@ -222,7 +227,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 			Owned: rejects.Owned, What: "rejects", Index: rejects.IndexFile}); err != nil {
 			return nil, err
 		}
-		if rw, err = rejects.Create(rej.Staging, rejects.Options{MaxBytes: int64(cfg.RejectsMaxBytes)}); err != nil {
+		if rw, err = rejects.Create(rej.Staging, rejects.Options{MaxBytes: int64(cfg.RejectsMaxBytes), RunID: runID}); err != nil {
 			return nil, err
 		}
 	}
@@ -296,7 +301,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	m.Task = TaskInfo{Index: cfg.Task.Index, Count: cfg.Task.Count, FirstFile: lo, Files: len(files), JobFiles: len(all),
 		JobSHA256: jobDigest(all), Empty: len(files) == 0}
 	m.DuplicateIDs = ids.dups
-	run := RunInfo{Workers: workers, Started: start.UTC(), WallSeconds: elapsed.Seconds(), Host: host,
+	run := RunInfo{RunID: runID, Workers: workers, Started: start.UTC(), WallSeconds: elapsed.Seconds(), Host: host,
 		GoVersion: runtime.Version(), OutputDir: out.Final, RejectsDir: RejectsDir(&cfg)}
 	for _, in := range cfg.Inputs {
 		run.InputPaths = append(run.InputPaths, in.Path)
@@ -346,6 +351,13 @@ func rejWarnings(d *commit.Dir) []string {
 		return nil
 	}
 	return d.Warnings()
+}
+
+// newRunID returns 16 random hex digits.
+func newRunID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // jobDigest is the hex SHA-256 of the job's file names and sizes in order.

@@ -446,6 +446,12 @@ func TestRejectsCapKeepsDataset(t *testing.T) {
 	if _, err := shard.ReadManifest(filepath.Join(cfg.Output.Dir, shard.ManifestName)); err != nil || res.Manifest.Totals.Rows == 0 {
 		t.Errorf("dataset not committed: %v", err)
 	}
+	// the rejects name the run of the dataset they belong to
+	var idx rejects.Summary
+	b, _ := os.ReadFile(filepath.Join(cfg.Rejects, rejects.IndexFile))
+	if err := json.Unmarshal(b, &idx); err != nil || idx.RunID == "" || idx.RunID != res.Manifest.Run.(RunInfo).RunID {
+		t.Errorf("rejects run id %q, manifest %q: %v", idx.RunID, res.Manifest.Run.(RunInfo).RunID, err)
+	}
 }
 
 // TestTaskDirectoriesDoNotMix: a 2-task job refuses a directory with task

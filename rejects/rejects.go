@@ -66,10 +66,15 @@ type Options struct {
 	// DefaultMaxBytes). A record that would pass it is not written, nor
 	// is any after it.
 	MaxBytes int64
+	// RunID is recorded in rejects.json so that the rejects can be matched
+	// with the dataset of the same run (its manifest's run.run_id).
+	RunID string
 }
 
 // Summary is what a Writer wrote, also stored as rejects.json.
 type Summary struct {
+	// RunID names the run that wrote the rejects (Options.RunID).
+	RunID    string   `json:"run_id,omitempty"`
 	Files    []string `json:"files"`
 	Problems int64    `json:"problems"` // problems seen
 	Dropped  int64    `json:"dropped"`  // dropped documents seen
@@ -122,7 +127,7 @@ func Create(dir string, opts Options) (*Writer, error) {
 	w := &Writer{dir: dir, problems: p, dropped: d, pw: bufio.NewWriterSize(p, 1<<20), dw: bufio.NewWriterSize(d, 1<<20)}
 	w.enc = json.NewEncoder(&w.buf)
 	w.enc.SetEscapeHTML(false) // read by people and tools, not browsers
-	w.sum = Summary{Files: []string{ProblemsFile, DroppedFile}, MaxBytes: opts.MaxBytes, Complete: true}
+	w.sum = Summary{RunID: opts.RunID, Files: []string{ProblemsFile, DroppedFile}, MaxBytes: opts.MaxBytes, Complete: true}
 	// the index exists from the start (Close rewrites it), so that Owned
 	// recognises the files even if the final write fails
 	if err := w.writeIndex(); err != nil {

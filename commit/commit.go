@@ -43,7 +43,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
+
+	"github.com/jacorpus/jacorpus/internal/fsync"
 )
 
 // Options configures Prepare.
@@ -405,7 +406,7 @@ func oldName(staging string) string {
 // sync makes the renames in dir durable; a failure is a warning, since the
 // new output is in place by then.
 func (d *Dir) sync(dir string) {
-	if err := syncDir(dir); err != nil {
+	if err := fsync.Dir(dir); err != nil {
 		d.warn("the rename into place may not survive a crash: syncing %s: %v", dir, err)
 	}
 }
@@ -559,22 +560,6 @@ func probeWrite(dir string) error {
 	name := f.Name()
 	f.Close()
 	return os.Remove(name)
-}
-
-// syncDir makes renames in dir durable.
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOTSUP) {
-		return nil // directories cannot be synced on some file systems
-	}
-	return err
 }
 
 // list formats names for a message: at most five, then a count.

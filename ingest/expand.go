@@ -437,14 +437,14 @@ func (in Input) Reads(path string) (bool, error) {
 		if info, err := os.Stat(root); err == nil && !info.IsDir() {
 			return target == root, nil
 		}
-		return within(root, target), nil
+		return Within(root, target), nil
 	}
 	base, pattern := doublestar.SplitPattern(filepath.ToSlash(filepath.Clean(in.Path)))
 	root, err := RealPath(filepath.FromSlash(base))
 	if err != nil {
 		return false, err
 	}
-	if !within(root, target) || root == target {
+	if !Within(root, target) || root == target {
 		return false, nil
 	}
 	rel, err := filepath.Rel(root, target)
@@ -482,8 +482,9 @@ func RealPath(path string) (string, error) {
 	}
 }
 
-// within reports whether path is dir or lies under it (both clean and absolute).
-func within(dir, path string) bool {
+// Within reports whether path is dir or lies under it; both must be clean
+// and absolute, as RealPath returns them.
+func Within(dir, path string) bool {
 	if dir == path {
 		return true
 	}

@@ -281,7 +281,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	if err := judge(&cfg, files, fstats, stats); err != nil {
 		// nothing is committed but the rejects, which say what went wrong
 		if rw != nil {
-			if rerr := errors.Join(rw.Close(), rej.Commit()); rerr == nil {
+			if _, rerr := commitRejects(rw, rej); rerr == nil {
 				err.RejectsDir = rej.Final
 			}
 		}
@@ -324,12 +324,8 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		Elapsed: elapsed, InputBytes: inBytes, FileStats: fstats, DuplicateIDs: ids.dups}
 	if rw != nil {
 		// The dataset is committed: a rejects failure is reported, not fatal.
-		err := rw.Close()
-		sum := rw.Summary()
+		sum, err := commitRejects(rw, rej)
 		res.Rejects = &sum
-		if cerr := rej.Commit(); cerr != nil {
-			err = errors.Join(err, cerr)
-		}
 		if err == nil && !sum.Complete {
 			err = fmt.Errorf("rejects: %d records not written: the cap rejects_max_bytes (%s) was reached", sum.Omitted, ByteSize(sum.MaxBytes))
 		}
@@ -337,6 +333,13 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	}
 	res.Warnings = append(out.Warnings(), rejWarnings(rej)...)
 	return res, nil
+}
+
+// commitRejects closes the rejects writer and commits its directory; the
+// error is the first write error or the commit's.
+func commitRejects(rw *rejects.Writer, rej *commit.Dir) (rejects.Summary, error) {
+	err := rw.Close()
+	return rw.Summary(), errors.Join(err, rej.Commit())
 }
 
 // warn logs the warnings of a prepared directory.

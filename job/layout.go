@@ -39,7 +39,7 @@ func checkLayout(cfg *Config, files []ingest.File) error {
 		}
 		real[i] = p
 	}
-	if len(dirs) == 2 && (within(real[0], real[1]) || within(real[1], real[0])) {
+	if len(dirs) == 2 && (ingest.Within(real[0], real[1]) || ingest.Within(real[1], real[0])) {
 		return fmt.Errorf("output directory %s and rejects directory %s must not be the same or inside each other", dirs[0].path, dirs[1].path)
 	}
 	// What a run writes there, a task directory included: if an input would
@@ -66,22 +66,12 @@ func checkLayout(cfg *Config, files []ingest.File) error {
 			}
 		}
 		for _, f := range files {
-			if p := f.RealPath(); within(real[i], p) {
+			if p := f.RealPath(); ingest.Within(real[i], p) {
 				return fmt.Errorf("input file %s is inside the %s directory %s; replacing that directory would take it along", f.Path, d.what, d.path)
 			}
 		}
 	}
 	return nil
-}
-
-// within reports whether path is dir or lies under it.
-func within(dir, path string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !filepath.IsAbs(rel) && (rel == "." || !startsWithDotDot(rel))
-}
-
-func startsWithDotDot(rel string) bool {
-	return len(rel) >= 3 && rel[:2] == ".." && rel[2] == filepath.Separator
 }
 
 // preflight opens every regular input file of the task once, so that an

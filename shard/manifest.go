@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/jacorpus/jacorpus/internal/fsync"
 	"github.com/jacorpus/jacorpus/pipeline"
 )
 
@@ -111,7 +112,7 @@ func WriteManifest(dir string, m *Manifest) error {
 		return fmt.Errorf("shard: manifest: %w", err)
 	}
 	ok = true
-	if err := syncDir(dir); err != nil {
+	if err := fsync.Dir(dir); err != nil {
 		return fmt.Errorf("shard: manifest: %w", err)
 	}
 	return nil

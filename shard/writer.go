@@ -13,11 +13,11 @@ import (
 	"math/bits"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/jacorpus/jacorpus/internal/fsync"
 	"github.com/jacorpus/jacorpus/pipeline"
 )
 
@@ -411,22 +411,5 @@ func (w *Writer) finishShard() error {
 		SHA256: hex.EncodeToString(c.sum.Sum(nil)),
 	})
 	w.cur = nil
-	return syncDir(w.dir)
-}
-
-// syncDir makes renames and creations in dir durable. Windows cannot sync a
-// directory; there it is a no-op.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return fsync.Dir(w.dir)
 }

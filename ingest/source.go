@@ -109,6 +109,9 @@ func (s *Source) stamp(d *pipeline.Document, err error) {
 		case pipeline.ProblemEmptyFile:
 			st.Status = FileEmpty
 		}
+		if st.Status != "" && st.At == "" {
+			st.At = p.Pos.String() // where the file as a whole went wrong
+		}
 	default:
 		return
 	}
@@ -139,6 +142,19 @@ type FileStats struct {
 	Problems int64 `json:"problems"`
 	// Status is FileOK or what went wrong with the file as a whole.
 	Status string `json:"status"`
+	// At locates what went wrong ("name:line", where a stream broke off);
+	// empty for FileOK and FileNoDocuments.
+	At string `json:"at,omitempty"`
+}
+
+// String describes the file's outcome for messages:
+// "crawl/01.jsonl.gz: truncated at crawl/01.jsonl.gz:20 (19 documents, 1 problems)".
+func (f FileStats) String() string {
+	s := f.Name + ": " + f.Status
+	if f.At != "" {
+		s += " at " + f.At
+	}
+	return s + fmt.Sprintf(" (%d documents, %d problems)", f.Docs, f.Problems)
 }
 
 // Bad reports whether the file went wrong as a whole (not FileOK).

@@ -395,7 +395,7 @@ func judge(cfg *Config, files []ingest.File, fstats []ingest.FileStats, stats *p
 	var bad []string
 	for _, f := range fstats {
 		if f.Bad() {
-			bad = append(bad, fmt.Sprintf("%s (%s: %d documents, %d problems)", f.Name, f.Status, f.Docs, f.Problems))
+			bad = append(bad, f.String())
 		}
 	}
 	if len(bad) > cfg.MaxBadFiles {

@@ -165,6 +165,9 @@ func TestBadInput(t *testing.T) {
 	var status []string
 	for _, f := range res.FileStats {
 		status = append(status, f.Name+" "+f.Status)
+		if f.Status == ingest.FileBroken && !strings.HasPrefix(f.At, f.Name+":") {
+			t.Errorf("%s: truncated at %q, want its file:line", f.Name, f.At)
+		}
 	}
 	dirName := filepath.Base(dir)
 	if want := []string{dirName + "/a_truncated.jsonl.gz truncated", dirName + "/b_mixed.jsonl ok", dirName + "/c_huge.jsonl ok",

@@ -265,11 +265,11 @@ func TestHonestFailure(t *testing.T) {
 		{"all {}", []string{empties}, nil, "gave no document"},
 		{"mostly problems", []string{mostlyBad}, nil, "more than max_problem_ratio 0.5"},
 		{"mostly problems, allowed", []string{mostlyBad}, func(c *Config) { c.MaxProblemRatio = 0.8 }, ""},
-		{"a file with no document among good ones", []string{good, empties}, func(c *Config) { c.MaxProblemRatio = 1 }, "empties.jsonl (no_documents"},
+		{"a file with no document among good ones", []string{good, empties}, func(c *Config) { c.MaxProblemRatio = 1 }, "empties.jsonl: no_documents (0 documents, 1000 problems)"},
 		{"allowed bad file", []string{good, empties}, func(c *Config) { c.MaxProblemRatio = 1; c.MaxBadFiles = 1 }, ""},
 		{"unreadable", []string{gone}, func(*Config) { os.Chmod(gone, 0) }, "cannot be read"},
 		// opens, but every read fails (EIO), also for root
-		{"read error", []string{"/proc/self/mem"}, func(c *Config) { c.Inputs[0].Format = ingest.FormatJSONL }, "mem (unreadable"},
+		{"read error", []string{"/proc/self/mem"}, func(c *Config) { c.Inputs[0].Format = ingest.FormatJSONL }, "mem: unreadable at mem:1 (0 documents"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -143,7 +143,7 @@ func printSummary(w io.Writer, res *job.Result) {
 	var bad []string
 	for _, f := range res.FileStats {
 		if f.Bad() {
-			bad = append(bad, fmt.Sprintf("  %s: %s (%d documents, %d problems)", f.Name, f.Status, f.Docs, f.Problems))
+			bad = append(bad, "  "+f.String())
 		}
 	}
 	if len(bad) > 0 {

@@ -123,6 +123,8 @@ type InputFile struct {
 	Docs     int64  `json:"docs"`
 	Problems int64  `json:"problems"`
 	Status   string `json:"status"`
+	// At locates what went wrong with the file as a whole (name:line).
+	At string `json:"at,omitempty"`
 }
 
 // ErrInterrupted is wrapped by the error of a run stopped through its context.
@@ -441,7 +443,7 @@ func inputFiles(files []ingest.File, fstats []ingest.FileStats) []InputFile {
 		out[i] = InputFile{Name: f.Name, Source: f.Source, Ordinal: f.Ordinal, Bytes: f.Size}
 		if i < len(fstats) {
 			s := fstats[i]
-			out[i].Docs, out[i].Problems, out[i].Status = s.Docs, s.Problems, s.Status
+			out[i].Docs, out[i].Problems, out[i].Status, out[i].At = s.Docs, s.Problems, s.Status, s.At
 		}
 	}
 	return out

@@ -168,6 +168,9 @@ func TestBadInput(t *testing.T) {
 		if f.Status == ingest.FileBroken && !strings.HasPrefix(f.At, f.Name+":") {
 			t.Errorf("%s: truncated at %q, want its file:line", f.Name, f.At)
 		}
+		if f.Status == ingest.FileBroken && !bytes.Contains(mustManifest(t, res.Dir), []byte(`"at": "`+f.At+`"`)) {
+			t.Errorf("%s: the manifest does not say where it broke off", f.Name)
+		}
 	}
 	dirName := filepath.Base(dir)
 	if want := []string{dirName + "/a_truncated.jsonl.gz truncated", dirName + "/b_mixed.jsonl ok", dirName + "/c_huge.jsonl ok",
@@ -508,4 +511,14 @@ func leftovers(t *testing.T, dir string) []string {
 		}
 	}
 	return out
+}
+
+// mustManifest returns the raw manifest.json of dir.
+func mustManifest(t *testing.T, dir string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, shard.ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -60,7 +60,7 @@ func report(b *testing.B, bytes int64, docs int, cores int) {
 func BenchmarkStages(b *testing.B) {
 	cfg := sampleConfig(b)
 	raw := readSample(b, cfg)
-	stages, err := buildStages(&cfg, nil)
+	stages, err := buildStages(&cfg, nil, stagePlan{})
 	if err != nil {
 		b.Fatal(err)
 	}

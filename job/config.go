@@ -14,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/jacorpus/jacorpus/dedup"
 	"github.com/jacorpus/jacorpus/filters"
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/normalize"
@@ -51,6 +52,11 @@ type Config struct {
 	Workers int `yaml:"workers" json:"-"`
 	// Task selects the slice of the inputs this process handles.
 	Task TaskConfig `yaml:"task" json:"task"`
+	// Phases sizes the phases of a phased job (package phases).
+	Phases PhasesConfig `yaml:"phases" json:"phases"`
+	// WorkDir is where the phases of a job exchange files; with it, a run
+	// without --phase runs every phase in turn in one process.
+	WorkDir string `yaml:"work_dir" json:"-"`
 
 	origin origin // where settings were written; see Load and SetByFlag
 }
@@ -68,6 +74,13 @@ type origin struct {
 type DedupConfig struct {
 	// Exact drops byte-identical texts (after normalization); the first copy survives.
 	Exact bool `yaml:"exact" json:"exact"`
+	// Order places exact and near dedup after the quality filters (the
+	// default) or before them.
+	Order dedup.Order `yaml:"order" json:"order"`
+	// Near removes near duplicates with MinHash LSH.
+	Near dedup.NearOptions `yaml:"near" json:"near"`
+	// Lines removes boilerplate lines found across many documents.
+	Lines LinesConfig `yaml:"lines" json:"lines"`
 }
 
 // TokenizeConfig selects the tokenizer.
@@ -89,6 +102,17 @@ type OutputConfig struct {
 	Overwrite bool `yaml:"overwrite" json:"-"`
 }
 
+// PhasesConfig gives the task counts of the phases of a phased job. The
+// filter phase, which writes the dataset, has task.count tasks.
+type PhasesConfig struct {
+	// Tasks is the number of tasks of the phases that read input slices
+	// (lines, signatures).
+	Tasks int `yaml:"tasks" json:"tasks"`
+	// Buckets is the number of tasks of the phases that work on key ranges
+	// (linesets, buckets).
+	Buckets int `yaml:"buckets" json:"buckets"`
+}
+
 // TaskConfig is task Index of Count (0-based); Count 1 is a plain run.
 type TaskConfig struct {
 	Index int `yaml:"index" json:"index"`
@@ -103,11 +127,12 @@ func Default() Config {
 		MaxBadFiles:     0,
 		RejectsMaxBytes: 1 << 30,
 		Normalize:       normalize.Default(),
-		Dedup:           DedupConfig{Exact: true},
+		Dedup:           DedupConfig{Exact: true, Order: dedup.AfterFilters, Near: dedup.DefaultNear(), Lines: DefaultLines()},
 		Filters:         filters.Default(),
 		Tokenize:        TokenizeConfig{Enabled: true, Options: tokenize.Default()},
 		Output:          OutputConfig{Dir: "out", ShardSize: 256 << 20},
 		Task:            TaskConfig{Index: 0, Count: 1},
+		Phases:          PhasesConfig{Tasks: 1, Buckets: 1},
 	}
 }
 
@@ -253,6 +278,25 @@ func (c *Config) Validate() error {
 		addf("rejects_max_bytes", "%v must be > 0", c.RejectsMaxBytes)
 	}
 	addFields("normalize", reflect.TypeFor[normalize.Options](), c.Normalize.Validate())
+	switch c.Dedup.Order {
+	case dedup.AfterFilters, dedup.BeforeFilters:
+	default:
+		addf("dedup.order", "%q: want %q or %q", c.Dedup.Order, dedup.AfterFilters, dedup.BeforeFilters)
+	}
+	if c.Dedup.Near.Enabled {
+		addFields("dedup.near", reflect.TypeFor[dedup.NearOptions](), c.Dedup.Near.Validate())
+	}
+	if c.Dedup.Lines.Enabled {
+		for _, e := range splitErrors(c.Dedup.Lines.Options().Validate()) {
+			// package lines names itself; the key is under dedup.lines
+			e = fmt.Errorf("dedup: %s", strings.TrimPrefix(e.Error(), "lines: "))
+			key, e := fieldError("dedup.lines", reflect.TypeFor[LinesConfig](), e)
+			add(key, e)
+		}
+		if c.Dedup.Lines.Top < 0 {
+			addf("dedup.lines.top", "%d must be >= 0", c.Dedup.Lines.Top)
+		}
+	}
 	addFields("filters", reflect.TypeFor[filters.Options](), c.Filters.Validate())
 	if c.Tokenize.Enabled {
 		addFields("tokenize", reflect.TypeFor[TokenizeConfig](), c.Tokenize.Options.Validate())
@@ -268,6 +312,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Workers < 0 {
 		addf("workers", "%d must be >= 0 (0: all cores)", c.Workers)
+	}
+	if c.Phases.Tasks < 1 {
+		addf("phases.tasks", "%d must be >= 1", c.Phases.Tasks)
+	}
+	if c.Phases.Buckets < 1 {
+		addf("phases.buckets", "%d must be >= 1", c.Phases.Buckets)
 	}
 	switch {
 	case c.Task.Count < 1:

@@ -24,8 +24,8 @@ func writeConfig(t *testing.T, text string) string {
 	return p
 }
 
-// lines returns the lines of err's message with the config path as FILE.
-func lines(err error, path string) []string {
+// errLines returns the lines of err's message with the config path as FILE.
+func errLines(err error, path string) []string {
 	if err == nil {
 		return nil
 	}
@@ -93,7 +93,7 @@ func TestLoadRefuses(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			p := writeConfig(t, c.yaml)
 			_, err := Load(p)
-			checkLines(t, lines(err, p), c.want)
+			checkLines(t, errLines(err, p), c.want)
 			var ce *ConfigError
 			if strings.HasPrefix(c.want[0], "FILE:") && !strings.HasPrefix(c.want[0], "FILE: yaml") &&
 				(!errors.As(err, &ce) || ce.File != p || ce.Line == 0) {
@@ -198,7 +198,7 @@ func TestValidateNamesLine(t *testing.T) {
 				t.Fatal(err)
 			}
 			err = cfg.Validate()
-			checkLines(t, lines(err, p), c.want)
+			checkLines(t, errLines(err, p), c.want)
 			var ce *ConfigError
 			if !errors.As(err, &ce) || ce.File != p || ce.Key == "" {
 				t.Errorf("not a *ConfigError with file and key: %#v", err)
@@ -246,7 +246,7 @@ func TestValidateOrigin(t *testing.T) {
 				t.Fatal(err)
 			}
 			c.setup(&cfg)
-			checkLines(t, lines(cfg.Validate(), p), c.want)
+			checkLines(t, errLines(cfg.Validate(), p), c.want)
 		})
 	}
 
@@ -256,7 +256,7 @@ func TestValidateOrigin(t *testing.T) {
 		cfg.Filters.MinJapaneseRatio = math.NaN()
 		cfg.MaxBadFiles = -1
 		cfg.Task = TaskConfig{Index: 3, Count: 2}
-		checkLines(t, lines(cfg.Validate(), "\x00"), []string{
+		checkLines(t, errLines(cfg.Validate(), "\x00"), []string{
 			`inputs[0].preset: unknown preset "nope" (known: default, none)`,
 			"max_bad_files: -1 must be >= 0",
 			"filters.min_japanese_ratio: NaN is not a number in [0, 1]",

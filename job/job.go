@@ -14,11 +14,13 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/jacorpus/jacorpus/commit"
 	"github.com/jacorpus/jacorpus/dedup"
+	"github.com/jacorpus/jacorpus/dedup/lines"
 	"github.com/jacorpus/jacorpus/filters"
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/normalize"
@@ -37,6 +39,19 @@ type Options struct {
 	Logger *slog.Logger
 	// ProgressEvery is the progress log interval (default 5 s).
 	ProgressEvery time.Duration
+	// Phased, when set, makes the run the filter phase of a phased job
+	// (package phases): dedup and boilerplate lines apply what the earlier
+	// phases decided over the whole job.
+	Phased *Phased
+}
+
+// Phased holds what the earlier phases of a job decided.
+type Phased struct {
+	// Boilerplate is the set of boilerplate lines (nil without dedup.lines).
+	Boilerplate *lines.Set
+	// Exact and Near report whether the document with a key is an exact or
+	// a near duplicate; they must be safe for concurrent use.
+	Exact, Near func(pipeline.Key) bool
 }
 
 // Result is what a finished run produced.
@@ -203,7 +218,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	if err := preflight(ctx, &cfg, files); err != nil {
 		return nil, err
 	}
-	stages, err := buildStages(&cfg, presets)
+	stages, err := buildStages(&cfg, presets, stagePlan{phased: opts.Phased})
 	if err != nil {
 		return nil, err
 	}
@@ -255,6 +270,19 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		return nil, err
 	}
 	ids := newIDCheck(w)
+	var ls *lineStage
+	var counts *lines.Counts
+	if cfg.Dedup.Lines.Enabled && len(files) > 0 && opts.Phased == nil {
+		if counts, err = countLines(ctx, &cfg, files, workers, log); err != nil {
+			if ctx.Err() != nil {
+				err = interrupted(ctx)
+			}
+			return nil, errors.Join(err, w.Abort())
+		}
+		ls = &lineStage{set: counts.Select(), top: cfg.Dedup.Lines.Top}
+		stages = slices.Insert(stages, 1, pipeline.Stage(ls))
+		log.Info("boilerplate lines", "lines", ls.set.Len(), "docs_counted", counts.Docs())
+	}
 	runner := &pipeline.Runner{
 		Stages: stages, Sink: ids, SinkName: sinkName, Workers: workers, ProgressEvery: opts.ProgressEvery,
 		Progress: func(p pipeline.Progress) {
@@ -300,6 +328,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	m.Inputs = inputFiles(files, fstats)
 	m.Config = manifestConfig(cfg)
 	m.Stats = stats
+	m.Dedup = dedupReport(stages, counts)
 	m.Task = TaskInfo{Index: cfg.Task.Index, Count: cfg.Task.Count, FirstFile: lo, Files: len(files), JobFiles: len(all),
 		JobSHA256: jobDigest(all), Empty: len(files) == 0}
 	m.DuplicateIDs = ids.dups
@@ -482,12 +511,86 @@ func presetsBySource(cfg *Config, files []ingest.File) (map[string]string, error
 	return presetOf, nil
 }
 
-// buildStages returns normalize → dedup → filters → tokenize as configured,
-// with the filter preset of every source.
-func buildStages(cfg *Config, presets map[string]string) ([]pipeline.Stage, error) {
+// DedupReport is the manifest's "dedup" section.
+type DedupReport struct {
+	Near  *dedup.NearStats `json:"near,omitempty"`
+	Lines *LinesReport     `json:"lines,omitempty"`
+}
+
+// dedupReport collects what the dedup stages report; nil without any.
+func dedupReport(stages []pipeline.Stage, counts *lines.Counts) *DedupReport {
+	var r DedupReport
+	for _, s := range stages {
+		switch s := s.(type) {
+		case *lineStage:
+			r.Lines = s.report(counts)
+		case *dedup.Near:
+			st := s.Stats()
+			r.Near = &st
+		}
+	}
+	if r == (DedupReport{}) {
+		return nil
+	}
+	return &r
+}
+
+// stagePlan says what buildStages builds besides the plain in-memory run.
+type stagePlan struct {
+	// phased: exact and near dedup and boilerplate lines as decided by the
+	// earlier phases of a job (the filter phase).
+	phased *Phased
+	// scan: stop at the dedup point, keeping Signer when near dedup is on
+	// (the signatures phase).
+	scan bool
+	// lines: the boilerplate set of a phased scan.
+	lines *lines.Set
+}
+
+// buildStages returns normalize → [lines] → [dedup] → filters → [dedup] →
+// tokenize as configured, with the filter preset of every source.
+func buildStages(cfg *Config, presets map[string]string, plan stagePlan) ([]pipeline.Stage, error) {
 	stages := []pipeline.Stage{normalize.Stage{Options: cfg.Normalize}}
-	if cfg.Dedup.Exact {
-		stages = append(stages, dedup.NewExact())
+	set := plan.lines
+	if plan.phased != nil {
+		set = plan.phased.Boilerplate
+	}
+	if set != nil {
+		stages = append(stages, &lineStage{set: set, top: cfg.Dedup.Lines.Top})
+	}
+	var dd []pipeline.Stage // exact, then near
+	switch {
+	case plan.phased != nil:
+		if cfg.Dedup.Exact {
+			dd = append(dd, &dedup.Decided{StageName: dedup.StageName, Reason: dedup.ReasonExact, Drop: plan.phased.Exact})
+		}
+		if cfg.Dedup.Near.Enabled {
+			dd = append(dd, &dedup.Decided{StageName: dedup.NearStageName, Reason: dedup.ReasonNear, Drop: plan.phased.Near})
+		}
+	default:
+		if cfg.Dedup.Exact && !plan.scan {
+			dd = append(dd, dedup.NewExact())
+		}
+		if cfg.Dedup.Near.Enabled {
+			sign, err := dedup.NewSigner(cfg.Dedup.Near)
+			if err != nil {
+				return nil, err
+			}
+			dd = append(dd, sign)
+			if !plan.scan {
+				near, err := dedup.NewNear(cfg.Dedup.Near)
+				if err != nil {
+					return nil, err
+				}
+				dd = append(dd, near)
+			}
+		}
+	}
+	if cfg.Dedup.Order == dedup.BeforeFilters {
+		stages = append(stages, dd...)
+		if plan.scan {
+			return stages, nil
+		}
 	}
 	fs := &filters.Stage{BySource: map[string][]filters.Rule{}}
 	var err error
@@ -500,6 +603,12 @@ func buildStages(cfg *Config, presets map[string]string) ([]pipeline.Stage, erro
 		}
 	}
 	stages = append(stages, fs)
+	if cfg.Dedup.Order != dedup.BeforeFilters {
+		stages = append(stages, dd...)
+	}
+	if plan.scan {
+		return stages, nil
+	}
 	if cfg.Tokenize.Enabled {
 		stages = append(stages, tokenize.Stage{Options: cfg.Tokenize.Options})
 	}

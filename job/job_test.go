@@ -457,6 +457,7 @@ func TestTasksCoverInputs(t *testing.T) {
 	cfg := sampleConfig(t)
 	cfg.Tokenize.Enabled = false
 	cfg.Dedup.Exact = false
+	cfg.Dedup.Near.Enabled = false
 	single, err := Run(context.Background(), cfg, Options{})
 	if err != nil {
 		t.Fatal(err)

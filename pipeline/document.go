@@ -25,6 +25,51 @@ type Document struct {
 	Pos Position
 	// Key names the document across the processes of a job (see Key).
 	Key Key
+	// Scratch carries values one stage computes for a later one (a MinHash
+	// signature, filter statistics). It is never written to the shards or
+	// the rejects.
+	Scratch Scratch
+}
+
+// Scratch holds per-document values passed between stages. Like
+// context.Context values, keys should be of an unexported type defined by
+// the package that sets them, so packages cannot collide. The zero value is
+// empty and ready; it holds few values, so lookups scan a slice.
+type Scratch struct {
+	kv []scratchValue
+}
+
+type scratchValue struct{ key, val any }
+
+// Set stores v under key, replacing an earlier value.
+func (s *Scratch) Set(key, v any) {
+	for i := range s.kv {
+		if s.kv[i].key == key {
+			s.kv[i].val = v
+			return
+		}
+	}
+	s.kv = append(s.kv, scratchValue{key, v})
+}
+
+// Get returns the value stored under key, nil if none.
+func (s *Scratch) Get(key any) any {
+	for _, e := range s.kv {
+		if e.key == key {
+			return e.val
+		}
+	}
+	return nil
+}
+
+// Delete removes the value stored under key.
+func (s *Scratch) Delete(key any) {
+	for i, e := range s.kv {
+		if e.key == key {
+			s.kv = append(s.kv[:i], s.kv[i+1:]...)
+			return
+		}
+	}
 }
 
 // Position is a place in an input file.

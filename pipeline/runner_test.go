@@ -345,3 +345,25 @@ func TestRunnerFlushesProblems(t *testing.T) {
 		t.Fatalf("rejects %d, stats %d", rej.n, st.ProblemsTotal)
 	}
 }
+
+func TestScratch(t *testing.T) {
+	type keyA struct{}
+	type keyB struct{}
+	var d Document
+	if d.Scratch.Get(keyA{}) != nil {
+		t.Fatal("empty scratch has a value")
+	}
+	d.Scratch.Set(keyA{}, 1)
+	d.Scratch.Set(keyB{}, "b")
+	d.Scratch.Set(keyA{}, 2)
+	if got := d.Scratch.Get(keyA{}); got != 2 {
+		t.Fatalf("keyA = %v, want 2", got)
+	}
+	if got := d.Scratch.Get(keyB{}); got != "b" {
+		t.Fatalf("keyB = %v, want b", got)
+	}
+	d.Scratch.Delete(keyA{})
+	if d.Scratch.Get(keyA{}) != nil || d.Scratch.Get(keyB{}) != "b" {
+		t.Fatal("Delete removed the wrong value")
+	}
+}

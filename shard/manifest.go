@@ -52,6 +52,10 @@ type Manifest struct {
 	Config any `json:"config"`
 	// Stats are the run stats, filled by the caller.
 	Stats *pipeline.Stats `json:"stats"`
+	// Dedup holds what the dedup stages report beyond the stats (LSH
+	// parameters, candidates, index size, boilerplate lines), filled by the
+	// caller; omitted when nil.
+	Dedup any `json:"dedup,omitempty"`
 	// Run holds non-deterministic run facts (workers, wall time, host),
 	// filled by the caller; omitted when nil.
 	Run any `json:"run,omitempty"`

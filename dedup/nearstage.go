@@ -1,0 +1,296 @@
+package dedup
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/jacorpus/jacorpus/dedup/minhash"
+	"github.com/jacorpus/jacorpus/pipeline"
+	"github.com/jacorpus/jacorpus/tokenize"
+)
+
+// Stage names and the drop reason of near-duplicate removal.
+const (
+	// SignStageName is the parallel stage that computes signatures.
+	SignStageName = "minhash"
+	// NearStageName is the sequential stage that decides.
+	NearStageName = "near_dup"
+	// ReasonNear is the drop reason of a near duplicate.
+	ReasonNear = "near_duplicate"
+)
+
+// The near-duplicate rule, the same in every mode (one process, phases,
+// against saved indexes):
+//
+//	a document is a near duplicate when, for some band, the earliest
+//	document with the same band key came before it and (with verification)
+//	their signatures agree on enough positions.
+//
+// "Earliest" is in input order (pipeline.Key order), counting every
+// document that reached the stage, dropped ones too, and counting the
+// documents of saved indexes as earlier than all new ones. A decision
+// depends only on which documents came before, never on other decisions,
+// so it can be made streaming in one process or per band-key range in
+// separate tasks and come out the same.
+
+// nearKey is the Scratch key of a document's signature.
+type nearKey struct{}
+
+// signed is what Signer leaves in a document's Scratch for Near.
+type signed struct {
+	sig   minhash.Signature
+	bands []uint64
+}
+
+// Signer is the parallel stage that computes every document's MinHash
+// signature and LSH band keys and leaves them in Document.Scratch for Near.
+// It drops nothing.
+type Signer struct {
+	opts        NearOptions
+	bands, rows int
+}
+
+// NewSigner returns the signature stage for o.
+func NewSigner(o NearOptions) (*Signer, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	b, r := o.Params()
+	return &Signer{opts: o, bands: b, rows: r}, nil
+}
+
+// Name returns "minhash".
+func (*Signer) Name() string { return SignStageName }
+
+// NewProcessor returns a worker's signer (its own hasher and, for
+// morpheme shingles, its own tokenizer).
+func (s *Signer) NewProcessor() (pipeline.Processor, error) {
+	h, err := minhash.New(minhash.Options{NGram: s.opts.NGram, Permutations: s.opts.Permutations, Seed: s.opts.Seed})
+	if err != nil {
+		return nil, err
+	}
+	p := &signer{s: s, h: h}
+	if s.opts.Shingle == ShingleMorphemes {
+		if p.tok, err = tokenize.New(tokenize.DictIPA); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+type signer struct {
+	s   *Signer
+	h   *minhash.Hasher
+	tok *tokenize.Tokenizer
+}
+
+func (p *signer) Process(d *pipeline.Document) (string, error) {
+	v := &signed{}
+	if p.tok != nil {
+		// fold first: a half-width kana and its voicing mark may be cut
+		// into two morphemes
+		v.sig = p.h.SignTokens(p.tok.Wakati(minhash.Fold(d.Text)), nil)
+	} else {
+		v.sig = p.h.Sign(d.Text, nil)
+	}
+	v.bands = minhash.Bands(v.sig, p.s.bands, p.s.rows, p.s.opts.Seed, make([]uint64, 0, p.s.bands))
+	d.Scratch.Set(nearKey{}, v)
+	return "", nil
+}
+
+// NearStats is what near-duplicate removal saw and did.
+type NearStats struct {
+	Threshold    float64 `json:"threshold"`
+	Permutations int     `json:"permutations"`
+	Bands        int     `json:"bands"`
+	Rows         int     `json:"rows"`
+	Verify       Verify  `json:"verify"`
+	// Docs counts the documents that reached the stage.
+	Docs int64 `json:"docs"`
+	// Candidates counts documents that shared a band key with an earlier one.
+	Candidates int64 `json:"candidates"`
+	// Dropped counts near duplicates; Verified counts candidates kept
+	// because verification found them too different.
+	Dropped  int64 `json:"dropped"`
+	Verified int64 `json:"kept_by_verification"`
+	// IndexEntries is the number of band keys held; IndexBytes and
+	// SignatureBytes the memory of the index and of the stored signatures.
+	IndexEntries   int64 `json:"index_entries"`
+	IndexBytes     int64 `json:"index_bytes"`
+	SignatureBytes int64 `json:"signature_bytes"`
+}
+
+// Near is the sequential stage that applies the near-duplicate rule in input
+// order with an in-memory index. It needs Signer before it.
+type Near struct {
+	opts        NearOptions
+	bands, rows int
+	minMatch    int
+	idx         bandIndex
+	sigs        sigStore
+	next        uint32 // next ref when signatures are not stored
+	stats       NearStats
+	missing     []int
+	checked     []uint32
+}
+
+// NewNear returns an empty near-duplicate remover for o.
+func NewNear(o NearOptions) (*Near, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	b, r := o.Params()
+	n := &Near{opts: o, bands: b, rows: r, minMatch: minMatches(o.Threshold, o.Permutations), sigs: sigStore{k: o.Permutations}}
+	n.stats = NearStats{Threshold: o.Threshold, Permutations: o.Permutations, Bands: b, Rows: r, Verify: o.Verify}
+	return n, nil
+}
+
+// Name returns "near_dup".
+func (*Near) Name() string { return NearStageName }
+
+// Sequential marks Near as an in-order stage.
+func (*Near) Sequential() {}
+
+// errUnsigned is returned for a document that did not pass through Signer.
+var errUnsigned = errors.New("no signature: the minhash stage must run before near_dup")
+
+// Process drops d if it is a near duplicate of an earlier document.
+func (n *Near) Process(d *pipeline.Document) (string, error) {
+	v, _ := d.Scratch.Get(nearKey{}).(*signed)
+	if v == nil {
+		return "", errUnsigned
+	}
+	d.Scratch.Delete(nearKey{})
+	if len(v.bands) != n.bands || len(v.sig) != n.opts.Permutations {
+		return "", fmt.Errorf("signature of %d values and %d bands, want %d and %d", len(v.sig), len(v.bands), n.opts.Permutations, n.bands)
+	}
+	if n.Seen(v.sig, v.bands) {
+		return ReasonNear, nil
+	}
+	return "", nil
+}
+
+// Seen applies the rule to the next document in input order, given its
+// signature and band keys, records it and reports whether it is a near
+// duplicate.
+func (n *Near) Seen(sig minhash.Signature, bands []uint64) bool {
+	n.stats.Docs++
+	n.missing, n.checked = n.missing[:0], n.checked[:0]
+	dup, candidate := false, false
+	for i, k := range bands {
+		ref, ok := n.idx.get(k)
+		if !ok {
+			n.missing = append(n.missing, i)
+			continue
+		}
+		candidate = true
+		if dup {
+			continue
+		}
+		if n.opts.Verify == VerifyNone {
+			dup = true
+			continue
+		}
+		if containsRef(n.checked, ref) { // several bands lead to one earlier document
+			continue
+		}
+		n.checked = append(n.checked, ref)
+		dup = n.sigs.matches(ref, sig) >= n.minMatch
+	}
+	if len(n.missing) > 0 {
+		var ref uint32
+		if n.opts.Verify == VerifyNone {
+			ref = n.next
+			n.next++
+		} else {
+			ref = n.sigs.add(sig)
+		}
+		for _, i := range n.missing {
+			n.idx.put(bands[i], ref)
+		}
+	}
+	if candidate {
+		n.stats.Candidates++
+		if !dup {
+			n.stats.Verified++
+		}
+	}
+	if dup {
+		n.stats.Dropped++
+	}
+	return dup
+}
+
+func containsRef(refs []uint32, r uint32) bool {
+	for _, x := range refs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Stats returns what the stage did so far.
+func (n *Near) Stats() NearStats {
+	s := n.stats
+	s.IndexEntries, s.IndexBytes, s.SignatureBytes = n.idx.len(), n.idx.bytes(), n.sigs.bytes()
+	return s
+}
+
+// SignatureOf returns the signature and band keys Signer left in d's
+// Scratch, for a caller that takes over from Signer (the phases of a job).
+func SignatureOf(d *pipeline.Document) (sig minhash.Signature, bands []uint64, ok bool) {
+	v, _ := d.Scratch.Get(nearKey{}).(*signed)
+	if v == nil {
+		return nil, nil, false
+	}
+	return v.sig, v.bands, true
+}
+
+// Compact returns the 16-bit signature values Near stores and compares
+// (see MatchesCompact).
+func Compact(sig minhash.Signature, dst []uint16) []uint16 {
+	dst = dst[:0]
+	for _, v := range sig {
+		dst = append(dst, uint16(v))
+	}
+	return dst
+}
+
+// SimilarCompact reports whether two compact signatures agree on enough
+// positions for the threshold: the test Near applies to a candidate.
+func (o NearOptions) SimilarCompact(a, b []uint16) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	m := 0
+	for i, v := range a {
+		if v == b[i] {
+			m++
+		}
+	}
+	return m >= minMatches(o.Threshold, len(a))
+}
+
+// Decided is a stage that drops the documents an earlier computation
+// decided to drop (the buckets phase of a job), under the name and reason
+// of the stage that would have decided in memory, so the stats read alike.
+type Decided struct {
+	StageName string
+	Reason    string
+	// Drop reports whether the document with this key is to be dropped.
+	Drop func(pipeline.Key) bool
+}
+
+// Name returns StageName.
+func (s *Decided) Name() string { return s.StageName }
+
+// NewProcessor returns the lookup; Drop must be safe for concurrent use.
+func (s *Decided) NewProcessor() (pipeline.Processor, error) {
+	return pipeline.ProcessorFunc(func(d *pipeline.Document) (string, error) {
+		if s.Drop(d.Key) {
+			return s.Reason, nil
+		}
+		return "", nil
+	}), nil
+}

@@ -1,0 +1,337 @@
+// Package workfile writes and reads the checksummed files that the phases
+// of a job and saved dedup indexes exchange.
+//
+// A file is a header, checksummed blocks of payload and a footer:
+//
+//	header  "JACORPUS-WF1\n", uvarint len + kind, uvarint len + meta (JSON), crc32c of the header so far
+//	block   u32 n (1..BlockSize), n bytes of payload, crc32c(n, payload)
+//	footer  u32 0xFFFFFFFF, u64 payload bytes, u64 blocks, crc32c of the footer so far
+//
+// (integers little-endian; CRC-32C, which CPUs compute in hardware). A
+// reader checks every block as it reads it and the footer at the end, so a
+// flipped byte or a truncated file is reported with the file's path and the
+// offset of the bad block, and a reader never mistakes a partial file for a
+// whole one. Writers create a temporary file beside the target and rename it
+// into place on Commit, so a killed writer leaves no file under the name.
+package workfile
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// BlockSize is the largest block payload.
+const BlockSize = 1 << 20
+
+const (
+	magic      = "JACORPUS-WF1\n"
+	footerMark = 0xFFFFFFFF
+	maxHeader  = 1 << 20
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// CorruptError reports a file that fails its checks.
+type CorruptError struct {
+	Path   string
+	Offset int64 // where the bad part starts
+	Detail string
+}
+
+// Error names the file, the offset and what is wrong.
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("%s@%d: corrupt work file: %s (re-run the task that wrote it)", e.Path, e.Offset, e.Detail)
+}
+
+// Writer writes one work file. It is an io.Writer for the payload.
+type Writer struct {
+	path, tmp string
+	f         *os.File
+	bw        *bufio.Writer
+	buf       []byte
+	total     uint64
+	blocks    uint64
+	err       error
+}
+
+// Create starts the file path of the given kind with meta (marshaled as
+// JSON; nil for none). Nothing appears under path until Commit.
+func Create(path, kind string, meta any) (*Writer, error) {
+	m := []byte("null")
+	if meta != nil {
+		var err error
+		if m, err = json.Marshal(meta); err != nil {
+			return nil, fmt.Errorf("%s: meta: %w", path, err)
+		}
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	w := &Writer{path: path, tmp: f.Name(), f: f, bw: bufio.NewWriterSize(f, 1<<16), buf: make([]byte, 0, BlockSize)}
+	h := []byte(magic)
+	h = binary.AppendUvarint(h, uint64(len(kind)))
+	h = append(h, kind...)
+	h = binary.AppendUvarint(h, uint64(len(m)))
+	h = append(h, m...)
+	h = binary.LittleEndian.AppendUint32(h, crc32.Checksum(h, castagnoli))
+	if _, err := w.bw.Write(h); err != nil {
+		w.Abort()
+		return nil, err
+	}
+	return w, nil
+}
+
+// Write appends p to the payload.
+func (w *Writer) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 && w.err == nil {
+		c := min(len(p), BlockSize-len(w.buf))
+		w.buf = append(w.buf, p[:c]...)
+		p = p[c:]
+		if len(w.buf) == BlockSize {
+			w.flushBlock()
+		}
+	}
+	if w.err != nil {
+		return 0, w.err
+	}
+	return n, nil
+}
+
+func (w *Writer) flushBlock() {
+	if len(w.buf) == 0 || w.err != nil {
+		return
+	}
+	var hdr [4]byte
+	binary.LittleEndian.PutUint32(hdr[:], uint32(len(w.buf)))
+	crc := crc32.Update(crc32.Checksum(hdr[:], castagnoli), castagnoli, w.buf)
+	w.bw.Write(hdr[:])
+	w.bw.Write(w.buf)
+	_, w.err = w.bw.Write(binary.LittleEndian.AppendUint32(nil, crc))
+	w.total += uint64(len(w.buf))
+	w.blocks++
+	w.buf = w.buf[:0]
+}
+
+// Commit writes the footer, syncs the file and renames it into place.
+func (w *Writer) Commit() error {
+	w.flushBlock()
+	if w.err == nil {
+		f := binary.LittleEndian.AppendUint32(nil, footerMark)
+		f = binary.LittleEndian.AppendUint64(f, w.total)
+		f = binary.LittleEndian.AppendUint64(f, w.blocks)
+		f = binary.LittleEndian.AppendUint32(f, crc32.Checksum(f, castagnoli))
+		w.bw.Write(f)
+		w.err = w.bw.Flush()
+	}
+	if w.err == nil {
+		w.err = w.f.Sync()
+	}
+	if err := w.f.Close(); w.err == nil {
+		w.err = err
+	}
+	if w.err == nil {
+		w.err = os.Rename(w.tmp, w.path)
+	}
+	if w.err != nil {
+		os.Remove(w.tmp)
+		return fmt.Errorf("%s: %w", w.path, w.err)
+	}
+	return nil
+}
+
+// Abort removes the temporary file. It is a no-op after Commit.
+func (w *Writer) Abort() {
+	if w.f != nil {
+		w.f.Close()
+		os.Remove(w.tmp)
+	}
+}
+
+// Reader reads the payload of a work file, checking it as it goes. It is an
+// io.Reader; Read returns io.EOF only after the footer checked out.
+type Reader struct {
+	path   string
+	f      *os.File
+	br     *bufio.Reader
+	off    int64 // file offset of br's next byte
+	kind   string
+	meta   []byte
+	block  []byte
+	pos    int
+	total  uint64
+	blocks uint64
+	done   bool
+	err    error
+}
+
+// Open opens path and checks its header; kind must match the writer's.
+func Open(path, kind string) (*Reader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	r := &Reader{path: path, f: f, br: bufio.NewReaderSize(f, 1<<16)}
+	if err := r.header(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if r.kind != kind {
+		f.Close()
+		return nil, fmt.Errorf("%s: a %q work file, want %q", path, r.kind, kind)
+	}
+	return r, nil
+}
+
+func (r *Reader) corrupt(off int64, format string, args ...any) error {
+	return &CorruptError{Path: r.path, Offset: off, Detail: fmt.Sprintf(format, args...)}
+}
+
+func (r *Reader) header() error {
+	h := make([]byte, len(magic))
+	if _, err := io.ReadFull(r.br, h); err != nil || string(h) != magic {
+		return r.corrupt(0, "not a jacorpus work file (bad magic)")
+	}
+	readStr := func() ([]byte, error) {
+		n, err := binary.ReadUvarint(r.br)
+		if err != nil || n > maxHeader {
+			return nil, r.corrupt(0, "bad header")
+		}
+		b := make([]byte, n)
+		if _, err := io.ReadFull(r.br, b); err != nil {
+			return nil, r.corrupt(0, "truncated header")
+		}
+		h = binary.AppendUvarint(h, n)
+		h = append(h, b...)
+		return b, nil
+	}
+	kind, err := readStr()
+	if err != nil {
+		return err
+	}
+	if r.meta, err = readStr(); err != nil {
+		return err
+	}
+	var crc [4]byte
+	if _, err := io.ReadFull(r.br, crc[:]); err != nil {
+		return r.corrupt(0, "truncated header")
+	}
+	if binary.LittleEndian.Uint32(crc[:]) != crc32.Checksum(h, castagnoli) {
+		return r.corrupt(0, "header checksum mismatch")
+	}
+	r.kind = string(kind)
+	r.off = int64(len(h) + 4)
+	return nil
+}
+
+// Meta unmarshals the writer's meta into v.
+func (r *Reader) Meta(v any) error {
+	if err := json.Unmarshal(r.meta, v); err != nil {
+		return fmt.Errorf("%s: meta: %w", r.path, err)
+	}
+	return nil
+}
+
+// Read reads payload bytes.
+func (r *Reader) Read(p []byte) (int, error) {
+	for r.pos == len(r.block) {
+		if r.err != nil {
+			return 0, r.err
+		}
+		r.next()
+	}
+	n := copy(p, r.block[r.pos:])
+	r.pos += n
+	return n, nil
+}
+
+// next loads the next block or checks the footer.
+func (r *Reader) next() {
+	r.block, r.pos = r.block[:0], 0
+	start := r.off
+	var hdr [4]byte
+	if _, err := io.ReadFull(r.br, hdr[:]); err != nil {
+		r.err = r.corrupt(start, "truncated: the file ends before its footer")
+		return
+	}
+	n := binary.LittleEndian.Uint32(hdr[:])
+	if n == footerMark {
+		r.footer(start, hdr[:])
+		return
+	}
+	if n == 0 || n > BlockSize {
+		r.err = r.corrupt(start, "bad block length %d", n)
+		return
+	}
+	if cap(r.block) < int(n) {
+		r.block = make([]byte, 0, n)
+	}
+	r.block = r.block[:n]
+	var crc [4]byte
+	if _, err := io.ReadFull(r.br, r.block); err != nil {
+		r.block, r.err = r.block[:0], r.corrupt(start, "truncated block")
+		return
+	}
+	if _, err := io.ReadFull(r.br, crc[:]); err != nil {
+		r.block, r.err = r.block[:0], r.corrupt(start, "truncated block")
+		return
+	}
+	if binary.LittleEndian.Uint32(crc[:]) != crc32.Update(crc32.Checksum(hdr[:], castagnoli), castagnoli, r.block) {
+		r.block, r.err = r.block[:0], r.corrupt(start, "block checksum mismatch")
+		return
+	}
+	r.off += int64(8 + n)
+	r.pos = 0
+	r.total += uint64(n)
+	r.blocks++
+}
+
+func (r *Reader) footer(start int64, mark []byte) {
+	f := make([]byte, 20)
+	if _, err := io.ReadFull(r.br, f); err != nil {
+		r.err = r.corrupt(start, "truncated footer")
+		return
+	}
+	body := append(append([]byte{}, mark...), f[:16]...)
+	switch {
+	case binary.LittleEndian.Uint32(f[16:]) != crc32.Checksum(body, castagnoli):
+		r.err = r.corrupt(start, "footer checksum mismatch")
+	case binary.LittleEndian.Uint64(f[0:]) != r.total || binary.LittleEndian.Uint64(f[8:]) != r.blocks:
+		r.err = r.corrupt(start, "footer counts %d bytes in %d blocks, read %d in %d",
+			binary.LittleEndian.Uint64(f[0:]), binary.LittleEndian.Uint64(f[8:]), r.total, r.blocks)
+	default:
+		if _, err := r.br.ReadByte(); err != io.EOF {
+			r.err = r.corrupt(start+24, "bytes after the footer")
+			return
+		}
+		r.err, r.done = io.EOF, true
+	}
+}
+
+// Close closes the file.
+func (r *Reader) Close() error { return r.f.Close() }
+
+// Verify reads the whole file and returns its first problem.
+func Verify(path, kind string) error {
+	r, err := Open(path, kind)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	_, err = io.Copy(io.Discard, r)
+	return err
+}
+
+// IsCorrupt reports whether err is a *CorruptError.
+func IsCorrupt(err error) bool {
+	var c *CorruptError
+	return errors.As(err, &c)
+}

@@ -1,0 +1,132 @@
+package job
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"runtime"
+
+	"github.com/jacorpus/jacorpus/dedup/lines"
+	"github.com/jacorpus/jacorpus/ingest"
+	"github.com/jacorpus/jacorpus/pipeline"
+)
+
+// ScanUntil says how far Scan takes the documents.
+type ScanUntil int
+
+const (
+	// ScanNormalized hands documents on right after normalize (to count
+	// boilerplate lines).
+	ScanNormalized ScanUntil = iota
+	// ScanDedup hands documents on as they reach exact and near dedup,
+	// with their MinHash signature when near dedup is on
+	// (dedup.SignatureOf).
+	ScanDedup
+)
+
+// ScanOptions configure Scan.
+type ScanOptions struct {
+	// Logger receives progress; nil discards it.
+	Logger *slog.Logger
+	Until  ScanUntil
+	// Boilerplate, when set, is stripped after normalize.
+	Boilerplate *lines.Set
+}
+
+// ScanResult is what Scan read.
+type ScanResult struct {
+	// Files is the number of input files of the task, FirstFile the
+	// ordinal of the first in the job's file list.
+	Files, FirstFile int
+	Stats            *pipeline.Stats
+}
+
+// Scan reads this task's slice of the input (cfg.Task) through the stages
+// before dedup and calls fn for every document that reaches the point
+// opts.Until, in input order, on one goroutine. It writes nothing and
+// records no rejects: the phases of a job use it to compute what dedup
+// needs, and the filter phase reads the input again to write the dataset.
+func Scan(ctx context.Context, cfg Config, opts ScanOptions, fn func(*pipeline.Document) error) (*ScanResult, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	all, err := ingest.ExpandContext(ctx, cfg.Inputs)
+	if ctx.Err() != nil {
+		return nil, interrupted(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	presets, err := presetsBySource(&cfg, all)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi, err := pipeline.Partition(sizes(all), cfg.Task.Index, cfg.Task.Count)
+	if err != nil {
+		return nil, err
+	}
+	files := all[lo:hi]
+	if err := preflight(ctx, &cfg, files); err != nil {
+		return nil, err
+	}
+	var stages []pipeline.Stage
+	if opts.Until == ScanNormalized {
+		stages, err = buildStages(&cfg, presets, stagePlan{scan: true})
+		stages = stages[:1] // normalize
+	} else {
+		stages, err = buildStages(&cfg, presets, stagePlan{scan: true, lines: opts.Boilerplate})
+	}
+	if err != nil {
+		return nil, err
+	}
+	workers := min(pipeline.EffectiveWorkers(cfg.Workers), runtime.GOMAXPROCS(0))
+	runner := &pipeline.Runner{Stages: stages, Workers: workers, SinkName: "scan",
+		Sink: pipeline.SinkFunc(func(docs []*pipeline.Document) error {
+			for _, d := range docs {
+				if err := fn(d); err != nil {
+					return err
+				}
+			}
+			return nil
+		})}
+	src := ingest.NewSource(files, cfg.Inputs)
+	src.MaxLineBytes, src.MaxDocBytes = int(cfg.MaxRecordBytes), int(cfg.MaxRecordBytes)
+	log.Info("scan", "files", len(files), "task", cfg.Task.Index, "of", cfg.Task.Count)
+	stats, err := runner.Run(ctx, src)
+	if err != nil {
+		if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+			err = interrupted(ctx)
+		}
+		return nil, err
+	}
+	return &ScanResult{Files: len(files), FirstFile: lo, Stats: stats}, nil
+}
+
+// Fingerprint is a digest of what decides a job's dataset: the config as the
+// manifest records it (no paths, no task or phase counts) and the job's
+// input files (names and sizes in order). The phases of a job stamp their
+// files with it, so that files of another job or another config are refused.
+func Fingerprint(ctx context.Context, cfg Config) (string, error) {
+	all, err := ingest.ExpandContext(ctx, cfg.Inputs)
+	if err != nil {
+		return "", err
+	}
+	c := manifestConfig(cfg)
+	c.Task = TaskConfig{}
+	c.Phases = PhasesConfig{}
+	js, err := json.Marshal(c)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	h.Write(js)
+	h.Write([]byte(jobDigest(all)))
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,200 @@
+package phases
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jacorpus/jacorpus/internal/fsync"
+	"github.com/jacorpus/jacorpus/internal/workfile"
+)
+
+// stamp is the meta of every work file.
+type stamp struct {
+	Fingerprint string `json:"fingerprint"`
+	Phase       string `json:"phase"`
+	Task        int    `json:"task"`
+	Tasks       int    `json:"tasks"`
+	// Docs is set in the summary of a lines task.
+	Docs int64 `json:"docs,omitempty"`
+}
+
+// taskDir is WORK/PHASE/task-IIIII.
+func taskDir(work, phase string, i int) string {
+	return filepath.Join(work, phase, fmt.Sprintf("task-%05d", i))
+}
+
+// part returns the range (0..m-1) of a uniform 64-bit key.
+func part(key uint64, m int) int { return int((key >> 32) * uint64(m) >> 32) }
+
+// output writes this task's directory: fn fills a temporary directory,
+// which then replaces WORK/PHASE/task-IIIII. Leftovers of killed runs of
+// this task are removed first.
+func (t *task) output(fn func(dir string) error) error {
+	final := taskDir(t.work, t.phase, t.index)
+	parent := filepath.Dir(final)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	base := filepath.Base(final)
+	if old, _ := filepath.Glob(filepath.Join(parent, "."+base+".*")); len(old) > 0 {
+		for _, o := range old {
+			os.RemoveAll(o)
+		}
+	}
+	tmp, err := os.MkdirTemp(parent, "."+base+".tmp-")
+	if err != nil {
+		return err
+	}
+	if err := fn(tmp); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	if err := fsync.Dir(tmp); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	if _, err := os.Stat(final); err == nil {
+		aside := filepath.Join(parent, "."+base+".old-"+filepath.Base(tmp)[len(base)+6:])
+		if err := os.Rename(final, aside); err != nil {
+			os.RemoveAll(tmp)
+			return err
+		}
+		defer os.RemoveAll(aside)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	return fsync.Dir(parent)
+}
+
+// create starts a work file of kind in dir.
+func (t *task) create(dir, name, kind string) (*recWriter, error) {
+	return t.createStamped(dir, name, kind, 0)
+}
+
+// createStamped is create with a document count in the stamp.
+func (t *task) createStamped(dir, name, kind string, docs int64) (*recWriter, error) {
+	w, err := workfile.Create(filepath.Join(dir, name), kind, stamp{Fingerprint: t.fp, Phase: t.phase, Task: t.index, Tasks: t.count, Docs: docs})
+	if err != nil {
+		return nil, err
+	}
+	return &recWriter{w: w, bw: bufio.NewWriterSize(w, 1<<16)}, nil
+}
+
+// open opens the file name written by task i of phase, checking its kind
+// and stamp; it returns the reader and the stamp.
+func (t *task) open(phase string, i int, name, kind string) (*recReader, stamp, error) {
+	path := filepath.Join(taskDir(t.work, phase, i), name)
+	rerun := fmt.Sprintf("run phase %s task %d (of this job)", phase, i)
+	r, err := workfile.Open(path, kind)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, derr := os.Stat(taskDir(t.work, phase, i)); derr != nil {
+			return nil, stamp{}, fmt.Errorf("phase %s task %d has not finished (%s is missing): %s first", phase, i, taskDir(t.work, phase, i), rerun)
+		}
+		return nil, stamp{}, fmt.Errorf("%s is missing: %s again", path, rerun)
+	}
+	if err != nil {
+		return nil, stamp{}, fmt.Errorf("%w; %s again", err, rerun)
+	}
+	var s stamp
+	if err := r.Meta(&s); err != nil {
+		r.Close()
+		return nil, s, fmt.Errorf("%w; %s again", err, rerun)
+	}
+	if s.Fingerprint != t.fp || s.Phase != phase || s.Task != i {
+		r.Close()
+		return nil, s, fmt.Errorf("%s was written by phase %s task %d of another job or config (fingerprint %.12s, this job %.12s): %s again",
+			path, s.Phase, s.Task, s.Fingerprint, t.fp, rerun)
+	}
+	return &recReader{r: r, br: bufio.NewReaderSize(r, 1<<16), path: path, rerun: rerun}, s, nil
+}
+
+// recWriter writes fixed-size records of little-endian uint64s and uint16s.
+type recWriter struct {
+	w   *workfile.Writer
+	bw  *bufio.Writer
+	buf [8]byte
+}
+
+func (w *recWriter) u64(v uint64) {
+	binary.LittleEndian.PutUint64(w.buf[:], v)
+	w.bw.Write(w.buf[:8])
+}
+
+func (w *recWriter) u16(v uint16) {
+	binary.LittleEndian.PutUint16(w.buf[:], v)
+	w.bw.Write(w.buf[:2])
+}
+
+func (w *recWriter) commit() error {
+	if err := w.bw.Flush(); err != nil {
+		w.w.Abort()
+		return err
+	}
+	return w.w.Commit()
+}
+
+func (w *recWriter) abort() { w.w.Abort() }
+
+// recReader reads what recWriter wrote.
+type recReader struct {
+	r     *workfile.Reader
+	br    *bufio.Reader
+	path  string
+	rerun string
+	buf   [8]byte
+	err   error
+}
+
+// u64 reads one value; ok is false at the end or on error (see done).
+func (r *recReader) u64() (uint64, bool) {
+	if r.err != nil {
+		return 0, false
+	}
+	if _, err := io.ReadFull(r.br, r.buf[:8]); err != nil {
+		r.err = err
+		return 0, false
+	}
+	return binary.LittleEndian.Uint64(r.buf[:8]), true
+}
+
+func (r *recReader) u16s(dst []uint16) bool {
+	for i := range dst {
+		if r.err != nil {
+			return false
+		}
+		if _, err := io.ReadFull(r.br, r.buf[:2]); err != nil {
+			r.err = err
+			return false
+		}
+		dst[i] = binary.LittleEndian.Uint16(r.buf[:2])
+	}
+	return true
+}
+
+// done closes the file and returns its error: nil at a clean end, a
+// description with the task to re-run otherwise.
+func (r *recReader) done() error {
+	r.r.Close()
+	switch {
+	case r.err == nil || r.err == io.EOF:
+		return nil
+	case errors.Is(r.err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("%s: ends inside a record: %s again", r.path, r.rerun)
+	case workfile.IsCorrupt(r.err):
+		return fmt.Errorf("%w; %s again", r.err, r.rerun)
+	default:
+		return fmt.Errorf("%s: %w", r.path, r.err)
+	}
+}
+
+// joinNames is for messages.
+func joinNames(names []string) string { return strings.Join(names, ", ") }

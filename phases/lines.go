@@ -1,0 +1,191 @@
+package phases
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"slices"
+
+	"github.com/jacorpus/jacorpus/dedup"
+	"github.com/jacorpus/jacorpus/dedup/lines"
+	"github.com/jacorpus/jacorpus/job"
+	"github.com/jacorpus/jacorpus/pipeline"
+)
+
+// Work file kinds and names of the lines phases.
+const (
+	kindLineKeys = "line-keys"
+	kindLinesSum = "lines-summary"
+	kindLineSet  = "line-set"
+	fileSummary  = "summary.wf"
+	fileSet      = "set.wf"
+)
+
+func linePart(j int) string { return fmt.Sprintf("part-%05d.wf", j) }
+
+// textKey is the 64-bit key of a text: a line counts each text once.
+func textKey(text string) uint64 {
+	k := dedup.KeyOf(text)
+	return binary.LittleEndian.Uint64(k[:8])
+}
+
+// lines: task i writes, per line-key range j, the (line key, text key)
+// pairs of its documents, and a summary with its document count.
+func (t *task) lines(ctx context.Context) error {
+	cfg := t.cfg
+	cfg.Task = job.TaskConfig{Index: t.index, Count: t.count}
+	m := t.cfg.Phases.Buckets
+	opts := t.cfg.Dedup.Lines
+	return t.output(func(dir string) error {
+		parts := make([]*recWriter, m)
+		defer func() {
+			for _, p := range parts {
+				if p != nil {
+					p.abort()
+				}
+			}
+		}()
+		for j := range parts {
+			var err error
+			if parts[j], err = t.create(dir, linePart(j), kindLineKeys); err != nil {
+				return err
+			}
+		}
+		keys := lines.NewDocKeys(lineOptions(opts))
+		var docs int64
+		_, err := job.Scan(ctx, cfg, job.ScanOptions{Logger: t.opts.Logger, Until: job.ScanNormalized}, func(d *pipeline.Document) error {
+			docs++
+			tk := textKey(d.Text)
+			keys.Each(d.Text, func(k uint64) {
+				p := parts[part(k, m)]
+				p.u64(k)
+				p.u64(tk)
+			})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for j, p := range parts {
+			parts[j] = nil
+			if err := p.commit(); err != nil {
+				return err
+			}
+		}
+		return t.summary(dir, docs)
+	})
+}
+
+// summary writes the lines summary, whose stamp holds the document count.
+func (t *task) summary(dir string, docs int64) error {
+	w, err := t.createStamped(dir, fileSummary, kindLinesSum, docs)
+	if err != nil {
+		return err
+	}
+	return w.commit()
+}
+
+// linesets: task j counts, over every lines task's range j, the distinct
+// texts per line key and selects the boilerplate keys against the job's
+// document count.
+func (t *task) linesets(ctx context.Context) error {
+	n := t.cfg.Phases.Tasks
+	var docs int64
+	var pairs [][2]uint64
+	for i := 0; i < n; i++ {
+		r, st, err := t.open(Lines, i, fileSummary, kindLinesSum)
+		if err != nil {
+			return err
+		}
+		if err := r.done(); err != nil {
+			return err
+		}
+		docs += st.Docs
+		if r, _, err = t.open(Lines, i, linePart(t.index), kindLineKeys); err != nil {
+			return err
+		}
+		for {
+			k, ok := r.u64()
+			if !ok {
+				break
+			}
+			tk, ok := r.u64()
+			if !ok {
+				break
+			}
+			pairs = append(pairs, [2]uint64{k, tk})
+		}
+		if err := r.done(); err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	slices.SortFunc(pairs, func(a, b [2]uint64) int {
+		if c := cmpU64(a[0], b[0]); c != 0 {
+			return c
+		}
+		return cmpU64(a[1], b[1])
+	})
+	var keys []uint64
+	var counts []int64
+	for i, p := range pairs {
+		switch {
+		case i > 0 && p == pairs[i-1]: // the same text again
+		case i > 0 && p[0] == pairs[i-1][0]:
+			counts[len(counts)-1]++
+		default:
+			keys, counts = append(keys, p[0]), append(counts, 1)
+		}
+	}
+	set := lineOptions(t.cfg.Dedup.Lines).SelectCounts(docs, keys, counts)
+	return t.output(func(dir string) error {
+		w, err := t.create(dir, fileSet, kindLineSet)
+		if err != nil {
+			return err
+		}
+		for _, k := range set {
+			w.u64(k)
+		}
+		return w.commit()
+	})
+}
+
+// boilerplate reads the line sets of every linesets task; nil when the job
+// has no boilerplate line removal.
+func (t *task) boilerplate() (*lines.Set, error) {
+	if !t.cfg.Dedup.Lines.Enabled {
+		return nil, nil
+	}
+	var keys []uint64
+	for j := 0; j < t.cfg.Phases.Buckets; j++ {
+		r, _, err := t.open(LineSets, j, fileSet, kindLineSet)
+		if err != nil {
+			return nil, err
+		}
+		for {
+			k, ok := r.u64()
+			if !ok {
+				break
+			}
+			keys = append(keys, k)
+		}
+		if err := r.done(); err != nil {
+			return nil, err
+		}
+	}
+	return lines.NewSet(lineOptions(t.cfg.Dedup.Lines), keys), nil
+}
+
+func lineOptions(c job.LinesConfig) lines.Options { return c.Options() }
+
+func cmpU64(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,147 @@
+package phases
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jacorpus/jacorpus/dedup"
+	"github.com/jacorpus/jacorpus/ingest"
+	"github.com/jacorpus/jacorpus/job"
+)
+
+// sample is the bundled sample job with boilerplate lines on (the laws'
+// recurring headings) and output under a temporary directory.
+func sample(t *testing.T) job.Config {
+	t.Helper()
+	cfg, err := job.Load("../configs/default.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cfg.Inputs {
+		cfg.Inputs[i].Path = filepath.Join("..", cfg.Inputs[i].Path)
+	}
+	cfg.Output.Dir = filepath.Join(t.TempDir(), "out")
+	cfg.Tokenize.Enabled = false
+	cfg.Dedup.Lines.Enabled = true
+	cfg.Dedup.Lines.MinFraction = 0.05
+	cfg.Dedup.Lines.MinDocs = 5
+	return cfg
+}
+
+// shards returns the bytes of every shard of a result, by file name.
+func shards(t *testing.T, res *job.Result) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for _, s := range res.Manifest.Shards {
+		b, err := os.ReadFile(filepath.Join(res.Dir, s.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[s.File] = b
+	}
+	return out
+}
+
+// TestPhasedEqualsInMemory: the sample as 3 lines/signatures tasks and 2
+// linesets/buckets tasks gives shards byte-identical to the in-memory run.
+func TestPhasedEqualsInMemory(t *testing.T) {
+	for _, verify := range []dedup.Verify{dedup.VerifySignature, dedup.VerifyNone} {
+		t.Run(string(verify), func(t *testing.T) {
+			cfg := sample(t)
+			cfg.Dedup.Near.Verify = verify
+			mem, err := job.Run(context.Background(), cfg, job.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pc := cfg
+			pc.Output.Dir = filepath.Join(t.TempDir(), "phased")
+			pc.Phases = job.PhasesConfig{Tasks: 3, Buckets: 2}
+			var names []string
+			for _, ph := range Plan(&pc) {
+				names = append(names, ph.Name)
+			}
+			if got := strings.Join(names, " "); got != "lines linesets signatures buckets filter" {
+				t.Fatalf("plan %s", got)
+			}
+			res, err := RunAll(context.Background(), pc, t.TempDir(), job.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res) != 1 {
+				t.Fatalf("%d filter results", len(res))
+			}
+			a, b := shards(t, mem), shards(t, res[0])
+			if len(a) != len(b) || len(a) == 0 {
+				t.Fatalf("in memory %d shards, phased %d", len(a), len(b))
+			}
+			for name, data := range a {
+				if !bytes.Equal(data, b[name]) {
+					t.Errorf("shard %s differs", name)
+				}
+			}
+			for _, stage := range []string{dedup.StageName, dedup.NearStageName, job.LineStageName} {
+				m, p := mem.Stats.Stage(stage), res[0].Stats.Stage(stage)
+				if m.DroppedTotal() != p.DroppedTotal() || m.BytesOut != p.BytesOut {
+					t.Errorf("stage %s: in memory %+v, phased %+v", stage, m, p)
+				}
+			}
+			if mem.Stats.Stage(dedup.NearStageName).DroppedTotal() == 0 || mem.Stats.Stage(dedup.StageName).DroppedTotal() == 0 ||
+				mem.Stats.Stage(job.LineStageName).BytesOut == mem.Stats.Stage(job.LineStageName).BytesIn {
+				for _, s := range mem.Stats.Stages {
+					t.Logf("%+v", *s)
+				}
+				t.Errorf("the sample no longer exercises every dedup")
+			}
+		})
+	}
+}
+
+// TestLinesCountTexts: a line counts the distinct texts that have it, so six
+// copies of one page do not make its own lines boilerplate, in memory and
+// phased alike, while a footer shared by ten different pages goes.
+func TestLinesCountTexts(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := 0; i < 6; i++ {
+		b.WriteString(`{"text":"この頁だけの見出し\nこの頁だけの本文です。同じ頁が六回写されています。"}` + "\n")
+	}
+	for i := 0; i < 10; i++ {
+		b.WriteString(`{"text":"記事` + string(rune('一'+i)) + `の本文は互いに異なる内容を持っています。番号` + strings.Repeat("あいうえお", i+1) + `\n共通フッター ©サイト"}` + "\n")
+	}
+	in := filepath.Join(dir, "pages.jsonl")
+	if err := os.WriteFile(in, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := job.Default()
+	cfg.Inputs = []ingest.Input{{Path: in}}
+	cfg.Filters.MinChars = 1
+	cfg.Tokenize.Enabled = false
+	cfg.Dedup.Lines = job.LinesConfig{Enabled: true, MinDocs: 5, Top: 5}
+	cfg.Output.Dir = filepath.Join(dir, "mem")
+	mem, err := job.Run(context.Background(), cfg, job.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Output.Dir = filepath.Join(dir, "phased")
+	cfg.Phases = job.PhasesConfig{Tasks: 2, Buckets: 3}
+	res, err := RunAll(context.Background(), cfg, filepath.Join(dir, "work"), job.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*job.Result{mem, res[0]} {
+		rep := r.Manifest.Dedup.(*job.DedupReport)
+		if rep.Lines == nil || len(rep.Lines.Top) != 1 || rep.Lines.Top[0].Text != "共通フッター ©サイト" || rep.Lines.Top[0].Docs != 10 {
+			t.Errorf("%s: removed lines %+v, want only the footer from 10 documents", r.Dir, rep.Lines)
+		}
+	}
+	a, p := shards(t, mem), shards(t, res[0])
+	for name := range a {
+		if !bytes.Equal(a[name], p[name]) {
+			t.Errorf("shard %s differs", name)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/job"
+	"github.com/jacorpus/jacorpus/phases"
 	"github.com/jacorpus/jacorpus/pipeline"
 )
 
@@ -40,6 +41,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		maxProblemRatio = fs.Float64("max-problem-ratio", def.MaxProblemRatio, "fail the run when input problem records exceed this share `r` (0 to 1) of the records read")
 		maxBadFiles     = fs.Int("max-bad-files", def.MaxBadFiles, "fail the run when more than `n` input files are unreadable, truncated or give no document")
 		quiet           = fs.Bool("q", false, "log warnings and errors only")
+		workDir         = fs.String("work-dir", "", "run as phases exchanging files under `dir` (corpus-wide dedup over many tasks)")
+		phase           = fs.String("phase", "", "run one task of phase `name` (with --work-dir, --task-index, --task-count); see --phases")
+		listPhases      = fs.Bool("phases", false, "print the job's phases in order, one per line as NAME TASKS, and exit")
 		shardSize       job.ByteSize
 	)
 	fs.StringVar(configPath, "config", "", "config `file` (YAML), same as -c")
@@ -47,6 +51,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&shardSize, "shard-size", "close a shard at about `size` bytes on disk (e.g. 256MiB)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: jacorpus run -c config.yaml [flags] [INPUT ...]")
+		fmt.Fprintln(stderr, "       jacorpus run -c config.yaml --phases")
+		fmt.Fprintln(stderr, "       jacorpus run -c config.yaml --work-dir DIR [--phase NAME --task-index I --task-count N]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -81,22 +87,67 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		{"shard-rows", "output.shard_rows", func() { cfg.Output.ShardRows = *shardRows }},
 		{"task-index", "task.index", func() { cfg.Task.Index = *taskIndex }},
 		{"task-count", "task.count", func() { cfg.Task.Count = *taskCount }},
+		{"work-dir", "work_dir", func() { cfg.WorkDir = *workDir }},
 		{"max-problem-ratio", "max_problem_ratio", func() { cfg.MaxProblemRatio = *maxProblemRatio }},
 		{"max-bad-files", "max_bad_files", func() { cfg.MaxBadFiles = *maxBadFiles }},
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	// One task of a phase other than filter: --task-index and --task-count
+	// are the phase's, not the dataset's (task.count is the filter's).
+	phaseTask := *phase != "" && *phase != phases.Filter
 	for _, o := range overrides {
+		if phaseTask && (o.flag == "task-index" || o.flag == "task-count") {
+			continue
+		}
 		if set[o.flag] {
 			o.set()
 			cfg.SetByFlag(o.key, "--"+o.flag)
 		}
 	}
+	if *listPhases {
+		if err := cfg.Validate(); err != nil {
+			return exitErr(stderr, err)
+		}
+		for _, ph := range phases.Plan(&cfg) {
+			fmt.Fprintf(stdout, "%s %d\n", ph.Name, ph.Tasks)
+		}
+		return 0
+	}
 	level := slog.LevelInfo
 	if *quiet {
 		level = slog.LevelWarn
 	}
-	res, err := job.Run(ctx, cfg, job.Options{Logger: newLogger(stderr, level)})
+	opts := job.Options{Logger: newLogger(stderr, level)}
+	var res *job.Result
+	var err error
+	switch {
+	case *phase != "":
+		index, count := cfg.Task.Index, cfg.Task.Count
+		if phaseTask {
+			index, count = *taskIndex, *taskCount
+			if !set["task-count"] {
+				count, _ = phases.Tasks(&cfg, *phase) // a single-task phase needs no flags
+			}
+		}
+		res, err = phases.RunTask(ctx, cfg, cfg.WorkDir, *phase, index, count, opts)
+		if err == nil && res == nil {
+			fmt.Fprintf(stdout, "phase %s task %d of %d done\n", *phase, index, count)
+			return 0
+		}
+	case cfg.WorkDir != "":
+		var all []*job.Result
+		all, err = phases.RunAll(ctx, cfg, cfg.WorkDir, opts)
+		if err == nil {
+			for _, r := range all[:len(all)-1] {
+				printSummary(stdout, r)
+				fmt.Fprintln(stdout)
+			}
+			res = all[len(all)-1]
+		}
+	default:
+		res, err = job.Run(ctx, cfg, opts)
+	}
 	if errors.Is(err, job.ErrInterrupted) {
 		var sc signalCause
 		if errors.As(context.Cause(ctx), &sc) {

@@ -47,7 +47,7 @@ type CorruptError struct {
 
 // Error names the file, the offset and what is wrong.
 func (e *CorruptError) Error() string {
-	return fmt.Sprintf("%s@%d: corrupt work file: %s (re-run the task that wrote it)", e.Path, e.Offset, e.Detail)
+	return fmt.Sprintf("%s@%d: corrupt work file: %s", e.Path, e.Offset, e.Detail)
 }
 
 // Writer writes one work file. It is an io.Writer for the payload.

@@ -177,6 +177,23 @@ func (s *sigStore) add(sig []uint32) uint32 {
 	return s.n - 1
 }
 
+// addCompact stores a compact signature and returns its ref.
+func (s *sigStore) addCompact(sig []uint16) uint32 {
+	c := int(s.n / sigChunkDocs)
+	if c == len(s.chunks) {
+		s.chunks = append(s.chunks, make([]uint16, 0, sigChunkDocs*s.k))
+	}
+	s.chunks[c] = append(s.chunks[c], sig...)
+	s.n++
+	return s.n - 1
+}
+
+// compact returns the stored signature ref.
+func (s *sigStore) compact(ref uint32) []uint16 {
+	off := int(ref%sigChunkDocs) * s.k
+	return s.chunks[ref/sigChunkDocs][off : off+s.k]
+}
+
 // matches counts the positions where sig equals stored signature ref.
 func (s *sigStore) matches(ref uint32, sig []uint32) int {
 	off := int(ref%sigChunkDocs) * s.k

@@ -67,6 +67,13 @@ type NearOptions struct {
 	Verify Verify `yaml:"verify" json:"verify"`
 	// Shingle is the n-gram unit (default chars).
 	Shingle Shingle `yaml:"shingle" json:"shingle"`
+	// IndexOut, when set, is a directory where the run saves its LSH index
+	// (see LoadIndex), for later batches to be deduplicated against.
+	IndexOut string `yaml:"index_out" json:"-"`
+	// Against lists saved indexes whose documents count as earlier than
+	// every document of this run, in this order. The manifest's dedup
+	// section records them.
+	Against []string `yaml:"against" json:"-"`
 }
 
 // DefaultNear returns the default near-duplicate options (disabled).

@@ -89,7 +89,7 @@ func TestNearRule(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i := range tc.docs {
-				if got := n.Seen(tc.docs[i], tc.bands[i]); got != tc.want[i] {
+				if got := n.Seen(pipeline.Key(i), tc.docs[i], tc.bands[i]); got != tc.want[i] {
 					t.Errorf("doc %d: dropped %v, want %v", i, got, tc.want[i])
 				}
 			}

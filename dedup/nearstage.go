@@ -3,6 +3,7 @@ package dedup
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/jacorpus/jacorpus/dedup/minhash"
 	"github.com/jacorpus/jacorpus/pipeline"
@@ -132,16 +133,22 @@ type Near struct {
 	stats       NearStats
 	missing     []int
 	checked     []uint32
+	refDocs     []uint64 // doc key of every ref, for WriteIndex
+	against     []*SavedIndex
+	compact     []uint16
 }
 
-// NewNear returns an empty near-duplicate remover for o.
-func NewNear(o NearOptions) (*Near, error) {
+// NewNear returns an empty near-duplicate remover for o. The documents of
+// the saved indexes against count as earlier than every document it sees,
+// in the order given.
+func NewNear(o NearOptions, against ...*SavedIndex) (*Near, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
 	b, r := o.Params()
 	n := &Near{opts: o, bands: b, rows: r, minMatch: minMatches(o.Threshold, o.Permutations), sigs: sigStore{k: o.Permutations}}
 	n.stats = NearStats{Threshold: o.Threshold, Permutations: o.Permutations, Bands: b, Rows: r, Verify: o.Verify}
+	n.against = against
 	return n, nil
 }
 
@@ -164,20 +171,31 @@ func (n *Near) Process(d *pipeline.Document) (string, error) {
 	if len(v.bands) != n.bands || len(v.sig) != n.opts.Permutations {
 		return "", fmt.Errorf("signature of %d values and %d bands, want %d and %d", len(v.sig), len(v.bands), n.opts.Permutations, n.bands)
 	}
-	if n.Seen(v.sig, v.bands) {
+	if n.Seen(d.Key, v.sig, v.bands) {
 		return ReasonNear, nil
 	}
 	return "", nil
 }
 
-// Seen applies the rule to the next document in input order, given its
+// Seen applies the rule to the next document in input order, given its key,
 // signature and band keys, records it and reports whether it is a near
 // duplicate.
-func (n *Near) Seen(sig minhash.Signature, bands []uint64) bool {
+func (n *Near) Seen(key pipeline.Key, sig minhash.Signature, bands []uint64) bool {
 	n.stats.Docs++
 	n.missing, n.checked = n.missing[:0], n.checked[:0]
 	dup, candidate := false, false
+	if len(n.against) > 0 {
+		n.compact = Compact(sig, n.compact)
+	}
+bands:
 	for i, k := range bands {
+		for _, a := range n.against { // saved documents are the earliest
+			if found, similar := a.Similar(k, n.compact, n.opts); found {
+				candidate = true
+				dup = dup || similar || n.opts.Verify == VerifyNone
+				continue bands
+			}
+		}
 		ref, ok := n.idx.get(k)
 		if !ok {
 			n.missing = append(n.missing, i)
@@ -205,6 +223,7 @@ func (n *Near) Seen(sig minhash.Signature, bands []uint64) bool {
 		} else {
 			ref = n.sigs.add(sig)
 		}
+		n.refDocs = append(n.refDocs, uint64(key))
 		for _, i := range n.missing {
 			n.idx.put(bands[i], ref)
 		}
@@ -228,6 +247,39 @@ func containsRef(refs []uint32, r uint32) bool {
 		}
 	}
 	return false
+}
+
+// WriteIndex saves the index (the band keys this stage recorded, not those
+// of the indexes it was given) into the existing empty directory dir, as a
+// one-part saved index.
+func (n *Near) WriteIndex(dir string) error {
+	for i := range n.idx.segs {
+		n.idx.segs[i].merge()
+	}
+	p := n.opts.IndexParams()
+	var sigs int64
+	if p.Signatures {
+		sigs = int64(len(n.refDocs))
+	}
+	w, err := CreatePart(filepath.Join(dir, "part-00000.wf"), p, n.idx.len(), sigs)
+	if err != nil {
+		return err
+	}
+	for i := range n.idx.segs {
+		s := &n.idx.segs[i]
+		for j, k := range s.keys {
+			w.Entry(k, n.refDocs[s.refs[j]])
+		}
+	}
+	if p.Signatures { // refs were given in input order: doc keys ascend
+		for ref, doc := range n.refDocs {
+			w.Signature(doc, n.sigs.compact(uint32(ref)))
+		}
+	}
+	if err := w.Commit(); err != nil {
+		return err
+	}
+	return WriteInfo(dir, IndexInfo{Params: p, Parts: 1, Entries: n.idx.len(), Docs: n.stats.Docs})
 }
 
 // Stats returns what the stage did so far.

@@ -286,6 +286,12 @@ func (c *Config) Validate() error {
 	if c.Dedup.Near.Enabled {
 		addFields("dedup.near", reflect.TypeFor[dedup.NearOptions](), c.Dedup.Near.Validate())
 	}
+	if n := c.Dedup.Near; n.Enabled && n.IndexOut != "" && c.Task.Count > 1 && c.WorkDir == "" {
+		addf("dedup.near.index_out", "a run of %d tasks without phases would save one index per task: run the phases (work_dir, --work-dir), which save one", c.Task.Count)
+	}
+	if n := c.Dedup.Near; n.IndexOut != "" && (n.IndexOut == c.Output.Dir || n.IndexOut == c.Rejects) {
+		addf("dedup.near.index_out", "%s is also the output or rejects directory", n.IndexOut)
+	}
 	if c.Dedup.Lines.Enabled {
 		for _, e := range splitErrors(c.Dedup.Lines.Options().Validate()) {
 			// package lines names itself; the key is under dedup.lines

@@ -218,7 +218,13 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	if err := preflight(ctx, &cfg, files); err != nil {
 		return nil, err
 	}
-	stages, err := buildStages(&cfg, presets, stagePlan{phased: opts.Phased})
+	var against []*dedup.SavedIndex
+	if cfg.Dedup.Near.Enabled && opts.Phased == nil {
+		if against, err = loadAgainst(&cfg, nil); err != nil {
+			return nil, err
+		}
+	}
+	stages, err := buildStages(&cfg, presets, stagePlan{phased: opts.Phased, against: against})
 	if err != nil {
 		return nil, err
 	}
@@ -229,15 +235,23 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rej *commit.Dir
+	var rej, idx *commit.Dir
 	defer func() { // log what the directories had to say, whatever happened
 		out.Abort() // no-op after Commit
 		warn(log, out)
-		if rej != nil {
-			rej.Abort()
-			warn(log, rej)
+		for _, d := range []*commit.Dir{rej, idx} {
+			if d != nil {
+				d.Abort()
+				warn(log, d)
+			}
 		}
 	}()
+	if dir := cfg.Dedup.Near.IndexOut; dir != "" && cfg.Dedup.Near.Enabled && opts.Phased == nil {
+		if idx, err = commit.Prepare(dir, commit.Options{Overwrite: cfg.Output.Overwrite,
+			Owned: dedup.IndexOwned, What: "index", Index: dedup.IndexFile}); err != nil {
+			return nil, err
+		}
+	}
 	var rw *rejects.Writer
 	if dir := RejectsDir(&cfg); dir != "" {
 		if rej, err = commit.Prepare(dir, commit.Options{Overwrite: cfg.Output.Overwrite,
@@ -328,7 +342,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	m.Inputs = inputFiles(files, fstats)
 	m.Config = manifestConfig(cfg)
 	m.Stats = stats
-	m.Dedup = dedupReport(stages, counts)
+	m.Dedup = dedupReport(stages, counts, against)
 	m.Task = TaskInfo{Index: cfg.Task.Index, Count: cfg.Task.Count, FirstFile: lo, Files: len(files), JobFiles: len(all),
 		JobSHA256: jobDigest(all), Empty: len(files) == 0}
 	m.DuplicateIDs = ids.dups
@@ -347,8 +361,18 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	if ctx.Err() != nil { // a stop request before the commit point: honour it
 		return nil, interrupted(ctx)
 	}
+	if idx != nil { // written before the dataset is committed: a failure commits nothing
+		if err := nearStage(stages).WriteIndex(idx.Staging); err != nil {
+			return nil, fmt.Errorf("saving the index in %s: %w", idx.Final, err)
+		}
+	}
 	if err := out.Commit(); err != nil {
 		return nil, err
+	}
+	if idx != nil {
+		if err := idx.Commit(); err != nil {
+			return nil, fmt.Errorf("the dataset was committed, but not the index %s: %w", idx.Final, err)
+		}
 	}
 	log.Info("done", "shards", len(infos), "rows", m.Totals.Rows, "tokens", m.Totals.Tokens, "seconds", fmt.Sprintf("%.1f", elapsed.Seconds()))
 	res := &Result{Dir: out.Final, Manifest: m, Stats: stats, Files: len(files), FirstFile: lo, Workers: workers,
@@ -515,11 +539,53 @@ func presetsBySource(cfg *Config, files []ingest.File) (map[string]string, error
 type DedupReport struct {
 	Near  *dedup.NearStats `json:"near,omitempty"`
 	Lines *LinesReport     `json:"lines,omitempty"`
+	// Against lists the saved indexes the run was deduplicated against.
+	Against []AgainstIndex `json:"against,omitempty"`
+}
+
+// AgainstIndex is a saved index a run was deduplicated against.
+type AgainstIndex struct {
+	Dir     string `json:"dir"`
+	Docs    int64  `json:"docs"`
+	Entries int64  `json:"entries"`
+}
+
+// loadAgainst loads the saved indexes of dedup.near.against (keep selects
+// the band keys of a key range; nil: all).
+func loadAgainst(cfg *Config, keep func(uint64) bool) ([]*dedup.SavedIndex, error) {
+	var out []*dedup.SavedIndex
+	for i, dir := range cfg.Dedup.Near.Against {
+		s, err := dedup.LoadIndex(dir, cfg.Dedup.Near, keep)
+		if err != nil {
+			return nil, cfg.errorAt(fmt.Sprintf("dedup.near.against[%d]", i), err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// LoadAgainst loads the saved indexes of dedup.near.against, keeping the
+// band keys keep selects (nil: all); for the phases of a job.
+func LoadAgainst(cfg *Config, keep func(uint64) bool) ([]*dedup.SavedIndex, error) {
+	return loadAgainst(cfg, keep)
+}
+
+// nearStage returns the Near stage among stages.
+func nearStage(stages []pipeline.Stage) *dedup.Near {
+	for _, s := range stages {
+		if n, ok := s.(*dedup.Near); ok {
+			return n
+		}
+	}
+	return nil
 }
 
 // dedupReport collects what the dedup stages report; nil without any.
-func dedupReport(stages []pipeline.Stage, counts *lines.Counts) *DedupReport {
+func dedupReport(stages []pipeline.Stage, counts *lines.Counts, against []*dedup.SavedIndex) *DedupReport {
 	var r DedupReport
+	for _, a := range against {
+		r.Against = append(r.Against, AgainstIndex{Dir: a.Dir, Docs: a.Info.Docs, Entries: a.Info.Entries})
+	}
 	for _, s := range stages {
 		switch s := s.(type) {
 		case *lineStage:
@@ -529,7 +595,7 @@ func dedupReport(stages []pipeline.Stage, counts *lines.Counts) *DedupReport {
 			r.Near = &st
 		}
 	}
-	if r == (DedupReport{}) {
+	if r.Near == nil && r.Lines == nil && r.Against == nil {
 		return nil
 	}
 	return &r
@@ -545,6 +611,8 @@ type stagePlan struct {
 	scan bool
 	// lines: the boilerplate set of a phased scan.
 	lines *lines.Set
+	// against: the saved indexes near dedup looks keys up in first.
+	against []*dedup.SavedIndex
 }
 
 // buildStages returns normalize → [lines] → [dedup] → filters → [dedup] →
@@ -578,7 +646,7 @@ func buildStages(cfg *Config, presets map[string]string, plan stagePlan) ([]pipe
 			}
 			dd = append(dd, sign)
 			if !plan.scan {
-				near, err := dedup.NewNear(cfg.Dedup.Near)
+				near, err := dedup.NewNear(cfg.Dedup.Near, plan.against...)
 				if err != nil {
 					return nil, err
 				}

@@ -3,37 +3,41 @@ package phases
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 
 	"github.com/jacorpus/jacorpus/dedup"
+	"github.com/jacorpus/jacorpus/job"
+	"github.com/jacorpus/jacorpus/pipeline"
 )
 
 // Work file kinds and names of the buckets phase.
 const (
-	kindDropped = "dropped" // sorted doc keys
-	fileExact   = "exact.wf"
-	fileNear    = "near.wf"
+	kindDropped   = "dropped" // sorted doc keys
+	fileExact     = "exact.wf"
+	fileNear      = "near.wf"
+	fileIndexPart = "index-part.wf" // a part of the saved index (dedup.CreatePart)
 )
 
 // buckets: task j reads range j of every signatures task and decides, by
 // the dedup rule, which documents are duplicates.
 func (t *task) buckets(ctx context.Context) error {
-	var exact, near []uint64
-	var err error
-	if t.cfg.Dedup.Exact {
-		if exact, err = t.exactDropped(); err != nil {
-			return err
-		}
-	}
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	if t.cfg.Dedup.Near.Enabled {
-		if near, err = t.nearDropped(ctx); err != nil {
-			return err
-		}
-	}
 	return t.output(func(dir string) error {
+		var exact, near []uint64
+		var err error
+		if t.cfg.Dedup.Exact {
+			if exact, err = t.exactDropped(); err != nil {
+				return err
+			}
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if t.cfg.Dedup.Near.Enabled {
+			if near, err = t.nearDropped(ctx, dir); err != nil {
+				return err
+			}
+		}
 		for _, f := range []struct {
 			name string
 			keys []uint64
@@ -99,9 +103,16 @@ func (t *task) exactDropped() ([]uint64, error) {
 
 // nearDropped applies the near-duplicate rule to band-key range j: in
 // every group of documents sharing a band key, each one after the earliest
-// is a candidate against the earliest, dropped at once without
-// verification, or when their signatures agree enough.
-func (t *task) nearDropped(ctx context.Context) ([]uint64, error) {
+// is a candidate against the earliest (or every one against the document
+// of a saved index that has the key), dropped at once without
+// verification, or when their signatures agree enough. With index_out it
+// also writes this range's part of the saved index into dir.
+func (t *task) nearDropped(ctx context.Context, dir string) ([]uint64, error) {
+	m := t.cfg.Phases.Buckets
+	against, err := job.LoadAgainst(&t.cfg, func(k uint64) bool { return part(k, m) == t.index })
+	if err != nil {
+		return nil, err
+	}
 	var recs [][2]uint64 // band key, doc key
 	for i := 0; i < t.cfg.Phases.Tasks; i++ {
 		r, _, err := t.open(Signatures, i, bandsFile(t.index), kindBandKeys)
@@ -126,51 +137,116 @@ func (t *task) nearDropped(ctx context.Context) ([]uint64, error) {
 		}
 		return cmpU64(a[1], b[1])
 	})
-	type pair struct{ doc, rep uint64 }
+	o := t.cfg.Dedup.Near
+	verify := o.Verify != dedup.VerifyNone
+	type pair struct {
+		doc, rep uint64
+		saved    int // index of the saved index holding rep; -1: rep is a doc of this job
+		key      uint64
+	}
 	var pairs []pair
-	rep := 0
-	for i := 1; i < len(recs); i++ {
-		if recs[i][0] != recs[rep][0] {
-			rep = i
-			continue
+	var entries [][2]uint64 // band key, first doc of this job (for index_out)
+	for lo := 0; lo < len(recs); {
+		k := recs[lo][0]
+		hi := lo + 1
+		for hi < len(recs) && recs[hi][0] == k {
+			hi++
 		}
-		if recs[i][1] != recs[rep][1] { // the same document twice cannot happen; be safe
-			pairs = append(pairs, pair{recs[i][1], recs[rep][1]})
+		saved := -1
+		for a, s := range against {
+			if s.Has(k) {
+				saved = a
+				break
+			}
 		}
+		first := lo
+		if saved < 0 {
+			entries = append(entries, [2]uint64{k, recs[lo][1]})
+			first = lo + 1
+		}
+		for i := first; i < hi; i++ {
+			pairs = append(pairs, pair{recs[i][1], recs[lo][1], saved, k})
+		}
+		lo = hi
 	}
 	recs = nil
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	var dropped []uint64
-	if t.cfg.Dedup.Near.Verify == dedup.VerifyNone {
-		for _, p := range pairs {
-			dropped = append(dropped, p.doc)
-		}
-	} else {
-		need := make([]uint64, 0, 2*len(pairs))
+	var sigs map[uint64][]uint16
+	if verify {
+		need := make([]uint64, 0, 2*len(pairs)+len(entries))
 		for _, p := range pairs {
 			need = append(need, p.doc, p.rep)
 		}
+		if o.IndexOut != "" {
+			for _, e := range entries {
+				need = append(need, e[1])
+			}
+		}
 		slices.Sort(need)
 		need = slices.Compact(need)
-		sigs, err := t.loadSignatures(need)
-		if err != nil {
+		if sigs, err = t.loadSignatures(need); err != nil {
 			return nil, err
 		}
-		o := t.cfg.Dedup.Near
-		for _, p := range pairs {
-			a, b := sigs[p.doc], sigs[p.rep]
-			if a == nil || b == nil {
-				return nil, fmt.Errorf("phase buckets task %d: no signature for document %d or %d in the signatures phase's files", t.index, p.doc, p.rep)
+	}
+	var dropped []uint64
+	for _, p := range pairs {
+		if !verify {
+			dropped = append(dropped, p.doc)
+			continue
+		}
+		a := sigs[p.doc]
+		if a == nil {
+			return nil, fmt.Errorf("phase buckets task %d: no signature for document %s in the signatures phase's files", t.index, pipeline.Key(p.doc))
+		}
+		var similar bool
+		if p.saved >= 0 {
+			_, similar = against[p.saved].Similar(p.key, a, o)
+		} else {
+			b := sigs[p.rep]
+			if b == nil {
+				return nil, fmt.Errorf("phase buckets task %d: no signature for document %s in the signatures phase's files", t.index, pipeline.Key(p.rep))
 			}
-			if o.SimilarCompact(a, b) {
-				dropped = append(dropped, p.doc)
-			}
+			similar = o.SimilarCompact(a, b)
+		}
+		if similar {
+			dropped = append(dropped, p.doc)
 		}
 	}
 	slices.Sort(dropped)
-	return slices.Compact(dropped), nil
+	dropped = slices.Compact(dropped)
+	if o.IndexOut != "" {
+		if err := writeIndexPart(filepath.Join(dir, fileIndexPart), o, entries, sigs); err != nil {
+			return nil, err
+		}
+	}
+	return dropped, nil
+}
+
+// writeIndexPart writes one key range of the saved index: its entries
+// (sorted by key) and the signatures of their documents.
+func writeIndexPart(path string, o dedup.NearOptions, entries [][2]uint64, sigs map[uint64][]uint16) error {
+	p := o.IndexParams()
+	var docs []uint64
+	if p.Signatures {
+		for _, e := range entries {
+			docs = append(docs, e[1])
+		}
+		slices.Sort(docs)
+		docs = slices.Compact(docs)
+	}
+	w, err := dedup.CreatePart(path, p, int64(len(entries)), int64(len(docs)))
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		w.Entry(e[0], e[1])
+	}
+	for _, d := range docs {
+		w.Signature(d, sigs[d])
+	}
+	return w.Commit()
 }
 
 // loadSignatures reads the compact signatures of the sorted doc keys need

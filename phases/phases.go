@@ -18,6 +18,8 @@
 //     (verified on the signatures for near dedup)
 //     filter      F  input slice i again → the dataset, without what buckets
 //     decided (job.Run with job.Options.Phased)
+//     index       1  with dedup.near.index_out: the buckets tasks' parts of
+//     the LSH index → the saved index
 //
 //   - RunTask runs task i of one phase. It reads only files of earlier
 //     phases and writes only WORK/PHASE/task-IIIII, which appears complete or
@@ -52,6 +54,9 @@ const (
 	Signatures = "signatures"
 	Buckets    = "buckets"
 	Filter     = "filter"
+	// Index assembles the saved index (dedup.near.index_out) from the
+	// parts the buckets tasks wrote.
+	Index = "index"
 )
 
 // Phase is one phase of a plan.
@@ -70,7 +75,11 @@ func Plan(cfg *job.Config) []Phase {
 	if cfg.Dedup.Exact || cfg.Dedup.Near.Enabled {
 		p = append(p, Phase{Signatures, cfg.Phases.Tasks}, Phase{Buckets, cfg.Phases.Buckets})
 	}
-	return append(p, Phase{Filter, cfg.Task.Count})
+	p = append(p, Phase{Filter, cfg.Task.Count})
+	if cfg.Dedup.Near.Enabled && cfg.Dedup.Near.IndexOut != "" {
+		p = append(p, Phase{Index, 1})
+	}
+	return p
 }
 
 // Tasks returns the task count of the named phase in cfg's plan.
@@ -90,6 +99,7 @@ func Tasks(cfg *job.Config, name string) (int, error) {
 // checked so that a scheduler script and the config cannot disagree). The
 // filter phase returns the run's result; the others return nil.
 func RunTask(ctx context.Context, cfg job.Config, work, name string, index, count int, opts job.Options) (*job.Result, error) {
+	cfg.WorkDir = work
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -117,6 +127,8 @@ func RunTask(ctx context.Context, cfg job.Config, work, name string, index, coun
 		return nil, t.signatures(ctx)
 	case Buckets:
 		return nil, t.buckets(ctx)
+	case Index:
+		return nil, t.saveIndex(ctx)
 	default:
 		return t.filter(ctx)
 	}

@@ -16,6 +16,7 @@ const (
 	kindExactKeys  = "exact-keys" // (exact key high, exact key low, doc key)
 	kindSignatures = "signatures" // (doc key, K × uint16) in doc-key order
 	fileSigs       = "signatures.wf"
+	kindSigSummary = "signatures-summary" // empty; the stamp holds the document count
 )
 
 func bandsFile(j int) string { return fmt.Sprintf("bands-%05d.wf", j) }
@@ -70,8 +71,10 @@ func (t *task) signatures(ctx context.Context) error {
 			}
 		}
 		var compact []uint16
+		var docs int64
 		_, err := job.Scan(ctx, cfg, job.ScanOptions{Logger: t.opts.Logger, Until: job.ScanDedup, Boilerplate: set}, func(d *pipeline.Document) error {
 			doc := uint64(d.Key)
+			docs++
 			if exact {
 				k := dedup.KeyOf(d.Text)
 				hi, lo := binary.BigEndian.Uint64(k[:8]), binary.BigEndian.Uint64(k[8:])
@@ -109,6 +112,10 @@ func (t *task) signatures(ctx context.Context) error {
 				return err
 			}
 		}
-		return nil
+		sum, err := t.createStamped(dir, fileSummary, kindSigSummary, docs)
+		if err != nil {
+			return err
+		}
+		return sum.commit()
 	})
 }

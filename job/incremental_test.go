@@ -1,0 +1,128 @@
+package job
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/jacorpus/jacorpus/dedup"
+	"github.com/jacorpus/jacorpus/ingest"
+	"github.com/jacorpus/jacorpus/internal/neardup"
+	"github.com/jacorpus/jacorpus/shard"
+)
+
+// keptIDs reads the ids of every row of a result.
+func keptIDs(t *testing.T, res *Result) []string {
+	t.Helper()
+	var ids []string
+	for _, s := range res.Manifest.Shards {
+		rows, err := parquet.ReadFile[shard.Row](filepath.Join(res.Dir, s.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
+}
+
+// TestIncremental: corpus A, then batch B deduplicated against A's saved
+// index, keeps exactly the B documents one run over A+B keeps.
+func TestIncremental(t *testing.T) {
+	docs := neardup.Generate(neardup.LoadBases(t), neardup.Options{Seed: 3})
+	dir := t.TempDir()
+	write := func(name string, docs []neardup.Doc, prefix string) string {
+		var b strings.Builder
+		for i, d := range docs {
+			js, _ := json.Marshal(map[string]string{"id": fmt.Sprintf("%s%d", prefix, i), "text": d.Text})
+			b.Write(js)
+			b.WriteByte('\n')
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	half := len(docs) / 2
+	a, b := write("a.jsonl", docs[:half], "a"), write("b.jsonl", docs[half:], "b")
+	base := Default()
+	base.Tokenize.Enabled = false
+	base.Filters.MinChars = 1
+	base.Dedup.Near.Enabled = true
+	run := func(name string, mod func(*Config), inputs ...string) *Result {
+		t.Helper()
+		cfg := base
+		cfg.Inputs = nil
+		for _, in := range inputs {
+			cfg.Inputs = append(cfg.Inputs, ingest.Input{Path: in})
+		}
+		cfg.Output.Dir = filepath.Join(dir, name)
+		mod(&cfg)
+		res, err := Run(context.Background(), cfg, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	index := filepath.Join(dir, "index-a")
+	run("a", func(c *Config) { c.Dedup.Near.IndexOut = index }, a)
+	incr := run("b", func(c *Config) { c.Dedup.Near.Against = []string{index} }, b)
+	whole := run("ab", func(*Config) {}, a, b)
+
+	var want []string
+	for _, id := range keptIDs(t, whole) {
+		if strings.HasPrefix(id, "b") {
+			want = append(want, id)
+		}
+	}
+	got := keptIDs(t, incr)
+	dropped := half - len(want)
+	t.Logf("B: %d documents, %d removed in one run, %d kept against A's index", len(docs)-half, dropped, len(got))
+	if dropped < 50 {
+		t.Fatalf("only %d B documents are duplicates of anything: the test set is too easy", dropped)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("against A's index B keeps %d documents, one run over A+B keeps %d of them", len(got), len(want))
+	}
+	rep := incr.Manifest.Dedup.(*DedupReport)
+	if len(rep.Against) != 1 || rep.Against[0].Docs == 0 {
+		t.Errorf("manifest against section %+v", rep.Against)
+	}
+
+	// a saved index under other parameters is refused, naming the key
+	cfg := base
+	cfg.Inputs = []ingest.Input{{Path: b}}
+	cfg.Output.Dir = filepath.Join(dir, "bad")
+	cfg.Dedup.Near.Against = []string{index}
+	cfg.Dedup.Near.Seed = 9
+	if _, err := Run(context.Background(), cfg, Options{}); err == nil || !strings.Contains(err.Error(), "dedup.near.against[0]") {
+		t.Errorf("index of another seed: %v", err)
+	}
+	// the index directory is not replaced without --overwrite, and then only
+	// when it holds nothing but an index
+	cfg = base
+	cfg.Inputs = []ingest.Input{{Path: a}}
+	cfg.Output.Dir = filepath.Join(dir, "a2")
+	cfg.Dedup.Near.IndexOut = index
+	if _, err := Run(context.Background(), cfg, Options{}); err == nil {
+		t.Error("an existing index was replaced without overwrite")
+	}
+	os.WriteFile(filepath.Join(index, "notes.txt"), []byte("mine"), 0o644)
+	cfg.Output.Overwrite = true
+	if _, err := Run(context.Background(), cfg, Options{}); err == nil || !strings.Contains(err.Error(), "notes.txt") {
+		t.Errorf("an index directory with a foreign file: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(index, "notes.txt")); err != nil {
+		t.Error("the foreign file is gone")
+	}
+	_ = dedup.IndexFile
+}

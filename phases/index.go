@@ -1,0 +1,85 @@
+package phases
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/jacorpus/jacorpus/commit"
+	"github.com/jacorpus/jacorpus/dedup"
+)
+
+// saveIndex assembles dedup.near.index_out from the index parts of the
+// buckets tasks (part j is key range j), committed like an output
+// directory: staged beside it and swapped in, refusing to replace anything
+// but a saved index.
+func (t *task) saveIndex(ctx context.Context) error {
+	o := t.cfg.Dedup.Near
+	d, err := commit.Prepare(o.IndexOut, commit.Options{Overwrite: t.cfg.Output.Overwrite,
+		Owned: dedup.IndexOwned, What: "index", Index: dedup.IndexFile})
+	if err != nil {
+		return err
+	}
+	defer d.Abort()
+	info := dedup.IndexInfo{Params: o.IndexParams(), Parts: t.cfg.Phases.Buckets}
+	for j := 0; j < t.cfg.Phases.Buckets; j++ {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		// the stamped decision file vouches for its task directory
+		r, _, err := t.open(Buckets, j, fileNear, kindDropped)
+		if err != nil {
+			return err
+		}
+		r.r.Close()
+		src := filepath.Join(taskDir(t.work, Buckets, j), fileIndexPart)
+		dst := filepath.Join(d.Staging, fmt.Sprintf("part-%05d.wf", j))
+		if err := copyFile(src, dst); err != nil {
+			return fmt.Errorf("%w: run phase buckets task %d again", err, j)
+		}
+	}
+	for j := 0; j < info.Parts; j++ { // a full check of every part, and its entry count
+		n, err := dedup.PartEntries(filepath.Join(d.Staging, fmt.Sprintf("part-%05d.wf", j)))
+		if err != nil {
+			return fmt.Errorf("%w: run phase buckets task %d again", err, j)
+		}
+		info.Entries += n
+	}
+	for i := 0; i < t.cfg.Phases.Tasks; i++ {
+		r, st, err := t.open(Signatures, i, fileSummary, kindSigSummary)
+		if err != nil {
+			return err
+		}
+		if err := r.done(); err != nil {
+			return err
+		}
+		info.Docs += st.Docs
+	}
+	if err := dedup.WriteInfo(d.Staging, info); err != nil {
+		return err
+	}
+	return d.Commit()
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

@@ -67,6 +67,13 @@ type NearOptions struct {
 	Verify Verify `yaml:"verify" json:"verify"`
 	// Shingle is the n-gram unit (default chars).
 	Shingle Shingle `yaml:"shingle" json:"shingle"`
+	// Annotate writes, into the meta of every kept document that others
+	// were dropped as copies of, dup_cluster (its key) and dup_count (the
+	// size of its cluster, itself included), for up-sampling decisions.
+	// The counts need every decision of the job before the first document
+	// is written, so the run goes through the phases (jacorpus run uses a
+	// temporary work directory when none is given).
+	Annotate bool `yaml:"annotate" json:"annotate"`
 	// IndexOut, when set, is a directory where the run saves its LSH index
 	// (see LoadIndex), for later batches to be deduplicated against.
 	IndexOut string `yaml:"index_out" json:"-"`

@@ -15,6 +15,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,7 +53,20 @@ type Phased struct {
 	// Exact and Near report whether the document with a key is an exact or
 	// a near duplicate; they must be safe for concurrent use.
 	Exact, Near func(pipeline.Key) bool
+	// Clusters counts, per kept document, the documents dropped as its
+	// copies (dedup.near.annotate).
+	Clusters map[pipeline.Key]int64
 }
+
+// Meta keys written by dedup.near.annotate.
+const (
+	MetaDupCluster = "dup_cluster"
+	MetaDupCount   = "dup_count"
+)
+
+// ErrAnnotateNeedsPhases is returned by Run for dedup.near.annotate without
+// the phases: see package phases.
+var ErrAnnotateNeedsPhases = errors.New("dedup.near.annotate needs every decision before the first document is written: run the phases (package phases; jacorpus run does it by itself)")
 
 // Result is what a finished run produced.
 type Result struct {
@@ -217,6 +231,9 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	}
 	if err := preflight(ctx, &cfg, files); err != nil {
 		return nil, err
+	}
+	if cfg.Dedup.Near.Enabled && cfg.Dedup.Near.Annotate && opts.Phased == nil {
+		return nil, ErrAnnotateNeedsPhases
 	}
 	var against []*dedup.SavedIndex
 	if cfg.Dedup.Near.Enabled && opts.Phased == nil {
@@ -634,6 +651,18 @@ func buildStages(cfg *Config, presets map[string]string, plan stagePlan) ([]pipe
 		}
 		if cfg.Dedup.Near.Enabled {
 			dd = append(dd, &dedup.Decided{StageName: dedup.NearStageName, Reason: dedup.ReasonNear, Drop: plan.phased.Near})
+		}
+		if c := plan.phased.Clusters; c != nil {
+			dd = append(dd, pipeline.MapStage{StageName: "annotate", Fn: func(d *pipeline.Document) (string, error) {
+				if n := c[d.Key]; n > 0 {
+					if d.Meta == nil {
+						d.Meta = map[string]string{}
+					}
+					d.Meta[MetaDupCluster] = d.Key.String()
+					d.Meta[MetaDupCount] = strconv.FormatInt(n+1, 10)
+				}
+				return "", nil
+			}})
 		}
 	default:
 		if cfg.Dedup.Exact && !plan.scan {

@@ -13,7 +13,7 @@ import (
 
 // Work file kinds and names of the buckets phase.
 const (
-	kindDropped   = "dropped" // sorted doc keys
+	kindDropped   = "dropped" // (doc key, key of the document it repeats), by doc key
 	fileExact     = "exact.wf"
 	fileNear      = "near.wf"
 	fileIndexPart = "index-part.wf" // a part of the saved index (dedup.CreatePart)
@@ -23,7 +23,7 @@ const (
 // the dedup rule, which documents are duplicates.
 func (t *task) buckets(ctx context.Context) error {
 	return t.output(func(dir string) error {
-		var exact, near []uint64
+		var exact, near [][2]uint64
 		var err error
 		if t.cfg.Dedup.Exact {
 			if exact, err = t.exactDropped(); err != nil {
@@ -40,7 +40,7 @@ func (t *task) buckets(ctx context.Context) error {
 		}
 		for _, f := range []struct {
 			name string
-			keys []uint64
+			keys [][2]uint64
 			on   bool
 		}{{fileExact, exact, t.cfg.Dedup.Exact}, {fileNear, near, t.cfg.Dedup.Near.Enabled}} {
 			if !f.on {
@@ -51,7 +51,8 @@ func (t *task) buckets(ctx context.Context) error {
 				return err
 			}
 			for _, k := range f.keys {
-				w.u64(k)
+				w.u64(k[0])
+				w.u64(k[1])
 			}
 			if err := w.commit(); err != nil {
 				return err
@@ -61,9 +62,13 @@ func (t *task) buckets(ctx context.Context) error {
 	})
 }
 
-// exactDropped returns the sorted doc keys whose exact key an earlier
-// document in range j has.
-func (t *task) exactDropped() ([]uint64, error) {
+// savedRep stands for a document of a saved index as the one a document
+// duplicates: earlier than any of the job's.
+const savedRep = ^uint64(0)
+
+// exactDropped returns the documents (and the earliest copy they repeat)
+// whose exact key an earlier document in range j has, by doc key.
+func (t *task) exactDropped() ([][2]uint64, error) {
 	var recs [][3]uint64
 	for i := 0; i < t.cfg.Phases.Tasks; i++ {
 		r, _, err := t.open(Signatures, i, exactFile(t.index), kindExactKeys)
@@ -91,14 +96,36 @@ func (t *task) exactDropped() ([]uint64, error) {
 		}
 		return 0
 	})
-	var dropped []uint64
+	var dropped [][2]uint64
+	first := 0
 	for i := 1; i < len(recs); i++ {
-		if recs[i][0] == recs[i-1][0] && recs[i][1] == recs[i-1][1] {
-			dropped = append(dropped, recs[i][2])
+		if recs[i][0] == recs[first][0] && recs[i][1] == recs[first][1] {
+			dropped = append(dropped, [2]uint64{recs[i][2], recs[first][2]})
+		} else {
+			first = i
 		}
 	}
-	slices.Sort(dropped)
-	return slices.Compact(dropped), nil
+	return reduceDropped(dropped), nil
+}
+
+// reduceDropped sorts (doc, rep) pairs by doc and keeps one per document:
+// the earliest rep (a saved document before all).
+func reduceDropped(d [][2]uint64) [][2]uint64 {
+	slices.SortFunc(d, func(a, b [2]uint64) int {
+		if c := cmpU64(a[0], b[0]); c != 0 {
+			return c
+		}
+		switch { // savedRep first, then ascending
+		case a[1] == b[1]:
+			return 0
+		case a[1] == savedRep:
+			return -1
+		case b[1] == savedRep:
+			return 1
+		}
+		return cmpU64(a[1], b[1])
+	})
+	return slices.CompactFunc(d, func(a, b [2]uint64) bool { return a[0] == b[0] })
 }
 
 // nearDropped applies the near-duplicate rule to band-key range j: in
@@ -107,7 +134,7 @@ func (t *task) exactDropped() ([]uint64, error) {
 // of a saved index that has the key), dropped at once without
 // verification, or when their signatures agree enough. With index_out it
 // also writes this range's part of the saved index into dir.
-func (t *task) nearDropped(ctx context.Context, dir string) ([]uint64, error) {
+func (t *task) nearDropped(ctx context.Context, dir string) ([][2]uint64, error) {
 	m := t.cfg.Phases.Buckets
 	against, err := job.LoadAgainst(&t.cfg, func(k uint64) bool { return part(k, m) == t.index })
 	if err != nil {
@@ -190,10 +217,14 @@ func (t *task) nearDropped(ctx context.Context, dir string) ([]uint64, error) {
 			return nil, err
 		}
 	}
-	var dropped []uint64
+	var dropped [][2]uint64
 	for _, p := range pairs {
+		rep := p.rep
+		if p.saved >= 0 {
+			rep = savedRep
+		}
 		if !verify {
-			dropped = append(dropped, p.doc)
+			dropped = append(dropped, [2]uint64{p.doc, rep})
 			continue
 		}
 		a := sigs[p.doc]
@@ -211,11 +242,10 @@ func (t *task) nearDropped(ctx context.Context, dir string) ([]uint64, error) {
 			similar = o.SimilarCompact(a, b)
 		}
 		if similar {
-			dropped = append(dropped, p.doc)
+			dropped = append(dropped, [2]uint64{p.doc, rep})
 		}
 	}
-	slices.Sort(dropped)
-	dropped = slices.Compact(dropped)
+	dropped = reduceDropped(dropped)
 	if o.IndexOut != "" {
 		if err := writeIndexPart(filepath.Join(dir, fileIndexPart), o, entries, sigs); err != nil {
 			return nil, err
@@ -276,26 +306,26 @@ func (t *task) loadSignatures(need []uint64) (map[uint64][]uint16, error) {
 	return out, nil
 }
 
-// dropped reads the named decision file of every buckets task: the sorted
-// union of their doc keys.
-func (t *task) dropped(name string) ([]uint64, error) {
-	var keys []uint64
+// dropped reads the named decision file of every buckets task: the
+// (doc, rep) pairs of the dropped documents, by doc key, one per document.
+func (t *task) dropped(name string) ([][2]uint64, error) {
+	var d [][2]uint64
 	for j := 0; j < t.cfg.Phases.Buckets; j++ {
 		r, _, err := t.open(Buckets, j, name, kindDropped)
 		if err != nil {
 			return nil, err
 		}
 		for {
-			k, ok := r.u64()
-			if !ok {
+			doc, ok1 := r.u64()
+			rep, ok2 := r.u64()
+			if !ok1 || !ok2 {
 				break
 			}
-			keys = append(keys, k)
+			d = append(d, [2]uint64{doc, rep})
 		}
 		if err := r.done(); err != nil {
 			return nil, err
 		}
 	}
-	slices.Sort(keys)
-	return slices.Compact(keys), nil
+	return reduceDropped(d), nil
 }

@@ -18,19 +18,21 @@ func (t *task) filter(ctx context.Context) (*job.Result, error) {
 	if ph.Boilerplate, err = t.boilerplate(); err != nil {
 		return nil, err
 	}
+	var exact, near [][2]uint64
 	if cfg.Dedup.Exact {
-		keys, err := t.dropped(fileExact)
-		if err != nil {
+		if exact, err = t.dropped(fileExact); err != nil {
 			return nil, err
 		}
-		ph.Exact = in(keys)
+		ph.Exact = in(exact)
 	}
 	if cfg.Dedup.Near.Enabled {
-		keys, err := t.dropped(fileNear)
-		if err != nil {
+		if near, err = t.dropped(fileNear); err != nil {
 			return nil, err
 		}
-		ph.Near = in(keys)
+		ph.Near = in(near)
+		if cfg.Dedup.Near.Annotate {
+			ph.Clusters = clusters(exact, near)
+		}
 	}
 	opts := t.opts
 	opts.Phased = ph
@@ -39,10 +41,43 @@ func (t *task) filter(ctx context.Context) (*job.Result, error) {
 
 func none(pipeline.Key) bool { return false }
 
-// in returns a lookup in the sorted keys.
-func in(keys []uint64) func(pipeline.Key) bool {
+// in returns a lookup in the sorted (doc, rep) pairs.
+func in(pairs [][2]uint64) func(pipeline.Key) bool {
 	return func(k pipeline.Key) bool {
-		_, ok := slices.BinarySearch(keys, uint64(k))
+		_, ok := slices.BinarySearchFunc(pairs, uint64(k), func(p [2]uint64, k uint64) int { return cmpU64(p[0], k) })
 		return ok
 	}
+}
+
+// clusters counts, for every surviving document, the documents dropped as
+// copies of it, following the chain of reps (a document dropped as a copy
+// of a dropped document counts for that one's survivor). The exact
+// decision wins where both dropped a document: the exact stage runs first.
+// Copies of saved documents count for none.
+func clusters(exact, near [][2]uint64) map[pipeline.Key]int64 {
+	rep := make(map[uint64]uint64, len(exact)+len(near))
+	for _, p := range near {
+		rep[p[0]] = p[1]
+	}
+	for _, p := range exact {
+		rep[p[0]] = p[1]
+	}
+	docs := make([]uint64, 0, len(rep))
+	for d := range rep {
+		docs = append(docs, d)
+	}
+	slices.Sort(docs) // a rep comes before its document: roots are known in this order
+	root := make(map[uint64]uint64, len(docs))
+	counts := map[pipeline.Key]int64{}
+	for _, d := range docs {
+		r := rep[d]
+		if rr, dropped := root[r]; dropped {
+			r = rr
+		}
+		root[d] = r
+		if r != savedRep {
+			counts[pipeline.Key(r)]++
+		}
+	}
+	return counts
 }

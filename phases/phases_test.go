@@ -3,14 +3,19 @@ package phases
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/parquet-go/parquet-go"
 
 	"github.com/jacorpus/jacorpus/dedup"
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/job"
+	"github.com/jacorpus/jacorpus/shard"
 )
 
 // sample is the bundled sample job with boilerplate lines on (the laws'
@@ -143,5 +148,50 @@ func TestLinesCountTexts(t *testing.T) {
 		if !bytes.Equal(a[name], p[name]) {
 			t.Errorf("shard %s differs", name)
 		}
+	}
+}
+
+// TestAnnotate: with dedup.near.annotate, each kept document that others
+// were dropped as copies of carries its cluster size: the four encodings of
+// 羅生門 make one cluster of 4, the two Aozora editions one of 2, and the
+// counts add up to the documents dedup dropped.
+func TestAnnotate(t *testing.T) {
+	cfg := sample(t)
+	cfg.Dedup.Lines.Enabled = false
+	cfg.Dedup.Near.Annotate = true
+	if _, err := job.Run(context.Background(), cfg, job.Options{}); err == nil || !strings.Contains(err.Error(), "annotate") {
+		t.Fatalf("in-memory run with annotate: %v", err)
+	}
+	cfg.Phases = job.PhasesConfig{Tasks: 2, Buckets: 2}
+	res, err := RunAll(context.Background(), cfg, t.TempDir(), job.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	total := 0
+	for _, s := range res[0].Manifest.Shards {
+		rows, err := parquet.ReadFile[shard.Row](filepath.Join(res[0].Dir, s.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			var meta map[string]string
+			if err := json.Unmarshal([]byte(r.Meta), &meta); err != nil {
+				t.Fatal(err)
+			}
+			if c := meta[job.MetaDupCount]; c != "" {
+				n, _ := strconv.Atoi(c)
+				counts[r.Source] = max(counts[r.Source], n)
+				total += n - 1
+				if meta[job.MetaDupCluster] == "" {
+					t.Errorf("%s: dup_count without dup_cluster", r.ID)
+				}
+			}
+		}
+	}
+	st := res[0].Stats
+	dropped := st.Stage(dedup.StageName).DroppedTotal() + st.Stage(dedup.NearStageName).DroppedTotal()
+	if counts["rashomon"] != 4 || counts["fixture"] < 2 || int64(total) != dropped {
+		t.Errorf("cluster sizes by source %v, %d copies counted, %d dropped", counts, total, dropped)
 	}
 }

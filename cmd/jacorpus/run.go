@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -135,9 +136,16 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "phase %s task %d of %d done\n", *phase, index, count)
 			return 0
 		}
-	case cfg.WorkDir != "":
+	case cfg.WorkDir != "" || (cfg.Dedup.Near.Enabled && cfg.Dedup.Near.Annotate):
+		work := cfg.WorkDir
+		if work == "" { // annotate needs the phases: run them under TMPDIR
+			if work, err = os.MkdirTemp("", "jacorpus-work-"); err != nil {
+				return exitErr(stderr, err)
+			}
+			defer os.RemoveAll(work)
+		}
 		var all []*job.Result
-		all, err = phases.RunAll(ctx, cfg, cfg.WorkDir, opts)
+		all, err = phases.RunAll(ctx, cfg, work, opts)
 		if err == nil {
 			for _, r := range all[:len(all)-1] {
 				printSummary(stdout, r)

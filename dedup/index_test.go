@@ -1,9 +1,13 @@
 package dedup
 
 import (
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"testing"
+
+	"github.com/jacorpus/jacorpus/dedup/minhash"
+	"github.com/jacorpus/jacorpus/internal/testcorpus"
 )
 
 // TestBandIndex checks the index against a map over enough keys to merge
@@ -103,4 +107,19 @@ func BenchmarkIndexMemory(b *testing.B) {
 		runtime.KeepAlive(x)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*docs), "ns/doc")
+}
+
+// TestExactJaccard agrees with minhash.Jaccard's brute force on real text.
+func TestExactJaccard(t *testing.T) {
+	docs := testcorpus.Fixture(t)
+	for i := 0; i+1 < len(docs); i += 7 {
+		a, b := docs[i].Text, docs[i+1].Text
+		b2 := a[:len(a)/2] + b[:len(b)/3]
+		for _, pair := range [][2]string{{a, b}, {a, b2}, {a, a}, {"", ""}, {"あ", "い"}, {"ｶﾞ", "ガ"}} {
+			want := minhash.Jaccard(pair[0], pair[1], 5)
+			if got := ExactJaccard(pair[0], pair[1], 5); math.Abs(got-want) > 1e-12 {
+				t.Fatalf("ExactJaccard = %v, brute force %v", got, want)
+			}
+		}
+	}
 }

@@ -19,6 +19,11 @@ const (
 	// VerifySignature drops a candidate when the Jaccard estimated from the
 	// two MinHash signatures reaches the threshold.
 	VerifySignature Verify = "signature"
+	// VerifyExact drops a candidate when the true Jaccard of the two
+	// texts' n-gram sets reaches the threshold. It keeps the texts of the
+	// documents that are first for some band key: in a temporary file
+	// under TMPDIR in memory mode, in the work directory in phased mode.
+	VerifyExact Verify = "exact"
 )
 
 // Shingle names what near-duplicate n-grams are made of.
@@ -113,8 +118,15 @@ func (o NearOptions) Validate() error {
 	}
 	switch o.Verify {
 	case VerifyNone, VerifySignature:
+	case VerifyExact:
+		if o.Shingle == ShingleMorphemes {
+			errs = append(errs, fmt.Errorf("dedup: verify %q compares character n-grams: use it with shingle %q", o.Verify, ShingleChars))
+		}
+		if o.IndexOut != "" || len(o.Against) > 0 {
+			errs = append(errs, fmt.Errorf("dedup: verify %q needs the texts of earlier documents, which saved indexes do not hold: use %q with index_out and against", o.Verify, VerifySignature))
+		}
 	default:
-		errs = append(errs, fmt.Errorf("dedup: verify %q: want %q or %q", o.Verify, VerifyNone, VerifySignature))
+		errs = append(errs, fmt.Errorf("dedup: verify %q: want %q, %q or %q", o.Verify, VerifyNone, VerifySignature, VerifyExact))
 	}
 	switch o.Shingle {
 	case ShingleChars, ShingleMorphemes:

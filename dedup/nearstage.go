@@ -119,6 +119,8 @@ type NearStats struct {
 	IndexEntries   int64 `json:"index_entries"`
 	IndexBytes     int64 `json:"index_bytes"`
 	SignatureBytes int64 `json:"signature_bytes"`
+	// TextBytes is what verify: exact kept on disk.
+	TextBytes int64 `json:"text_bytes,omitempty"`
 }
 
 // Near is the sequential stage that applies the near-duplicate rule in input
@@ -136,6 +138,9 @@ type Near struct {
 	refDocs     []uint64 // doc key of every ref, for WriteIndex
 	against     []*SavedIndex
 	compact     []uint16
+	texts       *textStore // verify: exact
+	shingles    []uint64   // the current document's, for verify: exact
+	other       []uint64
 }
 
 // NewNear returns an empty near-duplicate remover for o. The documents of
@@ -149,6 +154,12 @@ func NewNear(o NearOptions, against ...*SavedIndex) (*Near, error) {
 	n := &Near{opts: o, bands: b, rows: r, minMatch: minMatches(o.Threshold, o.Permutations), sigs: sigStore{k: o.Permutations}}
 	n.stats = NearStats{Threshold: o.Threshold, Permutations: o.Permutations, Bands: b, Rows: r, Verify: o.Verify}
 	n.against = against
+	if o.Verify == VerifyExact {
+		var err error
+		if n.texts, err = newTextStore(); err != nil {
+			return nil, err
+		}
+	}
 	return n, nil
 }
 
@@ -171,7 +182,11 @@ func (n *Near) Process(d *pipeline.Document) (string, error) {
 	if len(v.bands) != n.bands || len(v.sig) != n.opts.Permutations {
 		return "", fmt.Errorf("signature of %d values and %d bands, want %d and %d", len(v.sig), len(v.bands), n.opts.Permutations, n.bands)
 	}
-	if n.Seen(d.Key, v.sig, v.bands) {
+	dup := n.Seen(d.Key, d.Text, v.sig, v.bands)
+	if n.texts != nil && n.texts.err != nil {
+		return "", fmt.Errorf("verify exact: %w", n.texts.err)
+	}
+	if dup {
 		return ReasonNear, nil
 	}
 	return "", nil
@@ -180,8 +195,12 @@ func (n *Near) Process(d *pipeline.Document) (string, error) {
 // Seen applies the rule to the next document in input order, given its key,
 // signature and band keys, records it and reports whether it is a near
 // duplicate.
-func (n *Near) Seen(key pipeline.Key, sig minhash.Signature, bands []uint64) bool {
+func (n *Near) Seen(key pipeline.Key, text string, sig minhash.Signature, bands []uint64) bool {
 	n.stats.Docs++
+	if n.texts != nil && n.texts.err != nil {
+		return false
+	}
+	haveShingles := false
 	n.missing, n.checked = n.missing[:0], n.checked[:0]
 	dup, candidate := false, false
 	if len(n.against) > 0 {
@@ -213,14 +232,31 @@ bands:
 			continue
 		}
 		n.checked = append(n.checked, ref)
+		if n.texts != nil {
+			if !haveShingles {
+				n.shingles, haveShingles = shingleHashes(text, n.opts.NGram, n.shingles), true
+			}
+			var earlier string
+			if earlier, n.texts.err = n.texts.get(ref); n.texts.err != nil {
+				return false
+			}
+			n.other = shingleHashes(earlier, n.opts.NGram, n.other)
+			dup = jaccardSorted(n.shingles, n.other) >= n.opts.Threshold
+			continue
+		}
 		dup = n.sigs.matches(ref, sig) >= n.minMatch
 	}
 	if len(n.missing) > 0 {
 		var ref uint32
-		if n.opts.Verify == VerifyNone {
+		switch n.opts.Verify {
+		case VerifyNone:
 			ref = n.next
 			n.next++
-		} else {
+		case VerifyExact:
+			if ref, n.texts.err = n.texts.add(text); n.texts.err != nil {
+				return false
+			}
+		default:
 			ref = n.sigs.add(sig)
 		}
 		n.refDocs = append(n.refDocs, uint64(key))
@@ -282,10 +318,21 @@ func (n *Near) WriteIndex(dir string) error {
 	return WriteInfo(dir, IndexInfo{Params: p, Parts: 1, Entries: n.idx.len(), Docs: n.stats.Docs})
 }
 
+// Close releases the temporary file of verify: exact.
+func (n *Near) Close() error {
+	if n.texts != nil {
+		return n.texts.close()
+	}
+	return nil
+}
+
 // Stats returns what the stage did so far.
 func (n *Near) Stats() NearStats {
 	s := n.stats
 	s.IndexEntries, s.IndexBytes, s.SignatureBytes = n.idx.len(), n.idx.bytes(), n.sigs.bytes()
+	if n.texts != nil {
+		s.TextBytes = n.texts.size
+	}
 	return s
 }
 

@@ -50,7 +50,7 @@ type IndexParams struct {
 func (o NearOptions) IndexParams() IndexParams {
 	b, r := o.Params()
 	return IndexParams{NGram: o.NGram, Permutations: o.Permutations, Bands: b, Rows: r, Seed: o.Seed, Shingle: o.Shingle,
-		Signatures: o.Verify != VerifyNone}
+		Signatures: o.Verify == VerifySignature}
 }
 
 // IndexInfo is a saved index's index.json.

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"runtime"
@@ -245,6 +246,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer closeStages(stages)
 
 	// The output side is ready before any input is read.
 	out, err := commit.Prepare(OutputDir(&cfg), commit.Options{Overwrite: cfg.Output.Overwrite,
@@ -585,6 +587,15 @@ func loadAgainst(cfg *Config, keep func(uint64) bool) ([]*dedup.SavedIndex, erro
 // band keys keep selects (nil: all); for the phases of a job.
 func LoadAgainst(cfg *Config, keep func(uint64) bool) ([]*dedup.SavedIndex, error) {
 	return loadAgainst(cfg, keep)
+}
+
+// closeStages closes the stages that hold resources (a temporary file).
+func closeStages(stages []pipeline.Stage) {
+	for _, s := range stages {
+		if c, ok := s.(io.Closer); ok {
+			c.Close()
+		}
+	}
 }
 
 // nearStage returns the Near stage among stages.

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/jacorpus/jacorpus/dedup"
+	"github.com/jacorpus/jacorpus/internal/workfile"
 	"github.com/jacorpus/jacorpus/job"
 	"github.com/jacorpus/jacorpus/pipeline"
 )
@@ -165,7 +166,7 @@ func (t *task) nearDropped(ctx context.Context, dir string) ([][2]uint64, error)
 		return cmpU64(a[1], b[1])
 	})
 	o := t.cfg.Dedup.Near
-	verify := o.Verify != dedup.VerifyNone
+	verify := o.Verify == dedup.VerifySignature
 	type pair struct {
 		doc, rep uint64
 		saved    int // index of the saved index holding rep; -1: rep is a doc of this job
@@ -217,11 +218,33 @@ func (t *task) nearDropped(ctx context.Context, dir string) ([][2]uint64, error)
 			return nil, err
 		}
 	}
+	var texts *textReader
+	if o.Verify == dedup.VerifyExact {
+		need := make([]uint64, 0, 2*len(pairs))
+		for _, p := range pairs {
+			need = append(need, p.doc, p.rep)
+		}
+		slices.Sort(need)
+		if texts, err = t.openTexts(slices.Compact(need)); err != nil {
+			return nil, err
+		}
+		defer texts.close()
+	}
 	var dropped [][2]uint64
 	for _, p := range pairs {
 		rep := p.rep
 		if p.saved >= 0 {
 			rep = savedRep
+		}
+		if texts != nil {
+			similar, err := texts.similar(p.doc, p.rep, o)
+			if err != nil {
+				return nil, err
+			}
+			if similar {
+				dropped = append(dropped, [2]uint64{p.doc, rep})
+			}
+			continue
 		}
 		if !verify {
 			dropped = append(dropped, [2]uint64{p.doc, rep})
@@ -277,6 +300,85 @@ func writeIndexPart(path string, o dedup.NearOptions, entries [][2]uint64, sigs 
 		w.Signature(d, sigs[d])
 	}
 	return w.Commit()
+}
+
+// textReader reads the texts the signatures tasks kept for verify: exact.
+type textReader struct {
+	where map[uint64][3]uint64 // doc → task, offset, length
+	files []*workfile.ReaderAt
+	t     *task
+}
+
+// openTexts finds the texts of the sorted doc keys need.
+func (t *task) openTexts(need []uint64) (*textReader, error) {
+	tr := &textReader{where: make(map[uint64][3]uint64, len(need)), t: t}
+	for i := 0; i < t.cfg.Phases.Tasks; i++ {
+		r, _, err := t.open(Signatures, i, fileTextIndex, kindTextIndex)
+		if err != nil {
+			tr.close()
+			return nil, err
+		}
+		for {
+			doc, ok1 := r.u64()
+			off, ok2 := r.u64()
+			n, ok3 := r.u64()
+			if !ok1 || !ok2 || !ok3 {
+				break
+			}
+			if _, found := slices.BinarySearch(need, doc); found {
+				tr.where[doc] = [3]uint64{uint64(i), off, n}
+			}
+		}
+		if err := r.done(); err != nil {
+			tr.close()
+			return nil, err
+		}
+		// the stamp of the texts file; its blocks are checked as they are read
+		sr, _, err := t.open(Signatures, i, fileTexts, kindTexts)
+		if err != nil {
+			tr.close()
+			return nil, err
+		}
+		sr.r.Close()
+		f, err := workfile.OpenAt(filepath.Join(taskDir(t.work, Signatures, i), fileTexts), kindTexts)
+		if err != nil {
+			tr.close()
+			return nil, fmt.Errorf("%w; run phase signatures task %d again", err, i)
+		}
+		tr.files = append(tr.files, f)
+	}
+	return tr, nil
+}
+
+func (tr *textReader) text(doc uint64) (string, error) {
+	w, ok := tr.where[doc]
+	if !ok {
+		return "", fmt.Errorf("phase buckets task %d: no text for document %s in the signatures phase's files", tr.t.index, pipeline.Key(doc))
+	}
+	b := make([]byte, w[2])
+	if _, err := tr.files[w[0]].ReadAt(b, int64(w[1])); err != nil {
+		return "", fmt.Errorf("%w; run phase signatures task %d again", err, w[0])
+	}
+	return string(b), nil
+}
+
+// similar reports whether the texts of doc and rep reach the threshold.
+func (tr *textReader) similar(doc, rep uint64, o dedup.NearOptions) (bool, error) {
+	a, err := tr.text(doc)
+	if err != nil {
+		return false, err
+	}
+	b, err := tr.text(rep)
+	if err != nil {
+		return false, err
+	}
+	return dedup.ExactJaccard(a, b, o.NGram) >= o.Threshold, nil
+}
+
+func (tr *textReader) close() {
+	for _, f := range tr.files {
+		f.Close()
+	}
 }
 
 // loadSignatures reads the compact signatures of the sorted doc keys need

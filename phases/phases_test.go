@@ -54,7 +54,7 @@ func shards(t *testing.T, res *job.Result) map[string][]byte {
 // TestPhasedEqualsInMemory: the sample as 3 lines/signatures tasks and 2
 // linesets/buckets tasks gives shards byte-identical to the in-memory run.
 func TestPhasedEqualsInMemory(t *testing.T) {
-	for _, verify := range []dedup.Verify{dedup.VerifySignature, dedup.VerifyNone} {
+	for _, verify := range []dedup.Verify{dedup.VerifySignature, dedup.VerifyExact, dedup.VerifyNone} {
 		t.Run(string(verify), func(t *testing.T) {
 			cfg := sample(t)
 			cfg.Dedup.Near.Verify = verify

@@ -17,6 +17,10 @@ const (
 	kindSignatures = "signatures" // (doc key, K × uint16) in doc-key order
 	fileSigs       = "signatures.wf"
 	kindSigSummary = "signatures-summary" // empty; the stamp holds the document count
+	kindTexts      = "texts"              // the texts of verify: exact, concatenated in doc-key order
+	kindTextIndex  = "text-index"         // (doc key, offset, length) into texts, in doc-key order
+	fileTexts      = "texts.wf"
+	fileTextIndex  = "text-index.wf"
 )
 
 func bandsFile(j int) string { return fmt.Sprintf("bands-%05d.wf", j) }
@@ -33,7 +37,8 @@ func (t *task) signatures(ctx context.Context) error {
 		return err
 	}
 	exact, near := t.cfg.Dedup.Exact, t.cfg.Dedup.Near.Enabled
-	verify := near && t.cfg.Dedup.Near.Verify != dedup.VerifyNone
+	verify := near && t.cfg.Dedup.Near.Verify == dedup.VerifySignature
+	keepTexts := near && t.cfg.Dedup.Near.Verify == dedup.VerifyExact
 	return t.output(func(dir string) error {
 		var all []*recWriter
 		defer func() {
@@ -64,12 +69,21 @@ func (t *task) signatures(ctx context.Context) error {
 				}
 			}
 		}
-		var sigs *recWriter
+		var sigs, texts, textIdx *recWriter
 		if verify {
 			if sigs, err = mk(fileSigs, kindSignatures); err != nil {
 				return err
 			}
 		}
+		if keepTexts {
+			if texts, err = mk(fileTexts, kindTexts); err != nil {
+				return err
+			}
+			if textIdx, err = mk(fileTextIndex, kindTextIndex); err != nil {
+				return err
+			}
+		}
+		var textOff uint64
 		var compact []uint16
 		var docs int64
 		_, err := job.Scan(ctx, cfg, job.ScanOptions{Logger: t.opts.Logger, Until: job.ScanDedup, Boilerplate: set}, func(d *pipeline.Document) error {
@@ -92,6 +106,13 @@ func (t *task) signatures(ctx context.Context) error {
 					w := bands[part(k, m)]
 					w.u64(k)
 					w.u64(doc)
+				}
+				if keepTexts {
+					texts.bw.WriteString(d.Text)
+					textIdx.u64(doc)
+					textIdx.u64(textOff)
+					textIdx.u64(uint64(len(d.Text)))
+					textOff += uint64(len(d.Text))
 				}
 				if verify {
 					sigs.u64(doc)

@@ -335,3 +335,105 @@ func IsCorrupt(err error) bool {
 	var c *CorruptError
 	return errors.As(err, &c)
 }
+
+// ReaderAt reads the payload of a work file at given offsets, checking every
+// block it touches (blocks hold BlockSize payload bytes each, so a payload
+// offset maps to a block without an index). Not safe for concurrent use.
+type ReaderAt struct {
+	path   string
+	f      *os.File
+	base   int64 // file offset of the first block
+	size   int64 // payload bytes, from the footer
+	cached int64 // block number held in buf, -1 for none
+	buf    []byte
+}
+
+// OpenAt opens path for random access; the header and the footer are
+// checked at once, each block when it is first read.
+func OpenAt(path, kind string) (*ReaderAt, error) {
+	r, err := Open(path, kind)
+	if err != nil {
+		return nil, err
+	}
+	base := r.off
+	r.f.Close()
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	ra := &ReaderAt{path: path, f: f, base: base, cached: -1}
+	corrupt := func(off int64, d string) error {
+		f.Close()
+		return &CorruptError{Path: path, Offset: off, Detail: d}
+	}
+	if fi.Size() < base+24 {
+		return nil, corrupt(base, "truncated: the file ends before its footer")
+	}
+	foot := make([]byte, 24)
+	if _, err := f.ReadAt(foot, fi.Size()-24); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if binary.LittleEndian.Uint32(foot) != footerMark || binary.LittleEndian.Uint32(foot[20:]) != crc32.Checksum(foot[:20], castagnoli) {
+		return nil, corrupt(fi.Size()-24, "no valid footer (truncated?)")
+	}
+	ra.size = int64(binary.LittleEndian.Uint64(foot[4:]))
+	blocks := int64(binary.LittleEndian.Uint64(foot[12:]))
+	if want := (ra.size + BlockSize - 1) / BlockSize; blocks != want || base+ra.size+8*blocks+24 != fi.Size() {
+		return nil, corrupt(fi.Size()-24, "footer does not match the file's length")
+	}
+	return ra, nil
+}
+
+// Size returns the payload size.
+func (r *ReaderAt) Size() int64 { return r.size }
+
+// ReadAt reads len(p) payload bytes at payload offset off.
+func (r *ReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 || off+int64(len(p)) > r.size {
+		return 0, fmt.Errorf("%s: read of %d bytes at %d beyond the payload's %d", r.path, len(p), off, r.size)
+	}
+	n := 0
+	for n < len(p) {
+		b := (off + int64(n)) / BlockSize
+		if err := r.load(b); err != nil {
+			return n, err
+		}
+		n += copy(p[n:], r.buf[(off+int64(n))%BlockSize:])
+	}
+	return n, nil
+}
+
+// load reads and checks block b.
+func (r *ReaderAt) load(b int64) error {
+	if r.cached == b {
+		return nil
+	}
+	r.cached = -1 // buf is about to be overwritten
+	start := r.base + b*(BlockSize+8)
+	n := min(BlockSize, r.size-b*BlockSize)
+	var raw []byte
+	if cap(r.buf) >= int(n+8) {
+		raw = r.buf[:n+8]
+	} else {
+		raw = make([]byte, n+8)
+	}
+	if _, err := r.f.ReadAt(raw, start); err != nil {
+		return &CorruptError{Path: r.path, Offset: start, Detail: "truncated block"}
+	}
+	if binary.LittleEndian.Uint32(raw) != uint32(n) ||
+		binary.LittleEndian.Uint32(raw[4+n:]) != crc32.Checksum(raw[:4+n], castagnoli) {
+		return &CorruptError{Path: r.path, Offset: start, Detail: "block checksum mismatch"}
+	}
+	copy(raw, raw[4:4+n]) // the payload to the front
+	r.buf, r.cached = raw[:n], b
+	return nil
+}
+
+// Close closes the file.
+func (r *ReaderAt) Close() error { return r.f.Close() }

@@ -144,3 +144,53 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+func TestReaderAt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	payload := make([]byte, 2*BlockSize+777)
+	for i := range payload {
+		payload[i] = byte(rng.Uint32())
+	}
+	path := filepath.Join(t.TempDir(), "f")
+	write(t, path, payload)
+	r, err := OpenAt(path, "bands")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Size() != int64(len(payload)) {
+		t.Fatalf("size %d", r.Size())
+	}
+	for i := 0; i < 200; i++ {
+		off := rng.IntN(len(payload))
+		n := rng.IntN(min(len(payload)-off, 3*BlockSize/2) + 1)
+		buf := make([]byte, n)
+		if _, err := r.ReadAt(buf, int64(off)); err != nil || !bytes.Equal(buf, payload[off:off+n]) {
+			t.Fatalf("ReadAt(%d, %d): %v", n, off, err)
+		}
+	}
+	if _, err := r.ReadAt(make([]byte, 2), int64(len(payload)-1)); err == nil {
+		t.Fatal("read past the end")
+	}
+	r.Close()
+	// a flipped byte in the second block fails reads there only
+	data, _ := os.ReadFile(path)
+	second := len(data) - 24 - (8 + 777) - (8 + BlockSize)
+	data[second+50] ^= 1
+	os.WriteFile(path, data, 0o644)
+	r, err = OpenAt(path, "bands")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := r.ReadAt(make([]byte, 10), 5); err != nil {
+		t.Fatalf("first block: %v", err)
+	}
+	if _, err := r.ReadAt(make([]byte, 10), BlockSize+5); !IsCorrupt(err) {
+		t.Fatalf("second block: %v", err)
+	}
+	// a truncated file is refused at open
+	os.WriteFile(path, data[:len(data)-5], 0o644)
+	if _, err := OpenAt(path, "bands"); !IsCorrupt(err) {
+		t.Fatalf("truncated: %v", err)
+	}
+}

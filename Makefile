@@ -38,7 +38,7 @@ bench:
 
 # Big-corpus runs over ../shared/corpus (skipped with a message when it is absent).
 e2e:
-	JACORPUS_E2E=1 $(GO) test -count=1 -run 'E2E' -v -timeout 60m ./internal/interop
+	JACORPUS_E2E=1 $(GO) test -count=1 -run E2E -v -timeout 60m ./internal/interop ./phases ./dedup/lines
 
 clean:
 	rm -rf bin out

@@ -91,18 +91,41 @@ func (s *segment) merge() {
 	}
 	s.keys, s.refs = keys, refs
 	clear(s.pend) // keeps its buckets: it fills up again to the same size
-	// 16 to 32 keys per directory bucket
+	s.index()
+}
+
+// index builds the directory of the sorted keys: 16 to 32 keys per bucket.
+func (s *segment) index() {
+	n := len(s.keys)
 	s.shift = 0
 	for n>>(s.shift+5) > 0 && s.shift < 56 {
 		s.shift++
 	}
 	s.dir = make([]uint32, 1<<s.shift+1)
-	i = 0
+	i := 0
 	for b := range s.dir {
 		for i < n && s.keys[i]<<8>>(64-s.shift) < uint64(b) {
 			i++
 		}
 		s.dir[b] = uint32(i)
+	}
+}
+
+// build fills an empty index from keys in ascending order (no duplicates)
+// and their refs, every segment at its exact size.
+func (x *bandIndex) build(keys []uint64, refs []uint32) {
+	for lo := 0; lo < len(keys); {
+		top := keys[lo] >> 56
+		hi := lo
+		for hi < len(keys) && keys[hi]>>56 == top {
+			hi++
+		}
+		s := &x.segs[top]
+		s.keys = slices.Clone(keys[lo:hi])
+		s.refs = slices.Clone(refs[lo:hi])
+		s.index()
+		x.n += int64(hi - lo)
+		lo = hi
 	}
 }
 

@@ -292,6 +292,11 @@ func (n *Near) WriteIndex(dir string) error {
 	for i := range n.idx.segs {
 		n.idx.segs[i].merge()
 	}
+	for i := 1; i < len(n.refDocs); i++ {
+		if n.refDocs[i] <= n.refDocs[i-1] {
+			return fmt.Errorf("documents %s and %s came out of key order: the index would be wrong", pipeline.Key(n.refDocs[i-1]), pipeline.Key(n.refDocs[i]))
+		}
+	}
 	p := n.opts.IndexParams()
 	var sigs int64
 	if p.Signatures {

@@ -203,6 +203,19 @@ func WriteInfo(dir string, info IndexInfo) error {
 	return os.WriteFile(filepath.Join(dir, IndexFile), append(js, '\n'), 0o644)
 }
 
+// ReadInfo reads the index.json of the saved index in dir.
+func ReadInfo(dir string) (IndexInfo, error) {
+	var info IndexInfo
+	js, err := os.ReadFile(filepath.Join(dir, IndexFile))
+	if err != nil {
+		return info, fmt.Errorf("saved index %s: %w", dir, err)
+	}
+	if err := json.Unmarshal(js, &info); err != nil || info.Tool != "jacorpus" || info.Format != 1 {
+		return info, fmt.Errorf("saved index %s: %s is not a jacorpus index description (%v)", dir, IndexFile, err)
+	}
+	return info, nil
+}
+
 // SavedIndex is a saved index loaded for lookups (read-only, safe for
 // concurrent use).
 type SavedIndex struct {
@@ -211,7 +224,6 @@ type SavedIndex struct {
 	Info   IndexInfo
 	idx    bandIndex
 	sigs   sigStore
-	docs   []uint64 // doc key of each signature ref
 	hasSig bool
 }
 
@@ -219,14 +231,11 @@ type SavedIndex struct {
 // must be o's. keep, when not nil, selects the band keys to load (a task
 // that works on one key range loads only that range).
 func LoadIndex(dir string, o NearOptions, keep func(key uint64) bool) (*SavedIndex, error) {
-	js, err := os.ReadFile(filepath.Join(dir, IndexFile))
+	info, err := ReadInfo(dir)
 	if err != nil {
-		return nil, fmt.Errorf("saved index %s: %w", dir, err)
+		return nil, err
 	}
-	s := &SavedIndex{Dir: dir}
-	if err := json.Unmarshal(js, &s.Info); err != nil || s.Info.Tool != "jacorpus" || s.Info.Format != 1 {
-		return nil, fmt.Errorf("saved index %s: %s is not a jacorpus index description (%v)", dir, IndexFile, err)
-	}
+	s := &SavedIndex{Dir: dir, Info: info}
 	want := o.IndexParams()
 	got := s.Info.Params
 	if !want.Signatures {
@@ -238,103 +247,151 @@ func LoadIndex(dir string, o NearOptions, keep func(key uint64) bool) (*SavedInd
 	}
 	s.hasSig = want.Signatures
 	s.sigs.k = o.Permutations
-	type entry struct{ key, doc uint64 }
-	var ents []entry
-	sigOf := map[uint64][]uint16{}
+	// Pass 1: the entries of every part (parts hold disjoint key ranges,
+	// each sorted). Pass 2: the signatures of their documents, straight
+	// into the store. Peak memory: 16 bytes per entry on top of the index.
+	var keys, docs []uint64
+	err = s.eachPart(o, func(path string, br *bufio.Reader) error {
+		n, err := readU64(br)
+		if err != nil {
+			return err
+		}
+		for i := uint64(0); i < n; i++ {
+			k, err1 := readU64(br)
+			d, err2 := readU64(br)
+			if err := errors.Join(err1, err2); err != nil {
+				return err
+			}
+			if keep == nil || keep(k) {
+				keys, docs = append(keys, k), append(docs, d)
+			}
+		}
+		return skipSignatures(br, o.Permutations)
+	})
+	if err != nil {
+		return nil, err
+	}
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	if !slices.IsSorted(keys) {
+		slices.SortStableFunc(order, func(a, b int) int { return cmpKey(keys[a], keys[b]) })
+	}
+	sortedKeys := make([]uint64, 0, len(keys))
+	byKey := make([]uint64, 0, len(keys)) // doc of each key, in key order
+	for _, i := range order {
+		if n := len(sortedKeys); n > 0 && sortedKeys[n-1] == keys[i] {
+			continue // two parts cannot share a key; be safe
+		}
+		sortedKeys, byKey = append(sortedKeys, keys[i]), append(byKey, docs[i])
+	}
+	keys, docs, order = nil, nil, nil
+	uniq := slices.Clone(byKey) // one ref per document, in doc-key order
+	slices.Sort(uniq)
+	uniq = slices.Clip(slices.Compact(uniq))
+	refs := make([]uint32, len(byKey))
+	for i, d := range byKey {
+		r, _ := slices.BinarySearch(uniq, d)
+		refs[i] = uint32(r)
+	}
+	byKey = nil
+	s.idx.build(sortedKeys, refs)
+	sortedKeys, refs = nil, nil
+	if !s.hasSig {
+		return s, nil
+	}
+	for range uniq {
+		s.sigs.addCompact(make([]uint16, o.Permutations)) // filled below
+	}
+	filled := make([]bool, len(uniq))
+	raw := make([]byte, 8+2*o.Permutations)
+	err = s.eachPart(o, func(path string, br *bufio.Reader) error {
+		n, err := readU64(br)
+		if err != nil {
+			return err
+		}
+		if _, err := io.CopyN(io.Discard, br, int64(16*n)); err != nil {
+			return err
+		}
+		m, err := readU64(br)
+		if err != nil {
+			return err
+		}
+		for i := uint64(0); i < m; i++ {
+			if _, err := io.ReadFull(br, raw); err != nil {
+				return err
+			}
+			r, found := slices.BinarySearch(uniq, binary.LittleEndian.Uint64(raw))
+			if !found || filled[r] {
+				continue
+			}
+			sig := s.sigs.compact(uint32(r))
+			for j := range sig {
+				sig[j] = binary.LittleEndian.Uint16(raw[8+2*j:])
+			}
+			filled[r] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for r, ok := range filled {
+		if !ok {
+			return nil, fmt.Errorf("saved index %s: no signature for document %s", dir, pipeline.Key(uniq[r]))
+		}
+	}
+	return s, nil
+}
+
+// eachPart opens every part of the saved index in turn and hands fn its
+// payload; fn must read it to the end.
+func (s *SavedIndex) eachPart(o NearOptions, fn func(path string, br *bufio.Reader) error) error {
 	for p := 0; p < s.Info.Parts; p++ {
-		path := filepath.Join(dir, fmt.Sprintf("part-%05d.wf", p))
+		path := filepath.Join(s.Dir, fmt.Sprintf("part-%05d.wf", p))
 		r, err := workfile.Open(path, kindIndexPart)
 		if err != nil {
-			return nil, fmt.Errorf("saved index: %w", err)
+			return fmt.Errorf("saved index: %w", err)
 		}
 		br := bufio.NewReaderSize(r, 1<<16)
-		err = func() error {
-			defer r.Close()
-			var b [8]byte
-			u64 := func() (uint64, error) {
-				_, err := io.ReadFull(br, b[:])
-				return binary.LittleEndian.Uint64(b[:]), err
-			}
-			n, err := u64()
-			if err != nil {
-				return err
-			}
-			needDocs := map[uint64]bool{}
-			for i := uint64(0); i < n; i++ {
-				k, err1 := u64()
-				d, err2 := u64()
-				if err := errors.Join(err1, err2); err != nil {
-					return err
-				}
-				if keep == nil || keep(k) {
-					ents = append(ents, entry{k, d})
-					needDocs[d] = true
+		err = fn(path, br)
+		if err == nil {
+			if _, rerr := br.ReadByte(); rerr != io.EOF {
+				err = rerr
+				if rerr == nil {
+					err = errors.New("bytes after the signatures")
 				}
 			}
-			m, err := u64()
-			if err != nil {
-				return err
-			}
-			sig := make([]uint16, o.Permutations)
-			raw := make([]byte, 2*o.Permutations)
-			for i := uint64(0); i < m; i++ {
-				d, err := u64()
-				if err != nil {
-					return err
-				}
-				if _, err := io.ReadFull(br, raw); err != nil {
-					return err
-				}
-				if !s.hasSig || !needDocs[d] {
-					continue
-				}
-				for j := range sig {
-					sig[j] = binary.LittleEndian.Uint16(raw[2*j:])
-				}
-				sigOf[d] = slices.Clone(sig)
-			}
-			if _, err := br.ReadByte(); err != io.EOF {
-				if err == nil {
-					return errors.New("bytes after the signatures")
-				}
-				return err
-			}
-			return nil
-		}()
+		}
+		r.Close()
 		if err != nil {
 			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 				err = errors.New("ends early")
 			}
-			return nil, fmt.Errorf("saved index %s: %w", path, err)
+			return fmt.Errorf("saved index %s: %w", path, err)
 		}
 	}
-	slices.SortFunc(ents, func(a, b entry) int { return cmpKey(a.key, b.key) })
-	// refs: one per document, in doc-key order
-	for _, e := range ents {
-		s.docs = append(s.docs, e.doc)
+	return nil
+}
+
+func readU64(br *bufio.Reader) (uint64, error) {
+	var b [8]byte
+	_, err := io.ReadFull(br, b[:])
+	return binary.LittleEndian.Uint64(b[:]), err
+}
+
+// skipSignatures reads past the signature section.
+func skipSignatures(br *bufio.Reader, k int) error {
+	m, err := readU64(br)
+	if err != nil {
+		return err
 	}
-	slices.Sort(s.docs)
-	s.docs = slices.Compact(s.docs)
-	if s.hasSig {
-		for _, d := range s.docs {
-			sig, ok := sigOf[d]
-			if !ok {
-				return nil, fmt.Errorf("saved index %s: no signature for document %s", dir, pipeline.Key(d))
-			}
-			s.sigs.addCompact(sig)
-		}
+	if m > 1<<40 {
+		return fmt.Errorf("%d signatures: not a count", m)
 	}
-	for i, e := range ents {
-		if i > 0 && e.key == ents[i-1].key {
-			continue // two parts cannot share a key; be safe
-		}
-		ref, _ := slices.BinarySearch(s.docs, e.doc)
-		s.idx.put(e.key, uint32(ref))
-	}
-	for i := range s.idx.segs {
-		s.idx.segs[i].merge()
-	}
-	return s, nil
+	_, err = io.CopyN(io.Discard, br, int64(m)*int64(8+2*k))
+	return err
 }
 
 func cmpKey(a, b uint64) int {

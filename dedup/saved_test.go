@@ -2,11 +2,14 @@ package dedup
 
 import (
 	"encoding/binary"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/jacorpus/jacorpus/internal/workfile"
+	"github.com/jacorpus/jacorpus/pipeline"
 )
 
 // writeRawIndex writes a one-part saved index whose part holds payload.
@@ -69,7 +72,7 @@ func TestSavedIndexRoundTrip(t *testing.T) {
 	}
 	sig := []uint32{1, 2, 3, 4, 5, 6, 7, 8}
 	for d := uint64(0); d < 1000; d++ {
-		n.Seen(0, "", sig, []uint64{d * 4, d*4 + 1, d*4 + 2, d*4 + 3})
+		n.Seen(pipeline.Key(d), "", sig, []uint64{d * 4, d*4 + 1, d*4 + 2, d*4 + 3})
 	}
 	dir := t.TempDir()
 	if err := n.WriteIndex(dir); err != nil {
@@ -90,5 +93,51 @@ func TestSavedIndexRoundTrip(t *testing.T) {
 	half, err := LoadIndex(dir, o, func(k uint64) bool { return k%2 == 0 })
 	if err != nil || half.Has(1) || !half.Has(2) {
 		t.Fatalf("filtered load: %v", err)
+	}
+}
+
+// BenchmarkLoadIndex measures a saved index loaded for `against`: heap
+// bytes kept per document (16 bands, 128 signature values) and the peak.
+func BenchmarkLoadIndex(b *testing.B) {
+	const docs = 300_000
+	o := nearOn()
+	n, err := NewNear(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	sig := make([]uint32, o.Permutations)
+	bands := make([]uint64, 16)
+	for d := 0; d < docs; d++ {
+		for i := range sig {
+			sig[i] = rng.Uint32()
+		}
+		for i := range bands {
+			bands[i] = rng.Uint64()
+		}
+		n.Seen(pipeline.Key(d), "", sig, bands)
+	}
+	dir := b.TempDir()
+	if err := n.WriteIndex(dir); err != nil {
+		b.Fatal(err)
+	}
+	n = nil
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		s, err := LoadIndex(dir, o, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		peak := after.TotalAlloc - before.TotalAlloc
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/docs, "kept-B/doc")
+		b.ReportMetric(float64(peak)/docs, "allocated-B/doc")
+		b.ReportMetric(float64(s.idx.bytes()+s.sigs.bytes())/docs, "index+sig-B/doc")
+		runtime.KeepAlive(s)
 	}
 }

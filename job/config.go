@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strconv"
@@ -289,8 +290,26 @@ func (c *Config) Validate() error {
 	if n := c.Dedup.Near; n.Enabled && n.IndexOut != "" && c.Task.Count > 1 && c.WorkDir == "" {
 		addf("dedup.near.index_out", "a run of %d tasks without phases would save one index per task: run the phases (work_dir, --work-dir), which save one", c.Task.Count)
 	}
-	if n := c.Dedup.Near; n.IndexOut != "" && (n.IndexOut == c.Output.Dir || n.IndexOut == c.Rejects) {
-		addf("dedup.near.index_out", "%s is also the output or rejects directory", n.IndexOut)
+	if n := c.Dedup.Near; n.Enabled && n.IndexOut != "" {
+		same := func(a, b string) bool {
+			if b == "" {
+				return false
+			}
+			if filepath.Clean(a) == filepath.Clean(b) {
+				return true
+			}
+			ia, ea := os.Stat(a)
+			ib, eb := os.Stat(b)
+			return ea == nil && eb == nil && os.SameFile(ia, ib)
+		}
+		if same(n.IndexOut, c.Output.Dir) || same(n.IndexOut, c.Rejects) {
+			addf("dedup.near.index_out", "%s is also the output or rejects directory", n.IndexOut)
+		}
+		for i, a := range n.Against {
+			if same(n.IndexOut, a) {
+				addf("dedup.near.index_out", "%s is also dedup.near.against[%d]: the run saves only the keys it adds, so the saved index would lose the old ones; save to a new directory and list both in against", n.IndexOut, i)
+			}
+		}
 	}
 	if c.Dedup.Lines.Enabled {
 		for _, e := range splitErrors(c.Dedup.Lines.Options().Validate()) {
@@ -322,8 +341,8 @@ func (c *Config) Validate() error {
 	if c.Phases.Tasks < 1 {
 		addf("phases.tasks", "%d must be >= 1", c.Phases.Tasks)
 	}
-	if c.Phases.Buckets < 1 {
-		addf("phases.buckets", "%d must be >= 1", c.Phases.Buckets)
+	if c.Phases.Buckets < 1 || c.Phases.Buckets > 4096 {
+		addf("phases.buckets", "%d must be in [1, 4096] (a slice task keeps two files open per bucket)", c.Phases.Buckets)
 	}
 	switch {
 	case c.Task.Count < 1:

@@ -126,3 +126,18 @@ func TestIncremental(t *testing.T) {
 	}
 	_ = dedup.IndexFile
 }
+
+func TestIndexOutNotAgainst(t *testing.T) {
+	cfg := Default()
+	cfg.Inputs = []ingest.Input{{Path: "x.jsonl"}}
+	cfg.Dedup.Near.Enabled = true
+	cfg.Dedup.Near.Against = []string{"idx/a", "idx/b"}
+	cfg.Dedup.Near.IndexOut = "idx/b/"
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "against[1]") {
+		t.Fatalf("index_out = against[1]: %v", err)
+	}
+	cfg.Dedup.Near.IndexOut = "idx/c"
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}

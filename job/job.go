@@ -57,6 +57,9 @@ type Phased struct {
 	// Clusters counts, per kept document, the documents dropped as its
 	// copies (dedup.near.annotate).
 	Clusters map[pipeline.Key]int64
+	// Against describes the saved indexes the buckets phase used, for the
+	// manifest.
+	Against []AgainstIndex
 }
 
 // Meta keys written by dedup.near.annotate.
@@ -361,7 +364,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	m.Inputs = inputFiles(files, fstats)
 	m.Config = manifestConfig(cfg)
 	m.Stats = stats
-	m.Dedup = dedupReport(stages, counts, against)
+	m.Dedup = dedupReport(stages, counts, against, opts.Phased)
 	m.Task = TaskInfo{Index: cfg.Task.Index, Count: cfg.Task.Count, FirstFile: lo, Files: len(files), JobFiles: len(all),
 		JobSHA256: jobDigest(all), Empty: len(files) == 0}
 	m.DuplicateIDs = ids.dups
@@ -609,10 +612,13 @@ func nearStage(stages []pipeline.Stage) *dedup.Near {
 }
 
 // dedupReport collects what the dedup stages report; nil without any.
-func dedupReport(stages []pipeline.Stage, counts *lines.Counts, against []*dedup.SavedIndex) *DedupReport {
+func dedupReport(stages []pipeline.Stage, counts *lines.Counts, against []*dedup.SavedIndex, phased *Phased) *DedupReport {
 	var r DedupReport
 	for _, a := range against {
 		r.Against = append(r.Against, AgainstIndex{Dir: a.Dir, Docs: a.Info.Docs, Entries: a.Info.Entries})
+	}
+	if phased != nil {
+		r.Against = append(r.Against, phased.Against...)
 	}
 	for _, s := range stages {
 		switch s := s.(type) {

@@ -6,9 +6,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"runtime"
 
+	"github.com/jacorpus/jacorpus/dedup"
 	"github.com/jacorpus/jacorpus/dedup/lines"
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/pipeline"
@@ -76,6 +80,11 @@ func Scan(ctx context.Context, cfg Config, opts ScanOptions, fn func(*pipeline.D
 	if err := preflight(ctx, &cfg, files); err != nil {
 		return nil, err
 	}
+	for _, f := range files {
+		if fi, err := os.Stat(f.RealPath()); err == nil && !fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s: the phases of a job read the input more than once, which a pipe or device cannot be", f.Path)
+		}
+	}
 	var stages []pipeline.Stage
 	if opts.Until == ScanNormalized {
 		stages, err = buildStages(&cfg, presets, stagePlan{scan: true})
@@ -128,5 +137,14 @@ func Fingerprint(ctx context.Context, cfg Config) (string, error) {
 	h := sha256.New()
 	h.Write(js)
 	h.Write([]byte(jobDigest(all)))
+	// the saved indexes decide too: their descriptions (which change with
+	// every save) are part of the digest
+	for _, dir := range cfg.Dedup.Near.Against {
+		info, err := os.ReadFile(filepath.Join(dir, dedup.IndexFile))
+		if err != nil {
+			return "", fmt.Errorf("dedup.near.against: %w", err)
+		}
+		fmt.Fprintf(h, "\x00against\x00%s\x00%x", dir, sha256.Sum256(info))
+	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -77,13 +77,11 @@ func (t *task) exactDropped() ([][2]uint64, error) {
 			return nil, err
 		}
 		for {
-			hi, ok1 := r.u64()
-			lo, ok2 := r.u64()
-			doc, ok3 := r.u64()
-			if !ok1 || !ok2 || !ok3 {
+			v, ok := r.rec(3)
+			if !ok {
 				break
 			}
-			recs = append(recs, [3]uint64{hi, lo, doc})
+			recs = append(recs, [3]uint64{v[0], v[1], v[2]})
 		}
 		if err := r.done(); err != nil {
 			return nil, err
@@ -148,12 +146,11 @@ func (t *task) nearDropped(ctx context.Context, dir string) ([][2]uint64, error)
 			return nil, err
 		}
 		for {
-			k, ok1 := r.u64()
-			doc, ok2 := r.u64()
-			if !ok1 || !ok2 {
+			v, ok := r.rec(2)
+			if !ok {
 				break
 			}
-			recs = append(recs, [2]uint64{k, doc})
+			recs = append(recs, [2]uint64{v[0], v[1]})
 		}
 		if err := r.done(); err != nil {
 			return nil, err
@@ -319,14 +316,12 @@ func (t *task) openTexts(need []uint64) (*textReader, error) {
 			return nil, err
 		}
 		for {
-			doc, ok1 := r.u64()
-			off, ok2 := r.u64()
-			n, ok3 := r.u64()
-			if !ok1 || !ok2 || !ok3 {
+			v, ok := r.rec(3)
+			if !ok {
 				break
 			}
-			if _, found := slices.BinarySearch(need, doc); found {
-				tr.where[doc] = [3]uint64{uint64(i), off, n}
+			if _, found := slices.BinarySearch(need, v[0]); found {
+				tr.where[v[0]] = [3]uint64{uint64(i), v[1], v[2]}
 			}
 		}
 		if err := r.done(); err != nil {
@@ -393,8 +388,8 @@ func (t *task) loadSignatures(need []uint64) (map[uint64][]uint16, error) {
 			return nil, err
 		}
 		for {
-			doc, ok := r.u64()
-			if !ok || !r.u16s(buf) {
+			doc, ok := r.sigRec(buf)
+			if !ok {
 				break
 			}
 			if _, found := slices.BinarySearch(need, doc); found {
@@ -418,12 +413,11 @@ func (t *task) dropped(name string) ([][2]uint64, error) {
 			return nil, err
 		}
 		for {
-			doc, ok1 := r.u64()
-			rep, ok2 := r.u64()
-			if !ok1 || !ok2 {
+			v, ok := r.rec(2)
+			if !ok {
 				break
 			}
-			d = append(d, [2]uint64{doc, rep})
+			d = append(d, [2]uint64{v[0], v[1]})
 		}
 		if err := r.done(); err != nil {
 			return nil, err

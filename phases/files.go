@@ -21,8 +21,16 @@ type stamp struct {
 	Phase       string `json:"phase"`
 	Task        int    `json:"task"`
 	Tasks       int    `json:"tasks"`
+	// Layout is the phase layout (phases.tasks and phases.buckets) the file
+	// was written under: it decides the slices and the key ranges.
+	Layout string `json:"layout"`
 	// Docs is set in the summary of a lines task.
 	Docs int64 `json:"docs,omitempty"`
+}
+
+// layout names the phase layout of the job.
+func (t *task) layout() string {
+	return fmt.Sprintf("tasks=%d buckets=%d", t.cfg.Phases.Tasks, t.cfg.Phases.Buckets)
 }
 
 // taskDir is WORK/PHASE/task-IIIII.
@@ -34,8 +42,9 @@ func taskDir(work, phase string, i int) string {
 func part(key uint64, m int) int { return int((key >> 32) * uint64(m) >> 32) }
 
 // output writes this task's directory: fn fills a temporary directory,
-// which then replaces WORK/PHASE/task-IIIII. Leftovers of killed runs of
-// this task are removed first.
+// which then replaces WORK/PHASE/task-IIIII. A lock keeps two runs of one
+// task apart; leftovers of killed runs of this task are removed first, and
+// the previous directory only once the new one is in place.
 func (t *task) output(fn func(dir string) error) error {
 	final := taskDir(t.work, t.phase, t.index)
 	parent := filepath.Dir(final)
@@ -43,7 +52,13 @@ func (t *task) output(fn func(dir string) error) error {
 		return err
 	}
 	base := filepath.Base(final)
-	if old, _ := filepath.Glob(filepath.Join(parent, "."+base+".*")); len(old) > 0 {
+	unlock, err := lockTask(filepath.Join(parent, "."+base+".lock"))
+	if err != nil {
+		return fmt.Errorf("phase %s task %d: %w", t.phase, t.index, err)
+	}
+	defer unlock()
+	for _, pattern := range []string{".tmp-*", ".old-*"} {
+		old, _ := filepath.Glob(filepath.Join(parent, "."+base+pattern))
 		for _, o := range old {
 			os.RemoveAll(o)
 		}
@@ -60,17 +75,23 @@ func (t *task) output(fn func(dir string) error) error {
 		os.RemoveAll(tmp)
 		return err
 	}
+	var aside string
 	if _, err := os.Stat(final); err == nil {
-		aside := filepath.Join(parent, "."+base+".old-"+filepath.Base(tmp)[len(base)+6:])
+		aside = filepath.Join(parent, "."+base+".old-"+filepath.Base(tmp)[len(base)+6:])
 		if err := os.Rename(final, aside); err != nil {
 			os.RemoveAll(tmp)
 			return err
 		}
-		defer os.RemoveAll(aside)
 	}
 	if err := os.Rename(tmp, final); err != nil {
+		if aside != "" {
+			os.Rename(aside, final) // put the previous one back
+		}
 		os.RemoveAll(tmp)
 		return err
+	}
+	if aside != "" {
+		os.RemoveAll(aside)
 	}
 	return fsync.Dir(parent)
 }
@@ -82,11 +103,12 @@ func (t *task) create(dir, name, kind string) (*recWriter, error) {
 
 // createStamped is create with a document count in the stamp.
 func (t *task) createStamped(dir, name, kind string, docs int64) (*recWriter, error) {
-	w, err := workfile.Create(filepath.Join(dir, name), kind, stamp{Fingerprint: t.fp, Phase: t.phase, Task: t.index, Tasks: t.count, Docs: docs})
+	w, err := workfile.Create(filepath.Join(dir, name), kind, stamp{Fingerprint: t.fp, Phase: t.phase, Task: t.index, Tasks: t.count,
+		Layout: t.layout(), Docs: docs})
 	if err != nil {
 		return nil, err
 	}
-	return &recWriter{w: w, bw: bufio.NewWriterSize(w, 1<<16)}, nil
+	return &recWriter{w: w}, nil
 }
 
 // open opens the file name written by task i of phase, checking its kind
@@ -109,75 +131,83 @@ func (t *task) open(phase string, i int, name, kind string) (*recReader, stamp, 
 		r.Close()
 		return nil, s, fmt.Errorf("%w; %s again", err, rerun)
 	}
-	if s.Fingerprint != t.fp || s.Phase != phase || s.Task != i {
+	if s.Fingerprint != t.fp || s.Phase != phase || s.Task != i || s.Layout != t.layout() {
 		r.Close()
-		return nil, s, fmt.Errorf("%s was written by phase %s task %d of another job or config (fingerprint %.12s, this job %.12s): %s again",
-			path, s.Phase, s.Task, s.Fingerprint, t.fp, rerun)
+		return nil, s, fmt.Errorf("%s was written by phase %s task %d of another job, config or phase layout (fingerprint %.12s, %s; this job %.12s, %s): %s again",
+			path, s.Phase, s.Task, s.Fingerprint, s.Layout, t.fp, t.layout(), rerun)
 	}
 	return &recReader{r: r, br: bufio.NewReaderSize(r, 1<<16), path: path, rerun: rerun}, s, nil
 }
 
-// recWriter writes fixed-size records of little-endian uint64s and uint16s.
+// recWriter writes fixed-size records of little-endian uint64s and uint16s
+// (the work file buffers them into blocks; write errors surface at commit).
 type recWriter struct {
 	w   *workfile.Writer
-	bw  *bufio.Writer
 	buf [8]byte
 }
 
 func (w *recWriter) u64(v uint64) {
 	binary.LittleEndian.PutUint64(w.buf[:], v)
-	w.bw.Write(w.buf[:8])
+	w.w.Write(w.buf[:8])
 }
 
 func (w *recWriter) u16(v uint16) {
 	binary.LittleEndian.PutUint16(w.buf[:], v)
-	w.bw.Write(w.buf[:2])
+	w.w.Write(w.buf[:2])
 }
 
-func (w *recWriter) commit() error {
-	if err := w.bw.Flush(); err != nil {
-		w.w.Abort()
-		return err
-	}
-	return w.w.Commit()
-}
+func (w *recWriter) str(s string) { w.w.WriteString(s) }
+
+func (w *recWriter) commit() error { return w.w.Commit() }
 
 func (w *recWriter) abort() { w.w.Abort() }
 
-// recReader reads what recWriter wrote.
+// recReader reads what recWriter wrote, one whole record at a time: a
+// file that ends inside a record is an error, not a shorter file.
 type recReader struct {
 	r     *workfile.Reader
 	br    *bufio.Reader
 	path  string
 	rerun string
-	buf   [8]byte
+	buf   []byte
+	vals  []uint64
 	err   error
 }
 
-// u64 reads one value; ok is false at the end or on error (see done).
-func (r *recReader) u64() (uint64, bool) {
-	if r.err != nil {
-		return 0, false
+// rec reads a record of n uint64s; ok is false at the end or on error (see
+// done). The slice is reused by the next call.
+func (r *recReader) rec(n int) ([]uint64, bool) {
+	if !r.read(8 * n) {
+		return nil, false
 	}
-	if _, err := io.ReadFull(r.br, r.buf[:8]); err != nil {
-		r.err = err
-		return 0, false
+	r.vals = r.vals[:0]
+	for i := 0; i < n; i++ {
+		r.vals = append(r.vals, binary.LittleEndian.Uint64(r.buf[8*i:]))
 	}
-	return binary.LittleEndian.Uint64(r.buf[:8]), true
+	return r.vals, true
 }
 
-func (r *recReader) u16s(dst []uint16) bool {
-	for i := range dst {
-		if r.err != nil {
-			return false
-		}
-		if _, err := io.ReadFull(r.br, r.buf[:2]); err != nil {
-			r.err = err
-			return false
-		}
-		dst[i] = binary.LittleEndian.Uint16(r.buf[:2])
+// sigRec reads a (uint64, k × uint16) record into dst.
+func (r *recReader) sigRec(dst []uint16) (uint64, bool) {
+	if !r.read(8 + 2*len(dst)) {
+		return 0, false
 	}
-	return true
+	for i := range dst {
+		dst[i] = binary.LittleEndian.Uint16(r.buf[8+2*i:])
+	}
+	return binary.LittleEndian.Uint64(r.buf), true
+}
+
+func (r *recReader) read(size int) bool {
+	if r.err != nil {
+		return false
+	}
+	if cap(r.buf) < size {
+		r.buf = make([]byte, size)
+	}
+	r.buf = r.buf[:size]
+	_, r.err = io.ReadFull(r.br, r.buf)
+	return r.err == nil
 }
 
 // done closes the file and returns its error: nil at a clean end, a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/jacorpus/jacorpus/dedup"
 	"github.com/jacorpus/jacorpus/job"
 	"github.com/jacorpus/jacorpus/pipeline"
 )
@@ -33,6 +34,13 @@ func (t *task) filter(ctx context.Context) (*job.Result, error) {
 		if cfg.Dedup.Near.Annotate {
 			ph.Clusters = clusters(exact, near)
 		}
+	}
+	for _, dir := range cfg.Dedup.Near.Against {
+		info, err := dedup.ReadInfo(dir)
+		if err != nil {
+			return nil, err
+		}
+		ph.Against = append(ph.Against, job.AgainstIndex{Dir: dir, Docs: info.Docs, Entries: info.Entries})
 	}
 	opts := t.opts
 	opts.Phased = ph

@@ -100,6 +100,11 @@ func TestPhasedIncremental(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, r := range res {
+		if rep, _ := r.Manifest.Dedup.(*job.DedupReport); rep == nil || len(rep.Against) != 1 || rep.Against[0].Docs == 0 {
+			t.Errorf("%s: manifest dedup section %+v does not list the saved index", r.Dir, r.Manifest.Dedup)
+		}
+	}
 	got := ids(t, res...)
 	if len(want) == len(docs)-half {
 		t.Fatal("no B document is a duplicate: the test set is too easy")

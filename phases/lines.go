@@ -105,15 +105,11 @@ func (t *task) linesets(ctx context.Context) error {
 			return err
 		}
 		for {
-			k, ok := r.u64()
+			v, ok := r.rec(2)
 			if !ok {
 				break
 			}
-			tk, ok := r.u64()
-			if !ok {
-				break
-			}
-			pairs = append(pairs, [2]uint64{k, tk})
+			pairs = append(pairs, [2]uint64{v[0], v[1]})
 		}
 		if err := r.done(); err != nil {
 			return err
@@ -165,11 +161,11 @@ func (t *task) boilerplate() (*lines.Set, error) {
 			return nil, err
 		}
 		for {
-			k, ok := r.u64()
+			v, ok := r.rec(1)
 			if !ok {
 				break
 			}
-			keys = append(keys, k)
+			keys = append(keys, v[0])
 		}
 		if err := r.done(); err != nil {
 			return nil, err

@@ -195,3 +195,36 @@ func TestAnnotate(t *testing.T) {
 		t.Errorf("cluster sizes by source %v, %d copies counted, %d dropped", counts, total, dropped)
 	}
 }
+
+// TestForeignLayout: files written under another phase layout (other key
+// ranges) or for another saved index are refused, not mixed in.
+func TestForeignLayout(t *testing.T) {
+	cfg := sample(t)
+	cfg.Dedup.Lines.Enabled = false
+	work := t.TempDir()
+	cfg.Phases = job.PhasesConfig{Tasks: 2, Buckets: 4}
+	for i := 0; i < 2; i++ {
+		if _, err := RunTask(context.Background(), cfg, work, Signatures, i, 2, job.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg.Phases.Buckets = 2
+	_, err := RunTask(context.Background(), cfg, work, Buckets, 0, 2, job.Options{})
+	if err == nil || !strings.Contains(err.Error(), "phase layout") || !strings.Contains(err.Error(), "buckets=4") {
+		t.Fatalf("signatures of 4 ranges read as 2: %v", err)
+	}
+
+	// the fingerprint follows the saved indexes' descriptions
+	idx := filepath.Join(t.TempDir(), "idx")
+	os.MkdirAll(idx, 0o755)
+	os.WriteFile(filepath.Join(idx, dedup.IndexFile), []byte(`{"tool":"jacorpus","docs":1}`), 0o644)
+	cfg.Dedup.Near.Against = []string{idx}
+	a, err := job.Fingerprint(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(idx, dedup.IndexFile), []byte(`{"tool":"jacorpus","docs":2}`), 0o644)
+	if b, _ := job.Fingerprint(context.Background(), cfg); a == b {
+		t.Fatal("a re-saved against index leaves the fingerprint as it was")
+	}
+}

@@ -108,7 +108,7 @@ func (t *task) signatures(ctx context.Context) error {
 					w.u64(doc)
 				}
 				if keepTexts {
-					texts.bw.WriteString(d.Text)
+					texts.str(d.Text)
 					textIdx.u64(doc)
 					textIdx.u64(textOff)
 					textIdx.u64(uint64(len(d.Text)))

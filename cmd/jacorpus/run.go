@@ -137,6 +137,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 	case cfg.WorkDir != "" || (cfg.Dedup.Near.Enabled && cfg.Dedup.Near.Annotate):
+		if set["task-index"] {
+			return exitErr(stderr, errors.New("--task-index: without --phase, a phased run (--work-dir, or dedup.near.annotate) runs every task of every phase in this process; give --phase NAME to run one task"))
+		}
 		work := cfg.WorkDir
 		if work == "" { // annotate needs the phases: run them under TMPDIR
 			if work, err = os.MkdirTemp("", "jacorpus-work-"); err != nil {

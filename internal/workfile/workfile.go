@@ -27,8 +27,9 @@ import (
 	"path/filepath"
 )
 
-// BlockSize is the largest block payload.
-const BlockSize = 1 << 20
+// BlockSize is the largest block payload. A Writer buffers up to one block
+// (plus 16 KiB), so a task can keep hundreds of files open.
+const BlockSize = 256 << 10
 
 const (
 	magic      = "JACORPUS-WF1\n"
@@ -75,7 +76,7 @@ func Create(path, kind string, meta any) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{path: path, tmp: f.Name(), f: f, bw: bufio.NewWriterSize(f, 1<<16), buf: make([]byte, 0, BlockSize)}
+	w := &Writer{path: path, tmp: f.Name(), f: f, bw: bufio.NewWriterSize(f, 16<<10)}
 	h := []byte(magic)
 	h = binary.AppendUvarint(h, uint64(len(kind)))
 	h = append(h, kind...)
@@ -87,6 +88,23 @@ func Create(path, kind string, meta any) (*Writer, error) {
 		return nil, err
 	}
 	return w, nil
+}
+
+// WriteString appends s to the payload.
+func (w *Writer) WriteString(s string) (int, error) {
+	n := len(s)
+	for len(s) > 0 && w.err == nil {
+		c := min(len(s), BlockSize-len(w.buf))
+		w.buf = append(w.buf, s[:c]...)
+		s = s[c:]
+		if len(w.buf) == BlockSize {
+			w.flushBlock()
+		}
+	}
+	if w.err != nil {
+		return 0, w.err
+	}
+	return n, nil
 }
 
 // Write appends p to the payload.

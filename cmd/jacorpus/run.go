@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -214,6 +215,9 @@ func printSummary(w io.Writer, res *job.Result) {
 	for _, warning := range res.Warnings {
 		fmt.Fprintf(w, "\nwarning: %s\n", warning)
 	}
+	if rep, ok := res.Manifest.Dedup.(*job.DedupReport); ok && rep != nil {
+		printDedup(w, rep)
+	}
 	if res.DuplicateIDs > 0 {
 		fmt.Fprintf(w, "\nduplicate ids: %d rows have an id an earlier row already has\n", res.DuplicateIDs)
 	}
@@ -229,6 +233,31 @@ func printSummary(w io.Writer, res *job.Result) {
 	text := float64(res.Stats.Stage(pipeline.IngestStage).BytesOut) / 1e6
 	fmt.Fprintf(w, "input: %d files, %.1f MB stored, %.1f MB of text in %s: %.2f MB/s of text, %d workers\n",
 		res.Files, float64(res.InputBytes)/1e6, text, res.Elapsed.Round(time.Millisecond), text/secs, res.Workers)
+}
+
+// printDedup summarizes the manifest's dedup section.
+func printDedup(w io.Writer, rep *job.DedupReport) {
+	if n := rep.Near; n != nil {
+		fmt.Fprintf(w, "\nnear dedup: threshold %g, %d bands × %d rows, verify %s: %d candidates, %d dropped, %d kept by verification; index %.1f MB\n",
+			n.Threshold, n.Bands, n.Rows, n.Verify, n.Candidates, n.Dropped, n.Verified, float64(n.IndexBytes+n.SignatureBytes)/1e6)
+	}
+	for _, a := range rep.Against {
+		fmt.Fprintf(w, "deduplicated against %s (%d documents)\n", a.Dir, a.Docs)
+	}
+	if l := rep.Lines; l != nil {
+		fmt.Fprintf(w, "\nboilerplate lines: %d found", l.Boilerplate)
+		if l.Docs > 0 {
+			fmt.Fprintf(w, " among %d distinct lines of %d documents", l.Distinct, l.Docs)
+		}
+		fmt.Fprintln(w)
+		for i, line := range l.Top {
+			if i == 5 {
+				fmt.Fprintf(w, "  … %d more in manifest.json\n", len(l.Top)-5)
+				break
+			}
+			fmt.Fprintf(w, "  %6d docs  %s\n", line.Docs, strconv.QuoteToGraphic(line.Text))
+		}
+	}
 }
 
 func rejectsHint(res *job.Result) string {

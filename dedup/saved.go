@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -276,7 +277,7 @@ func LoadIndex(dir string, o NearOptions, keep func(key uint64) bool) (*SavedInd
 		order[i] = i
 	}
 	if !slices.IsSorted(keys) {
-		slices.SortStableFunc(order, func(a, b int) int { return cmpKey(keys[a], keys[b]) })
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
 	}
 	sortedKeys := make([]uint64, 0, len(keys))
 	byKey := make([]uint64, 0, len(keys)) // doc of each key, in key order
@@ -392,16 +393,6 @@ func skipSignatures(br *bufio.Reader, k int) error {
 	}
 	_, err = io.CopyN(io.Discard, br, int64(m)*int64(8+2*k))
 	return err
-}
-
-func cmpKey(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Has reports whether a saved document has the band key.

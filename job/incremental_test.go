@@ -2,8 +2,6 @@ package job
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,17 +38,7 @@ func TestIncremental(t *testing.T) {
 	docs := neardup.Generate(neardup.LoadBases(t), neardup.Options{Seed: 3})
 	dir := t.TempDir()
 	write := func(name string, docs []neardup.Doc, prefix string) string {
-		var b strings.Builder
-		for i, d := range docs {
-			js, _ := json.Marshal(map[string]string{"id": fmt.Sprintf("%s%d", prefix, i), "text": d.Text})
-			b.Write(js)
-			b.WriteByte('\n')
-		}
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
+		return neardup.WriteJSONL(t, filepath.Join(dir, name), docs, prefix)
 	}
 	half := len(docs) / 2
 	a, b := write("a.jsonl", docs[:half], "a"), write("b.jsonl", docs[half:], "b")

@@ -211,22 +211,10 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	}
 	start := time.Now()
 	runID := newRunID()
-	all, err := ingest.ExpandContext(ctx, cfg.Inputs)
-	if ctx.Err() != nil {
-		return nil, interrupted(ctx)
-	}
+	all, lo, files, presets, err := taskInputs(ctx, &cfg)
 	if err != nil {
 		return nil, err
 	}
-	presets, err := presetsBySource(&cfg, all)
-	if err != nil {
-		return nil, err
-	}
-	lo, hi, err := pipeline.Partition(sizes(all), cfg.Task.Index, cfg.Task.Count)
-	if err != nil {
-		return nil, err
-	}
-	files := all[lo:hi]
 	if err := checkLayout(&cfg, all); err != nil {
 		return nil, err
 	}
@@ -410,6 +398,26 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	}
 	res.Warnings = append(out.Warnings(), rejWarnings(rej)...)
 	return res, nil
+}
+
+// taskInputs expands the job's inputs and returns them all, this task's
+// slice (starting at ordinal lo) and the filter preset of every source.
+func taskInputs(ctx context.Context, cfg *Config) (all []ingest.File, lo int, files []ingest.File, presets map[string]string, err error) {
+	all, err = ingest.ExpandContext(ctx, cfg.Inputs)
+	if ctx.Err() != nil {
+		return nil, 0, nil, nil, interrupted(ctx)
+	}
+	if err != nil {
+		return nil, 0, nil, nil, err
+	}
+	if presets, err = presetsBySource(cfg, all); err != nil {
+		return nil, 0, nil, nil, err
+	}
+	lo, hi, err := pipeline.Partition(sizes(all), cfg.Task.Index, cfg.Task.Count)
+	if err != nil {
+		return nil, 0, nil, nil, err
+	}
+	return all, lo, all[lo:hi], presets, nil
 }
 
 // commitRejects closes the rejects writer and commits its directory; the

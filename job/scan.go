@@ -61,22 +61,10 @@ func Scan(ctx context.Context, cfg Config, opts ScanOptions, fn func(*pipeline.D
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	all, err := ingest.ExpandContext(ctx, cfg.Inputs)
-	if ctx.Err() != nil {
-		return nil, interrupted(ctx)
-	}
+	_, lo, files, presets, err := taskInputs(ctx, &cfg)
 	if err != nil {
 		return nil, err
 	}
-	presets, err := presetsBySource(&cfg, all)
-	if err != nil {
-		return nil, err
-	}
-	lo, hi, err := pipeline.Partition(sizes(all), cfg.Task.Index, cfg.Task.Count)
-	if err != nil {
-		return nil, err
-	}
-	files := all[lo:hi]
 	if err := preflight(ctx, &cfg, files); err != nil {
 		return nil, err
 	}

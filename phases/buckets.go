@@ -1,6 +1,7 @@
 package phases
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -71,25 +72,15 @@ const savedRep = ^uint64(0)
 // whose exact key an earlier document in range j has, by doc key.
 func (t *task) exactDropped() ([][2]uint64, error) {
 	var recs [][3]uint64
-	for i := 0; i < t.cfg.Phases.Tasks; i++ {
-		r, _, err := t.open(Signatures, i, exactFile(t.index), kindExactKeys)
-		if err != nil {
-			return nil, err
-		}
-		for {
-			v, ok := r.rec(3)
-			if !ok {
-				break
-			}
-			recs = append(recs, [3]uint64{v[0], v[1], v[2]})
-		}
-		if err := r.done(); err != nil {
-			return nil, err
-		}
+	err := t.eachRecord(Signatures, t.cfg.Phases.Tasks, exactFile(t.index), kindExactKeys, 3, func(_ int, v []uint64) {
+		recs = append(recs, [3]uint64{v[0], v[1], v[2]})
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(recs, func(a, b [3]uint64) int {
 		for i := range a {
-			if c := cmpU64(a[i], b[i]); c != 0 {
+			if c := cmp.Compare(a[i], b[i]); c != 0 {
 				return c
 			}
 		}
@@ -111,7 +102,7 @@ func (t *task) exactDropped() ([][2]uint64, error) {
 // the earliest rep (a saved document before all).
 func reduceDropped(d [][2]uint64) [][2]uint64 {
 	slices.SortFunc(d, func(a, b [2]uint64) int {
-		if c := cmpU64(a[0], b[0]); c != 0 {
+		if c := cmp.Compare(a[0], b[0]); c != 0 {
 			return c
 		}
 		switch { // savedRep first, then ascending
@@ -122,7 +113,7 @@ func reduceDropped(d [][2]uint64) [][2]uint64 {
 		case b[1] == savedRep:
 			return 1
 		}
-		return cmpU64(a[1], b[1])
+		return cmp.Compare(a[1], b[1])
 	})
 	return slices.CompactFunc(d, func(a, b [2]uint64) bool { return a[0] == b[0] })
 }
@@ -140,27 +131,17 @@ func (t *task) nearDropped(ctx context.Context, dir string) ([][2]uint64, error)
 		return nil, err
 	}
 	var recs [][2]uint64 // band key, doc key
-	for i := 0; i < t.cfg.Phases.Tasks; i++ {
-		r, _, err := t.open(Signatures, i, bandsFile(t.index), kindBandKeys)
-		if err != nil {
-			return nil, err
-		}
-		for {
-			v, ok := r.rec(2)
-			if !ok {
-				break
-			}
-			recs = append(recs, [2]uint64{v[0], v[1]})
-		}
-		if err := r.done(); err != nil {
-			return nil, err
-		}
+	err = t.eachRecord(Signatures, t.cfg.Phases.Tasks, bandsFile(t.index), kindBandKeys, 2, func(_ int, v []uint64) {
+		recs = append(recs, [2]uint64{v[0], v[1]})
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(recs, func(a, b [2]uint64) int {
-		if c := cmpU64(a[0], b[0]); c != 0 {
+		if c := cmp.Compare(a[0], b[0]); c != 0 {
 			return c
 		}
-		return cmpU64(a[1], b[1])
+		return cmp.Compare(a[1], b[1])
 	})
 	o := t.cfg.Dedup.Near
 	verify := o.Verify == dedup.VerifySignature
@@ -309,25 +290,15 @@ type textReader struct {
 // openTexts finds the texts of the sorted doc keys need.
 func (t *task) openTexts(need []uint64) (*textReader, error) {
 	tr := &textReader{where: make(map[uint64][3]uint64, len(need)), t: t}
+	err := t.eachRecord(Signatures, t.cfg.Phases.Tasks, fileTextIndex, kindTextIndex, 3, func(i int, v []uint64) {
+		if _, found := slices.BinarySearch(need, v[0]); found {
+			tr.where[v[0]] = [3]uint64{uint64(i), v[1], v[2]}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
 	for i := 0; i < t.cfg.Phases.Tasks; i++ {
-		r, _, err := t.open(Signatures, i, fileTextIndex, kindTextIndex)
-		if err != nil {
-			tr.close()
-			return nil, err
-		}
-		for {
-			v, ok := r.rec(3)
-			if !ok {
-				break
-			}
-			if _, found := slices.BinarySearch(need, v[0]); found {
-				tr.where[v[0]] = [3]uint64{uint64(i), v[1], v[2]}
-			}
-		}
-		if err := r.done(); err != nil {
-			tr.close()
-			return nil, err
-		}
 		// the stamp of the texts file; its blocks are checked as they are read
 		sr, _, err := t.open(Signatures, i, fileTexts, kindTexts)
 		if err != nil {
@@ -407,21 +378,11 @@ func (t *task) loadSignatures(need []uint64) (map[uint64][]uint16, error) {
 // (doc, rep) pairs of the dropped documents, by doc key, one per document.
 func (t *task) dropped(name string) ([][2]uint64, error) {
 	var d [][2]uint64
-	for j := 0; j < t.cfg.Phases.Buckets; j++ {
-		r, _, err := t.open(Buckets, j, name, kindDropped)
-		if err != nil {
-			return nil, err
-		}
-		for {
-			v, ok := r.rec(2)
-			if !ok {
-				break
-			}
-			d = append(d, [2]uint64{v[0], v[1]})
-		}
-		if err := r.done(); err != nil {
-			return nil, err
-		}
+	err := t.eachRecord(Buckets, t.cfg.Phases.Buckets, name, kindDropped, 2, func(_ int, v []uint64) {
+		d = append(d, [2]uint64{v[0], v[1]})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return reduceDropped(d), nil
 }

@@ -139,6 +139,29 @@ func (t *task) open(phase string, i int, name, kind string) (*recReader, stamp, 
 	return &recReader{r: r, br: bufio.NewReaderSize(r, 1<<16), path: path, rerun: rerun}, s, nil
 }
 
+// eachRecord reads the file name of every one of the tasks of phase, n
+// uint64s a record, in task order, calling fn with the task and the record
+// (reused by the next call).
+func (t *task) eachRecord(phase string, tasks int, name, kind string, n int, fn func(task int, v []uint64)) error {
+	for i := 0; i < tasks; i++ {
+		r, _, err := t.open(phase, i, name, kind)
+		if err != nil {
+			return err
+		}
+		for {
+			v, ok := r.rec(n)
+			if !ok {
+				break
+			}
+			fn(i, v)
+		}
+		if err := r.done(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // recWriter writes fixed-size records of little-endian uint64s and uint16s
 // (the work file buffers them into blocks; write errors surface at commit).
 type recWriter struct {

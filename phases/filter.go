@@ -1,6 +1,7 @@
 package phases
 
 import (
+	"cmp"
 	"context"
 	"slices"
 
@@ -52,7 +53,7 @@ func none(pipeline.Key) bool { return false }
 // in returns a lookup in the sorted (doc, rep) pairs.
 func in(pairs [][2]uint64) func(pipeline.Key) bool {
 	return func(k pipeline.Key) bool {
-		_, ok := slices.BinarySearchFunc(pairs, uint64(k), func(p [2]uint64, k uint64) int { return cmpU64(p[0], k) })
+		_, ok := slices.BinarySearchFunc(pairs, uint64(k), func(p [2]uint64, k uint64) int { return cmp.Compare(p[0], k) })
 		return ok
 	}
 }

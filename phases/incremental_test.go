@@ -2,9 +2,6 @@ package phases
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -42,17 +39,7 @@ func TestPhasedIncremental(t *testing.T) {
 	docs := neardup.Generate(neardup.LoadBases(t), neardup.Options{Seed: 5})
 	dir := t.TempDir()
 	write := func(name string, docs []neardup.Doc, prefix string) string {
-		var b strings.Builder
-		for i, d := range docs {
-			js, _ := json.Marshal(map[string]string{"id": fmt.Sprintf("%s%03d", prefix, i), "text": d.Text})
-			b.Write(js)
-			b.WriteByte('\n')
-		}
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
+		return neardup.WriteJSONL(t, filepath.Join(dir, name), docs, prefix)
 	}
 	half := len(docs) / 2
 	// several files per corpus, so that tasks get different slices

@@ -1,6 +1,7 @@
 package phases
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -101,28 +102,21 @@ func (t *task) linesets(ctx context.Context) error {
 			return err
 		}
 		docs += st.Docs
-		if r, _, err = t.open(Lines, i, linePart(t.index), kindLineKeys); err != nil {
-			return err
-		}
-		for {
-			v, ok := r.rec(2)
-			if !ok {
-				break
-			}
-			pairs = append(pairs, [2]uint64{v[0], v[1]})
-		}
-		if err := r.done(); err != nil {
-			return err
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	}
+	err := t.eachRecord(Lines, n, linePart(t.index), kindLineKeys, 2, func(_ int, v []uint64) {
+		pairs = append(pairs, [2]uint64{v[0], v[1]})
+	})
+	if err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	slices.SortFunc(pairs, func(a, b [2]uint64) int {
-		if c := cmpU64(a[0], b[0]); c != 0 {
+		if c := cmp.Compare(a[0], b[0]); c != 0 {
 			return c
 		}
-		return cmpU64(a[1], b[1])
+		return cmp.Compare(a[1], b[1])
 	})
 	var keys []uint64
 	var counts []int64
@@ -155,33 +149,13 @@ func (t *task) boilerplate() (*lines.Set, error) {
 		return nil, nil
 	}
 	var keys []uint64
-	for j := 0; j < t.cfg.Phases.Buckets; j++ {
-		r, _, err := t.open(LineSets, j, fileSet, kindLineSet)
-		if err != nil {
-			return nil, err
-		}
-		for {
-			v, ok := r.rec(1)
-			if !ok {
-				break
-			}
-			keys = append(keys, v[0])
-		}
-		if err := r.done(); err != nil {
-			return nil, err
-		}
+	err := t.eachRecord(LineSets, t.cfg.Phases.Buckets, fileSet, kindLineSet, 1, func(_ int, v []uint64) {
+		keys = append(keys, v[0])
+	})
+	if err != nil {
+		return nil, err
 	}
 	return lines.NewSet(lineOptions(t.cfg.Dedup.Lines), keys), nil
 }
 
 func lineOptions(c job.LinesConfig) lines.Options { return c.Options() }
-
-func cmpU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}

@@ -2,7 +2,6 @@ package lines
 
 import (
 	"math"
-	"strings"
 )
 
 // Counts holds the document frequency of every distinct eligible line: the
@@ -20,30 +19,24 @@ type Counts struct {
 	opt  Options
 	t    table
 	docs int64
-	seen docSet
+	keys *DocKeys
+	add  func(uint64) // c.t.add(k, 1), made once
 }
 
 // NewCounts returns empty counts under o (completed by WithDefaults; check
 // it first with Validate).
-func NewCounts(o Options) *Counts { return &Counts{opt: o.WithDefaults()} }
+func NewCounts(o Options) *Counts {
+	c := &Counts{opt: o.WithDefaults(), keys: NewDocKeys(o)}
+	c.add = func(k uint64) { c.t.add(k, 1) }
+	return c
+}
 
 // AddDocument counts each distinct eligible line of text once. Lines end at
 // \n; a trailing \r is dropped, then the line is trimmed as by Key, and it is
 // eligible when it has between MinChars and MaxChars runes.
 func (c *Counts) AddDocument(text string) {
 	c.docs = satAdd(c.docs, 1)
-	c.seen.reset()
-	for len(text) > 0 {
-		line := text
-		if i := strings.IndexByte(text, '\n'); i >= 0 {
-			line, text = text[:i], text[i+1:]
-		} else {
-			text = ""
-		}
-		if k, ok := c.opt.lineKey(line); ok && c.seen.add(k) {
-			c.t.add(k, 1)
-		}
-	}
+	c.keys.Each(text, c.add)
 }
 
 // Docs returns the number of documents counted, including those with no

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -94,4 +96,23 @@ func LoadRecrawlPairs(tb testing.TB) [][2]string {
 		tb.Fatalf("%s: no pairs", RecrawlFile)
 	}
 	return pairs
+}
+
+// WriteJSONL writes docs to path as JSONL with ids prefix0, prefix1, … and
+// returns path.
+func WriteJSONL(tb testing.TB, path string, docs []Doc, prefix string) string {
+	tb.Helper()
+	var b strings.Builder
+	for i, d := range docs {
+		js, err := json.Marshal(map[string]string{"id": fmt.Sprintf("%s%03d", prefix, i), "text": d.Text})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		b.Write(js)
+		b.WriteByte('\n')
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return path
 }

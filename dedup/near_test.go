@@ -286,3 +286,31 @@ func BenchmarkNear(b *testing.B) {
 		nearRun(b, nearOn(), texts)
 	}
 }
+
+// TestNearMorphemes: with morpheme shingles (kagome), the near copies are
+// still found and unrelated documents kept; judged against the character
+// truth with looser bounds, as the two Jaccards differ.
+func TestNearMorphemes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kagome over the whole set")
+	}
+	docs := neardup.Generate(neardup.LoadBases(t), neardup.Options{Seed: 1})
+	texts := make([]string, len(docs))
+	for i, d := range docs {
+		texts[i] = d.Text
+	}
+	truth := neardup.Truth(texts, 5)
+	o := nearOn()
+	o.Shingle = ShingleMorphemes
+	dropped, _ := nearRun(t, o, texts)
+	r := neardup.Evaluate(truth, dropped)
+	t.Logf("morpheme 5-grams:\n%s", r)
+	for i := range texts {
+		switch {
+		case truth[i] >= 0.95 && !dropped[i]:
+			t.Errorf("doc %d with character Jaccard %.3f kept", i, truth[i])
+		case truth[i] < 0.5 && dropped[i]:
+			t.Errorf("doc %d with character Jaccard %.3f dropped", i, truth[i])
+		}
+	}
+}

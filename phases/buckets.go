@@ -40,6 +40,7 @@ func (t *task) buckets(ctx context.Context) error {
 				return err
 			}
 		}
+		t.log.Info("decided", "exact_duplicates", len(exact), "near_duplicates", len(near))
 		for _, f := range []struct {
 			name string
 			keys [][2]uint64
@@ -175,6 +176,7 @@ func (t *task) nearDropped(ctx context.Context, dir string) ([][2]uint64, error)
 		}
 		lo = hi
 	}
+	t.log.Info("band keys", "entries", len(recs), "candidate_pairs", len(pairs))
 	recs = nil
 	if ctx.Err() != nil {
 		return nil, ctx.Err()

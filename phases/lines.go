@@ -130,6 +130,7 @@ func (t *task) linesets(ctx context.Context) error {
 		}
 	}
 	set := lineOptions(t.cfg.Dedup.Lines).SelectCounts(docs, keys, counts)
+	t.log.Info("lines", "docs", docs, "distinct_lines", len(keys), "boilerplate", len(set))
 	return t.output(func(dir string) error {
 		w, err := t.create(dir, fileSet, kindLineSet)
 		if err != nil {

@@ -43,6 +43,8 @@ package phases
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/jacorpus/jacorpus/job"
 )
@@ -118,20 +120,31 @@ func RunTask(ctx context.Context, cfg job.Config, work, name string, index, coun
 		return nil, err
 	}
 	t := &task{cfg: cfg, work: work, phase: name, index: index, count: count, fp: fp, opts: opts}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	t.log = log.With("phase", name, "task", fmt.Sprintf("%d/%d", index, count))
+	start := time.Now()
+	t.log.Info("phase task", "work_dir", work)
 	switch name {
 	case Lines:
-		return nil, t.lines(ctx)
+		err = t.lines(ctx)
 	case LineSets:
-		return nil, t.linesets(ctx)
+		err = t.linesets(ctx)
 	case Signatures:
-		return nil, t.signatures(ctx)
+		err = t.signatures(ctx)
 	case Buckets:
-		return nil, t.buckets(ctx)
+		err = t.buckets(ctx)
 	case Index:
-		return nil, t.saveIndex(ctx)
+		err = t.saveIndex(ctx)
 	default:
 		return t.filter(ctx)
 	}
+	if err == nil {
+		t.log.Info("phase task done", "dir", taskDir(work, name, index), "seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds()))
+	}
+	return nil, err
 }
 
 // RunAll runs every task of every phase of cfg's plan in order and returns
@@ -159,4 +172,5 @@ type task struct {
 	index, count int
 	fp           string
 	opts         job.Options
+	log          *slog.Logger
 }

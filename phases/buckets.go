@@ -183,14 +183,9 @@ func (t *task) nearDropped(ctx context.Context, dir string) ([][2]uint64, error)
 	}
 	var sigs map[uint64][]uint16
 	if verify {
-		need := make([]uint64, 0, 2*len(pairs)+len(entries))
+		need := make([]uint64, 0, 2*len(pairs))
 		for _, p := range pairs {
 			need = append(need, p.doc, p.rep)
-		}
-		if o.IndexOut != "" {
-			for _, e := range entries {
-				need = append(need, e[1])
-			}
 		}
 		slices.Sort(need)
 		need = slices.Compact(need)
@@ -250,34 +245,23 @@ func (t *task) nearDropped(ctx context.Context, dir string) ([][2]uint64, error)
 	}
 	dropped = reduceDropped(dropped)
 	if o.IndexOut != "" {
-		if err := writeIndexPart(filepath.Join(dir, fileIndexPart), o, entries, sigs); err != nil {
+		if err := writeIndexPart(filepath.Join(dir, fileIndexPart), o, entries); err != nil {
 			return nil, err
 		}
 	}
 	return dropped, nil
 }
 
-// writeIndexPart writes one key range of the saved index: its entries
-// (sorted by key) and the signatures of their documents.
-func writeIndexPart(path string, o dedup.NearOptions, entries [][2]uint64, sigs map[uint64][]uint16) error {
-	p := o.IndexParams()
-	var docs []uint64
-	if p.Signatures {
-		for _, e := range entries {
-			docs = append(docs, e[1])
-		}
-		slices.Sort(docs)
-		docs = slices.Compact(docs)
-	}
-	w, err := dedup.CreatePart(path, p, int64(len(entries)), int64(len(docs)))
+// writeIndexPart writes one key range of the saved index: its entries,
+// sorted by key (the index phase adds the signatures, from the signatures
+// tasks' files, as parts of their own).
+func writeIndexPart(path string, o dedup.NearOptions, entries [][2]uint64) error {
+	w, err := dedup.CreatePart(path, o.IndexParams(), int64(len(entries)), 0)
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
 		w.Entry(e[0], e[1])
-	}
-	for _, d := range docs {
-		w.Signature(d, sigs[d])
 	}
 	return w.Commit()
 }

@@ -47,6 +47,9 @@ func (t *task) saveIndex(ctx context.Context) error {
 		}
 		info.Entries += n
 	}
+	// the signatures of every signatures task, one part each (no entries),
+	// copied record by record: nothing is held in memory
+	sigParts := 0
 	for i := 0; i < t.cfg.Phases.Tasks; i++ {
 		r, st, err := t.open(Signatures, i, fileSummary, kindSigSummary)
 		if err != nil {
@@ -56,11 +59,48 @@ func (t *task) saveIndex(ctx context.Context) error {
 			return err
 		}
 		info.Docs += st.Docs
+		if !info.Params.Signatures {
+			continue
+		}
+		part := filepath.Join(d.Staging, fmt.Sprintf("part-%05d.wf", info.Parts+i))
+		if err := t.copySignatures(i, part, st.Docs); err != nil {
+			return err
+		}
+		sigParts++
 	}
+	info.Parts += sigParts
 	if err := dedup.WriteInfo(d.Staging, info); err != nil {
 		return err
 	}
 	return d.Commit()
+}
+
+// copySignatures writes the signatures of signatures task i (docs of them)
+// as an index part without entries.
+func (t *task) copySignatures(i int, path string, docs int64) error {
+	o := t.cfg.Dedup.Near
+	w, err := dedup.CreatePart(path, o.IndexParams(), 0, docs)
+	if err != nil {
+		return err
+	}
+	r, _, err := t.open(Signatures, i, fileSigs, kindSignatures)
+	if err != nil {
+		w.Abort()
+		return err
+	}
+	sig := make([]uint16, o.Permutations)
+	for {
+		doc, ok := r.sigRec(sig)
+		if !ok {
+			break
+		}
+		w.Signature(doc, sig)
+	}
+	if err := r.done(); err != nil {
+		w.Abort()
+		return err
+	}
+	return w.Commit() // checks that the count was right
 }
 
 func copyFile(src, dst string) error {

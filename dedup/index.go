@@ -112,7 +112,8 @@ func (s *segment) index() {
 }
 
 // build fills an empty index from keys in ascending order (no duplicates)
-// and their refs, every segment at its exact size.
+// and their refs. The segments share the two arrays: the index must not
+// be added to afterwards.
 func (x *bandIndex) build(keys []uint64, refs []uint32) {
 	for lo := 0; lo < len(keys); {
 		top := keys[lo] >> 56
@@ -121,8 +122,8 @@ func (x *bandIndex) build(keys []uint64, refs []uint32) {
 			hi++
 		}
 		s := &x.segs[top]
-		s.keys = slices.Clone(keys[lo:hi])
-		s.refs = slices.Clone(refs[lo:hi])
+		s.keys = keys[lo:hi:hi]
+		s.refs = refs[lo:hi:hi]
 		s.index()
 		x.n += int64(hi - lo)
 		lo = hi

@@ -3,7 +3,9 @@ package dedup
 import (
 	"bufio"
 	"cmp"
+	"crypto/rand"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -61,6 +63,10 @@ type IndexInfo struct {
 	Params  IndexParams `json:"params"`
 	Parts   int         `json:"parts"`
 	Entries int64       `json:"entries"`
+	// SaveID is random and new with every save, so that a job's
+	// fingerprint changes when an index it is deduplicated against is
+	// saved again.
+	SaveID string `json:"save_id"`
 	// Docs is the number of documents the run indexed (those that reached
 	// near dedup; a phased run counts exact copies too).
 	Docs int64 `json:"docs"`
@@ -175,6 +181,9 @@ func PartEntries(path string) (int64, error) {
 		return 0, fmt.Errorf("%s: %w", path, err)
 	}
 	n := binary.LittleEndian.Uint64(b[:])
+	if n > 1<<40 {
+		return 0, fmt.Errorf("%s: %d entries: not a count", path, n)
+	}
 	if _, err := io.CopyN(io.Discard, br, int64(16*n)); err != nil {
 		return 0, fmt.Errorf("%s: entries: %w", path, err)
 	}
@@ -182,6 +191,9 @@ func PartEntries(path string) (int64, error) {
 		return 0, fmt.Errorf("%s: %w", path, err)
 	}
 	m := binary.LittleEndian.Uint64(b[:])
+	if m > 1<<40 || p.Permutations < 0 || p.Permutations > 4096 {
+		return 0, fmt.Errorf("%s: %d signatures of %d values: not a count", path, m, p.Permutations)
+	}
 	if _, err := io.CopyN(io.Discard, br, int64(m)*int64(8+2*p.Permutations)); err != nil {
 		return 0, fmt.Errorf("%s: signatures: %w", path, err)
 	}
@@ -197,6 +209,9 @@ func PartEntries(path string) (int64, error) {
 // WriteInfo writes dir/index.json.
 func WriteInfo(dir string, info IndexInfo) error {
 	info.Tool, info.Format = "jacorpus", 1
+	var id [8]byte
+	rand.Read(id[:])
+	info.SaveID = hex.EncodeToString(id[:])
 	js, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {
 		return err
@@ -249,9 +264,13 @@ func LoadIndex(dir string, o NearOptions, keep func(key uint64) bool) (*SavedInd
 	s.hasSig = want.Signatures
 	s.sigs.k = o.Permutations
 	// Pass 1: the entries of every part (parts hold disjoint key ranges,
-	// each sorted). Pass 2: the signatures of their documents, straight
-	// into the store. Peak memory: 16 bytes per entry on top of the index.
+	// each sorted), kept in two arrays that become the index without a
+	// copy. Pass 2: the signatures of their documents, straight into the
+	// store. Peak: about 16 bytes per entry more than the index keeps.
 	var keys, docs []uint64
+	if keep == nil && info.Entries > 0 && info.Entries < 1<<34 {
+		keys, docs = make([]uint64, 0, info.Entries), make([]uint64, 0, info.Entries)
+	}
 	err = s.eachPart(o, func(path string, br *bufio.Reader) error {
 		n, err := readU64(br)
 		if err != nil {
@@ -272,33 +291,37 @@ func LoadIndex(dir string, o NearOptions, keep func(key uint64) bool) (*SavedInd
 	if err != nil {
 		return nil, err
 	}
-	order := make([]int, len(keys))
-	for i := range order {
-		order[i] = i
-	}
-	if !slices.IsSorted(keys) {
-		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
-	}
-	sortedKeys := make([]uint64, 0, len(keys))
-	byKey := make([]uint64, 0, len(keys)) // doc of each key, in key order
-	for _, i := range order {
-		if n := len(sortedKeys); n > 0 && sortedKeys[n-1] == keys[i] {
-			continue // two parts cannot share a key; be safe
+	if !slices.IsSorted(keys) { // parts out of key order: not as written, but usable
+		type kv struct{ k, d uint64 }
+		both := make([]kv, len(keys))
+		for i := range keys {
+			both[i] = kv{keys[i], docs[i]}
 		}
-		sortedKeys, byKey = append(sortedKeys, keys[i]), append(byKey, docs[i])
+		slices.SortStableFunc(both, func(a, b kv) int { return cmp.Compare(a.k, b.k) })
+		for i, e := range both {
+			keys[i], docs[i] = e.k, e.d
+		}
 	}
-	keys, docs, order = nil, nil, nil
-	uniq := slices.Clone(byKey) // one ref per document, in doc-key order
+	n := 0
+	for i := range keys { // two parts cannot share a key; be safe
+		if n > 0 && keys[n-1] == keys[i] {
+			continue
+		}
+		keys[n], docs[n] = keys[i], docs[i]
+		n++
+	}
+	keys, docs = slices.Clip(keys[:n]), docs[:n]
+	uniq := slices.Clone(docs) // one ref per document, in doc-key order
 	slices.Sort(uniq)
 	uniq = slices.Clip(slices.Compact(uniq))
-	refs := make([]uint32, len(byKey))
-	for i, d := range byKey {
+	refs := make([]uint32, len(docs))
+	for i, d := range docs {
 		r, _ := slices.BinarySearch(uniq, d)
 		refs[i] = uint32(r)
 	}
-	byKey = nil
-	s.idx.build(sortedKeys, refs)
-	sortedKeys, refs = nil, nil
+	docs = nil
+	s.idx.build(keys, refs)
+	keys, refs = nil, nil
 	if !s.hasSig {
 		return s, nil
 	}

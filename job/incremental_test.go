@@ -129,3 +129,33 @@ func TestIndexOutNotAgainst(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestWorkAndIndexLayout: a work directory an input would read, and an
+// index directory inside the output, are refused before anything is written.
+func TestWorkAndIndexLayout(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	os.WriteFile(filepath.Join(in, "a.jsonl"), []byte(`{"text":"本文です。本文です。本文です。本文です。本文です。本文です。本文です。本文です。本文です。本文です。"}`+"\n"), 0o644)
+	cfg := Default()
+	cfg.Inputs = []ingest.Input{{Path: in}}
+	cfg.Output.Dir = filepath.Join(dir, "out")
+	cfg.Dedup.Near.Enabled = true
+	for _, tc := range []struct {
+		name string
+		mod  func(*Config)
+		want string
+	}{
+		{"work dir inside the input", func(c *Config) { c.WorkDir = filepath.Join(in, "work") }, "work directory"},
+		{"index inside the output", func(c *Config) { c.Dedup.Near.IndexOut = filepath.Join(c.Output.Dir, "idx") }, "index directory"},
+	} {
+		c := cfg
+		tc.mod(&c)
+		if _, err := Run(context.Background(), c, Options{}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+		if left, _ := filepath.Glob(filepath.Join(dir, "*", ".*")); len(left) > 0 {
+			t.Errorf("%s: left %v", tc.name, left)
+		}
+	}
+}

@@ -659,8 +659,14 @@ type stagePlan struct {
 
 // buildStages returns normalize → [lines] → [dedup] → filters → [dedup] →
 // tokenize as configured, with the filter preset of every source.
-func buildStages(cfg *Config, presets map[string]string, plan stagePlan) ([]pipeline.Stage, error) {
+func buildStages(cfg *Config, presets map[string]string, plan stagePlan) (_ []pipeline.Stage, err error) {
 	stages := []pipeline.Stage{normalize.Stage{Options: cfg.Normalize}}
+	var dd []pipeline.Stage // exact, then near
+	defer func() {
+		if err != nil {
+			closeStages(dd) // a Near with a temporary file
+		}
+	}()
 	set := plan.lines
 	if plan.phased != nil {
 		set = plan.phased.Boilerplate
@@ -668,7 +674,6 @@ func buildStages(cfg *Config, presets map[string]string, plan stagePlan) ([]pipe
 	if set != nil {
 		stages = append(stages, &lineStage{set: set, top: cfg.Dedup.Lines.Top})
 	}
-	var dd []pipeline.Stage // exact, then near
 	switch {
 	case plan.phased != nil:
 		if cfg.Dedup.Exact {
@@ -715,7 +720,6 @@ func buildStages(cfg *Config, presets map[string]string, plan stagePlan) ([]pipe
 		}
 	}
 	fs := &filters.Stage{BySource: map[string][]filters.Rule{}}
-	var err error
 	if fs.Default, err = filters.Preset(filters.PresetDefault, cfg.Filters); err != nil {
 		return nil, err
 	}

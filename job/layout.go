@@ -20,16 +20,22 @@ func taskDir(c *Config, dir string) string {
 	return filepath.Join(dir, fmt.Sprintf("task-%05d", c.Task.Index))
 }
 
-// checkLayout refuses output and rejects directories that an input would
-// read back (a later task or run would ingest the shards, the manifest or
-// the rejects), inputs inside the output or rejects directories (replacing
-// those would take the inputs along), and output and rejects directories
-// nested in each other. It looks at the whole job, not at one task.
+// checkLayout refuses output, rejects, work and index directories that an
+// input would read back (a later task or run would ingest the shards, the
+// manifest, the rejects or work files), inputs inside them (replacing those
+// would take the inputs along), and any two of them nested in each other.
+// It looks at the whole job, not at one task.
 func checkLayout(cfg *Config, files []ingest.File) error {
 	type dir struct{ what, path string }
 	dirs := []dir{{"output", cfg.Output.Dir}}
 	if cfg.Rejects != "" {
 		dirs = append(dirs, dir{"rejects", cfg.Rejects})
+	}
+	if cfg.WorkDir != "" {
+		dirs = append(dirs, dir{"work", cfg.WorkDir})
+	}
+	if n := cfg.Dedup.Near; n.Enabled && n.IndexOut != "" {
+		dirs = append(dirs, dir{"index", n.IndexOut})
 	}
 	real := make([]string, len(dirs))
 	for i, d := range dirs {
@@ -39,14 +45,21 @@ func checkLayout(cfg *Config, files []ingest.File) error {
 		}
 		real[i] = p
 	}
-	if len(dirs) == 2 && (ingest.Within(real[0], real[1]) || ingest.Within(real[1], real[0])) {
-		return fmt.Errorf("output directory %s and rejects directory %s must not be the same or inside each other", dirs[0].path, dirs[1].path)
+	for i := range dirs {
+		for j := i + 1; j < len(dirs); j++ {
+			if ingest.Within(real[i], real[j]) || ingest.Within(real[j], real[i]) {
+				return fmt.Errorf("%s directory %s and %s directory %s must not be the same or inside each other",
+					dirs[i].what, dirs[i].path, dirs[j].what, dirs[j].path)
+			}
+		}
 	}
 	// What a run writes there, a task directory included: if an input would
 	// read any of it, it reads its own output.
 	written := map[string][]string{
 		"output":  {shard.ManifestName, "part-00000.parquet"},
 		"rejects": {rejects.ProblemsFile, rejects.DroppedFile, rejects.IndexFile},
+		"work":    {"signatures/task-00000/bands-00000.wf", "lines/task-00000/part-00000.wf"},
+		"index":   {"index.json", "part-00000.wf"},
 	}
 	for i, d := range dirs {
 		for k, in := range cfg.Inputs {

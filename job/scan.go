@@ -61,8 +61,11 @@ func Scan(ctx context.Context, cfg Config, opts ScanOptions, fn func(*pipeline.D
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	_, lo, files, presets, err := taskInputs(ctx, &cfg)
+	all, lo, files, presets, err := taskInputs(ctx, &cfg)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkLayout(&cfg, all); err != nil {
 		return nil, err
 	}
 	if err := preflight(ctx, &cfg, files); err != nil {

@@ -36,7 +36,7 @@ func (t *task) buckets(ctx context.Context) error {
 			return ctx.Err()
 		}
 		if t.cfg.Dedup.Near.Enabled {
-			if near, err = t.nearDropped(ctx, dir); err != nil {
+			if near, err = t.nearDropped(ctx, dir, exact); err != nil {
 				return err
 			}
 		}
@@ -125,7 +125,7 @@ func reduceDropped(d [][2]uint64) [][2]uint64 {
 // of a saved index that has the key), dropped at once without
 // verification, or when their signatures agree enough. With index_out it
 // also writes this range's part of the saved index into dir.
-func (t *task) nearDropped(ctx context.Context, dir string) ([][2]uint64, error) {
+func (t *task) nearDropped(ctx context.Context, dir string, exact [][2]uint64) ([][2]uint64, error) {
 	m := t.cfg.Phases.Buckets
 	against, err := job.LoadAgainst(&t.cfg, func(k uint64) bool { return part(k, m) == t.index })
 	if err != nil {
@@ -176,6 +176,34 @@ func (t *task) nearDropped(ctx context.Context, dir string) ([][2]uint64, error)
 		}
 		lo = hi
 	}
+	// One check per (document, earlier document), and none for what exact
+	// dedup drops anyway; a document's pairs come together, saved documents
+	// first, then in key order, and the first that holds decides.
+	slices.SortFunc(pairs, func(a, b pair) int {
+		if c := cmp.Compare(a.doc, b.doc); c != 0 {
+			return c
+		}
+		if (a.saved < 0) != (b.saved < 0) {
+			if a.saved >= 0 {
+				return -1
+			}
+			return 1
+		}
+		if c := cmp.Compare(a.saved, b.saved); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.rep, b.rep); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.key, b.key)
+	})
+	pairs = slices.CompactFunc(pairs, func(a, b pair) bool { return a.doc == b.doc && a.saved < 0 && b.saved < 0 && a.rep == b.rep })
+	if len(exact) > 0 {
+		pairs = slices.DeleteFunc(pairs, func(p pair) bool {
+			_, found := slices.BinarySearchFunc(exact, p.doc, func(e [2]uint64, d uint64) int { return cmp.Compare(e[0], d) })
+			return found
+		})
+	}
 	t.log.Info("band keys", "entries", len(recs), "candidate_pairs", len(pairs))
 	recs = nil
 	if ctx.Err() != nil {
@@ -207,6 +235,9 @@ func (t *task) nearDropped(ctx context.Context, dir string) ([][2]uint64, error)
 	}
 	var dropped [][2]uint64
 	for _, p := range pairs {
+		if n := len(dropped); n > 0 && dropped[n-1][0] == p.doc {
+			continue // decided
+		}
 		rep := p.rep
 		if p.saved >= 0 {
 			rep = savedRep
@@ -227,7 +258,7 @@ func (t *task) nearDropped(ctx context.Context, dir string) ([][2]uint64, error)
 		}
 		a := sigs[p.doc]
 		if a == nil {
-			return nil, fmt.Errorf("phase buckets task %d: no signature for document %s in the signatures phase's files", t.index, pipeline.Key(p.doc))
+			return nil, fmt.Errorf("phase buckets task %d: no signature for document %s in the signatures phase's files: run phase signatures (every task) again", t.index, pipeline.Key(p.doc))
 		}
 		var similar bool
 		if p.saved >= 0 {
@@ -235,7 +266,7 @@ func (t *task) nearDropped(ctx context.Context, dir string) ([][2]uint64, error)
 		} else {
 			b := sigs[p.rep]
 			if b == nil {
-				return nil, fmt.Errorf("phase buckets task %d: no signature for document %s in the signatures phase's files", t.index, pipeline.Key(p.rep))
+				return nil, fmt.Errorf("phase buckets task %d: no signature for document %s in the signatures phase's files: run phase signatures (every task) again", t.index, pipeline.Key(p.rep))
 			}
 			similar = o.SimilarCompact(a, b)
 		}
@@ -305,7 +336,7 @@ func (t *task) openTexts(need []uint64) (*textReader, error) {
 func (tr *textReader) text(doc uint64) (string, error) {
 	w, ok := tr.where[doc]
 	if !ok {
-		return "", fmt.Errorf("phase buckets task %d: no text for document %s in the signatures phase's files", tr.t.index, pipeline.Key(doc))
+		return "", fmt.Errorf("phase buckets task %d: no text for document %s in the signatures phase's files: run phase signatures (every task) again", tr.t.index, pipeline.Key(doc))
 	}
 	b := make([]byte, w[2])
 	if _, err := tr.files[w[0]].ReadAt(b, int64(w[1])); err != nil {

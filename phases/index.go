@@ -35,17 +35,14 @@ func (t *task) saveIndex(ctx context.Context) error {
 		}
 		r.r.Close()
 		src := filepath.Join(taskDir(t.work, Buckets, j), fileIndexPart)
-		dst := filepath.Join(d.Staging, fmt.Sprintf("part-%05d.wf", j))
-		if err := copyFile(src, dst); err != nil {
-			return fmt.Errorf("%w: run phase buckets task %d again", err, j)
-		}
-	}
-	for j := 0; j < info.Parts; j++ { // a full check of every part, and its entry count
-		n, err := dedup.PartEntries(filepath.Join(d.Staging, fmt.Sprintf("part-%05d.wf", j)))
+		n, err := dedup.PartEntries(src) // a full check, and the entry count
 		if err != nil {
 			return fmt.Errorf("%w: run phase buckets task %d again", err, j)
 		}
 		info.Entries += n
+		if err := copyFile(src, filepath.Join(d.Staging, fmt.Sprintf("part-%05d.wf", j))); err != nil {
+			return err
+		}
 	}
 	// the signatures of every signatures task, one part each (no entries),
 	// copied record by record: nothing is held in memory

@@ -17,12 +17,14 @@ package workfile
 
 import (
 	"bufio"
+	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -30,6 +32,10 @@ import (
 // BlockSize is the largest block payload. A Writer buffers up to one block
 // (plus 16 KiB), so a task can keep hundreds of files open.
 const BlockSize = 256 << 10
+
+// maxReadBlock is the largest block a streaming Reader accepts: files of
+// earlier versions were written with 1 MiB blocks.
+const maxReadBlock = 1 << 20
 
 const (
 	magic      = "JACORPUS-WF1\n"
@@ -72,7 +78,7 @@ func Create(path, kind string, meta any) (*Writer, error) {
 			return nil, fmt.Errorf("%s: meta: %w", path, err)
 		}
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	f, err := createTemp(path)
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +111,19 @@ func (w *Writer) WriteString(s string) (int, error) {
 		return 0, w.err
 	}
 	return n, nil
+}
+
+// createTemp creates a new file beside path with mode 0666 less the umask
+// (os.CreateTemp would make it 0600, and the renamed file keeps that).
+func createTemp(path string) (*os.File, error) {
+	for i := 0; ; i++ {
+		var b [6]byte
+		rand.Read(b[:])
+		f, err := os.OpenFile(fmt.Sprintf("%s/.%s.tmp-%x", filepath.Dir(path), filepath.Base(path), b), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if err == nil || !errors.Is(err, fs.ErrExist) || i == 100 {
+			return f, err
+		}
+	}
 }
 
 // Write appends p to the payload.
@@ -285,7 +304,7 @@ func (r *Reader) next() {
 		r.footer(start, hdr[:])
 		return
 	}
-	if n == 0 || n > BlockSize {
+	if n == 0 || n > maxReadBlock {
 		r.err = r.corrupt(start, "bad block length %d", n)
 		return
 	}

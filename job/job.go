@@ -57,9 +57,10 @@ type Phased struct {
 	// Clusters counts, per kept document, the documents dropped as its
 	// copies (dedup.near.annotate).
 	Clusters map[pipeline.Key]int64
-	// Against describes the saved indexes the buckets phase used, for the
-	// manifest.
-	Against []AgainstIndex
+	// Against describes the saved indexes the buckets phase used, and
+	// NearStats what it decided, for the manifest.
+	Against   []AgainstIndex
+	NearStats *dedup.NearStats
 }
 
 // Meta keys written by dedup.near.annotate.
@@ -287,6 +288,9 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		"workers", workers, "output", out.Final)
 	if len(files) == 0 {
 		log.Warn("this task's slice of the inputs is empty (more tasks than files)", "task", cfg.Task.Index, "files", len(all))
+	}
+	if cfg.Task.Count > 1 && opts.Phased == nil && (cfg.Dedup.Exact || cfg.Dedup.Near.Enabled || cfg.Dedup.Lines.Enabled) {
+		log.Warn("dedup sees only this task's documents: run the phases (--work-dir) for dedup over the whole job", "task", cfg.Task.Index, "tasks", cfg.Task.Count)
 	}
 
 	w, err := shard.NewWriter(shard.Options{Dir: out.Staging, MaxBytes: int64(cfg.Output.ShardSize), MaxRows: cfg.Output.ShardRows})
@@ -627,6 +631,7 @@ func dedupReport(stages []pipeline.Stage, counts *lines.Counts, against []*dedup
 	}
 	if phased != nil {
 		r.Against = append(r.Against, phased.Against...)
+		r.Near = phased.NearStats
 	}
 	for _, s := range stages {
 		switch s := s.(type) {

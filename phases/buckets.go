@@ -19,7 +19,23 @@ const (
 	fileExact     = "exact.wf"
 	fileNear      = "near.wf"
 	fileIndexPart = "index-part.wf" // a part of the saved index (dedup.CreatePart)
+	// the documents with a candidate pair in the range; the stamp's count
+	// is the number of band keys the range adds to the index
+	kindCandidates = "candidates"
+	fileCandidates = "candidates.wf"
 )
+
+// writeKeys writes sorted doc keys with a count in the stamp.
+func (t *task) writeKeys(dir, name, kind string, keys []uint64, count int64) error {
+	w, err := t.createStamped(dir, name, kind, count)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		w.u64(k)
+	}
+	return w.commit()
+}
 
 // buckets: task j reads range j of every signatures task and decides, by
 // the dedup rule, which documents are duplicates.
@@ -205,6 +221,17 @@ func (t *task) nearDropped(ctx context.Context, dir string, exact [][2]uint64) (
 		})
 	}
 	t.log.Info("band keys", "entries", len(recs), "candidate_pairs", len(pairs))
+	// for the stats: the documents that had a candidate here, and the keys
+	// this job adds to the index
+	var cands []uint64
+	for _, p := range pairs {
+		if n := len(cands); n == 0 || cands[n-1] != p.doc {
+			cands = append(cands, p.doc)
+		}
+	}
+	if err := t.writeKeys(dir, fileCandidates, kindCandidates, cands, int64(len(entries))); err != nil {
+		return nil, err
+	}
 	recs = nil
 	if ctx.Err() != nil {
 		return nil, ctx.Err()

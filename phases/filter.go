@@ -35,6 +35,9 @@ func (t *task) filter(ctx context.Context) (*job.Result, error) {
 		if cfg.Dedup.Near.Annotate {
 			ph.Clusters = clusters(exact, near)
 		}
+		if ph.NearStats, err = t.nearStats(exact, near); err != nil {
+			return nil, err
+		}
 	}
 	for _, dir := range cfg.Dedup.Near.Against {
 		info, err := dedup.ReadInfo(dir)
@@ -46,6 +49,52 @@ func (t *task) filter(ctx context.Context) (*job.Result, error) {
 	opts := t.opts
 	opts.Phased = ph
 	return job.Run(ctx, cfg, opts)
+}
+
+// nearStats gathers what the buckets tasks decided into the figures an
+// in-memory run reports (without its memory figures): documents that
+// reached near dedup, candidates and drops, exact copies left out as the
+// exact stage drops them first.
+func (t *task) nearStats(exact, near [][2]uint64) (*dedup.NearStats, error) {
+	o := t.cfg.Dedup.Near
+	b, r := o.Params()
+	st := &dedup.NearStats{Threshold: o.Threshold, Permutations: o.Permutations, Bands: b, Rows: r, Verify: o.Verify}
+	isExact := in(exact)
+	for i := 0; i < t.cfg.Phases.Tasks; i++ {
+		rd, s, err := t.open(Signatures, i, fileSummary, kindSigSummary)
+		if err != nil {
+			return nil, err
+		}
+		rd.r.Close()
+		st.Docs += s.Docs
+	}
+	st.Docs -= int64(len(exact))
+	var cands []uint64
+	for j := 0; j < t.cfg.Phases.Buckets; j++ {
+		rd, s, err := t.open(Buckets, j, fileCandidates, kindCandidates)
+		if err != nil {
+			return nil, err
+		}
+		rd.r.Close()
+		st.IndexEntries += s.Docs
+	}
+	err := t.eachRecord(Buckets, t.cfg.Phases.Buckets, fileCandidates, kindCandidates, 1, func(_ int, v []uint64) {
+		if !isExact(pipeline.Key(v[0])) {
+			cands = append(cands, v[0])
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(cands)
+	st.Candidates = int64(len(slices.Compact(cands)))
+	for _, d := range near {
+		if !isExact(pipeline.Key(d[0])) {
+			st.Dropped++
+		}
+	}
+	st.Verified = st.Candidates - st.Dropped
+	return st, nil
 }
 
 func none(pipeline.Key) bool { return false }

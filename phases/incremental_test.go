@@ -109,5 +109,10 @@ func TestPhasedIncremental(t *testing.T) {
 	if got := ids(t, mem); !slices.Equal(got, want) {
 		t.Fatalf("in memory against the phased index B keeps %d documents, want %d", len(got), len(want))
 	}
-	t.Logf("B: %d documents, %d kept", len(docs)-half, len(want))
+	mn := *mem.Manifest.Dedup.(*job.DedupReport).Near
+	mn.IndexBytes, mn.SignatureBytes, mn.TextBytes = 0, 0, 0
+	if pn := res[0].Manifest.Dedup.(*job.DedupReport).Near; pn == nil || *pn != mn || mn.Candidates < 50 {
+		t.Errorf("near stats: in memory %+v, phased %+v", mn, pn)
+	}
+	t.Logf("B: %d documents, %d kept; near stats %+v", len(docs)-half, len(want), mn)
 }

@@ -18,9 +18,9 @@ import (
 // swallowGolden is one record of testdata/filters/swallow_golden.jsonl.gz:
 // the reference's scores of one document (see docs/presets/swallow.md).
 type swallowGolden struct {
-	File   string             `json:"file"`
-	ID     string             `json:"id"`
-	Text   *string            `json:"text"`
+	File   string         `json:"file"`
+	ID     string         `json:"id"`
+	Text   *string        `json:"text"`
 	Scores map[string]any `json:"scores"`
 }
 

@@ -38,10 +38,13 @@ type SwallowScores struct {
 
 // swallowMeter computes SwallowScores with reusable scratch.
 type swallowMeter struct {
-	runes []rune
-	keys  []uint64 // n-gram keys of the previous n, per position
-	tab   countTable
-	seen  countTable
+	runes  []rune
+	keys   []uint64 // n-gram keys of the previous n, per position
+	pos    []int32  // positions whose previous n-gram repeats
+	slot   []int32  // their slots in tab
+	single []bool   // positions whose n-gram occurred once, for some n so far
+	tab    countTable
+	seen   countTable
 }
 
 // Measure returns the scores of text.
@@ -53,6 +56,10 @@ func (m *swallowMeter) Measure(text string) SwallowScores {
 	}
 	rs := m.runes
 	L := len(rs)
+	if cap(m.single) < L+1 {
+		m.single = make([]bool, L+1)
+	}
+	m.single = m.single[:L+1]
 	sc.NumLetters = L
 
 	// paragraphs (the lines, orphan terminators dropped) and sentences
@@ -107,29 +114,52 @@ func (m *swallowMeter) Measure(text string) SwallowScores {
 	sc.AvgSentence = frac(sumSent, sents)
 	sc.Ellipsis = frac(ellipsis, sents)
 
-	// character n-grams, n = 2..10, one table pass each; keys of n-grams
-	// up to 3 characters pack the code points exactly, longer ones extend
-	// the previous key with a 64-bit mix (a collision needs ~2³² n-grams)
+	// Character n-grams, n = 2..10. Keys of n-grams up to 3 characters pack
+	// the code points exactly; longer ones extend the previous key with a
+	// 64-bit mix (a collision needs ~2³² n-grams). An n-gram that occurs
+	// once makes every longer n-gram at its position occur once too, so a
+	// pass counts only the positions whose previous n-gram repeated (all
+	// occurrences of a repeated n-gram are among them, so their counts are
+	// exact) and adds the others as distinct, once-only n-grams.
 	m.keys = m.keys[:0]
-	for _, r := range rs {
+	m.pos = m.pos[:0]
+	for i, r := range rs {
 		m.keys = append(m.keys, uint64(r))
+		m.pos = append(m.pos, int32(i))
 	}
+	once := 0 // positions below count whose n-gram is known to occur once
 	for n := 2; n <= 10; n++ {
 		count := L - n + 1
 		if count <= 0 {
 			continue // the fractions stay 0, as the reference's guard gives
 		}
-		m.tab.reset(count)
-		top, distinct, dup := 0, 0, 0
-		for i := 0; i < count; i++ {
+		if n > 2 && m.single[count] { // the last position is gone
+			once--
+		}
+		// the positions still in play, below count
+		live := m.pos[:0]
+		for _, i := range m.pos {
+			if int(i) < count {
+				live = append(live, i)
+			}
+		}
+		m.pos = live
+		m.tab.reset(len(live))
+		m.slot = m.slot[:0]
+		top, distinct, dup := 0, once, 0
+		if once > 0 {
+			top = 1
+		}
+		for _, i := range live {
 			var k uint64
 			if n <= 3 {
-				k = m.keys[i]<<21 | uint64(rs[i+n-1])
+				k = m.keys[i]<<21 | uint64(rs[int(i)+n-1])
 			} else {
-				k = mix64(m.keys[i]*0x9E3779B97F4A7C15 ^ uint64(rs[i+n-1]))
+				k = mix64(m.keys[i]*0x9E3779B97F4A7C15 ^ uint64(rs[int(i)+n-1]))
 			}
 			m.keys[i] = k
-			c := m.tab.add(k)
+			c, at := m.tab.addAt(k)
+			m.slot = append(m.slot, int32(at))
 			top = max(top, c)
 			switch c {
 			case 1:
@@ -143,7 +173,19 @@ func (m *swallowMeter) Measure(text string) SwallowScores {
 		} else {
 			sc.Dup5to10[n-5] = frac(dup, distinct)
 		}
+		// keep the positions whose n-gram repeats
+		kept := m.pos[:0]
+		for j, i := range live {
+			if m.tab.slots[m.slot[j]].count > 1 {
+				kept = append(kept, i)
+			} else {
+				m.single[i] = true
+				once++
+			}
+		}
+		m.pos = kept
 	}
+	clear(m.single[:L])
 
 	var h, k, kj, ku, to int
 	for _, r := range rs {
@@ -260,6 +302,26 @@ func (t *countTable) setSize(size int) {
 
 // home is the first slot for k (Fibonacci hashing: one multiply).
 func (t *countTable) home(k uint64) int { return int((k * 0x9E3779B97F4A7C15) >> t.shift) }
+
+// addAt counts k and returns its count so far and its slot; the slot stays
+// valid until the table grows (never when it was reset for more keys).
+func (t *countTable) addAt(k uint64) (int, int) {
+	if 2*(t.used+1) > t.mask+1 {
+		t.grow()
+	}
+	for i := t.home(k); ; i = (i + 1) & t.mask {
+		sl := &t.slots[i]
+		if sl.gen != t.gen {
+			*sl = slot{key: k, count: 1, gen: t.gen}
+			t.used++
+			return 1, i
+		}
+		if sl.key == k {
+			sl.count++
+			return int(sl.count), i
+		}
+	}
+}
 
 // add counts k and returns its count so far.
 func (t *countTable) add(k uint64) int {

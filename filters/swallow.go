@@ -41,8 +41,9 @@ type swallowMeter struct {
 	runes  []rune
 	keys   []uint64 // n-gram keys of the previous n, per position
 	pos    []int32  // positions whose previous n-gram repeats
-	slot   []int32  // their slots in tab
+	rep    []bool   // positions whose n-gram repeats, during a pass
 	single []bool   // positions whose n-gram occurred once, for some n so far
+	para   []byte   // a paragraph with orphan terminators removed
 	tab    countTable
 	seen   countTable
 }
@@ -57,9 +58,9 @@ func (m *swallowMeter) Measure(text string) SwallowScores {
 	rs := m.runes
 	L := len(rs)
 	if cap(m.single) < L+1 {
-		m.single = make([]bool, L+1)
+		m.single, m.rep = make([]bool, L+1), make([]bool, L+1)
 	}
-	m.single = m.single[:L+1]
+	m.single, m.rep = m.single[:L+1], m.rep[:L+1]
 	sc.NumLetters = L
 
 	// paragraphs (the lines, orphan terminators dropped) and sentences
@@ -67,10 +68,14 @@ func (m *swallowMeter) Measure(text string) SwallowScores {
 	var sents, dupSents, dupSentChars, sumSent, ellipsis int
 	m.seen.reset(64)
 	for line := range strings.SplitSeq(text, "\n") {
-		var para strings.Builder
+		// the paragraph is the line without its orphan terminators (those
+		// not after a non-terminator); usually none, so no copy is made
+		m.para = m.para[:0]
+		orphans, copied := false, 0 // copied: bytes of line already in m.para
 		paraLen := 0
 		start, n := -1, 0 // current run of non-terminators
-		emit := func(s string, runes int) {
+		emit := func(from, to, runes int) {
+			s := line[from:to]
 			sents++
 			sumSent += runes
 			sc.MaxSentence = max(sc.MaxSentence, runes)
@@ -81,13 +86,16 @@ func (m *swallowMeter) Measure(text string) SwallowScores {
 			if t := strings.TrimRightFunc(s, pySpace); strings.HasSuffix(t, "・") || strings.HasSuffix(t, "…") {
 				ellipsis++
 			}
-			para.WriteString(s)
 			paraLen += runes
 		}
 		for i, r := range line {
 			if isSentenceEnd(r) {
 				if start >= 0 {
-					emit(line[start:i+utf8.RuneLen(r)], n+1)
+					emit(start, i+utf8.RuneLen(r), n+1)
+				} else { // an orphan: the paragraph skips it
+					m.para = append(m.para, line[copied:i]...)
+					copied = i + utf8.RuneLen(r)
+					orphans = true
 				}
 				start, n = -1, 0
 				continue
@@ -98,11 +106,16 @@ func (m *swallowMeter) Measure(text string) SwallowScores {
 			n++
 		}
 		if start >= 0 {
-			emit(line[start:], n)
+			emit(start, len(line), n)
+		}
+		para := line
+		if orphans {
+			m.para = append(m.para, line[copied:]...)
+			para = string(m.para)
 		}
 		paras++
 		totChars += paraLen
-		if m.seen.add(hashPiece(2, para.String())) > 1 {
+		if m.seen.add(hashPiece(2, para)) > 1 {
 			dupParas++
 			dupParaChars += paraLen
 		}
@@ -145,7 +158,6 @@ func (m *swallowMeter) Measure(text string) SwallowScores {
 		}
 		m.pos = live
 		m.tab.reset(len(live))
-		m.slot = m.slot[:0]
 		top, distinct, dup := 0, once, 0
 		if once > 0 {
 			top = 1
@@ -158,14 +170,17 @@ func (m *swallowMeter) Measure(text string) SwallowScores {
 				k = mix64(m.keys[i]*0x9E3779B97F4A7C15 ^ uint64(rs[int(i)+n-1]))
 			}
 			m.keys[i] = k
-			c, at := m.tab.addAt(k)
-			m.slot = append(m.slot, int32(at))
+			c, first := m.tab.addFirst(k, i)
 			top = max(top, c)
 			switch c {
 			case 1:
 				distinct++
 			case 2:
 				dup++
+				m.rep[first] = true
+				m.rep[i] = true
+			default:
+				m.rep[i] = true
 			}
 		}
 		if n <= 4 {
@@ -175,8 +190,9 @@ func (m *swallowMeter) Measure(text string) SwallowScores {
 		}
 		// keep the positions whose n-gram repeats
 		kept := m.pos[:0]
-		for j, i := range live {
-			if m.tab.slots[m.slot[j]].count > 1 {
+		for _, i := range live {
+			if m.rep[i] {
+				m.rep[i] = false
 				kept = append(kept, i)
 			} else {
 				m.single[i] = true
@@ -271,6 +287,7 @@ type slot struct {
 	key   uint64
 	count uint32
 	gen   uint32
+	first int32 // the position that added the key (addFirst)
 }
 
 // reset prepares the table for about n keys.
@@ -303,22 +320,22 @@ func (t *countTable) setSize(size int) {
 // home is the first slot for k (Fibonacci hashing: one multiply).
 func (t *countTable) home(k uint64) int { return int((k * 0x9E3779B97F4A7C15) >> t.shift) }
 
-// addAt counts k and returns its count so far and its slot; the slot stays
-// valid until the table grows (never when it was reset for more keys).
-func (t *countTable) addAt(k uint64) (int, int) {
+// addFirst counts k, added at position pos, and returns its count so far
+// and the position that added it first.
+func (t *countTable) addFirst(k uint64, pos int32) (int, int32) {
 	if 2*(t.used+1) > t.mask+1 {
 		t.grow()
 	}
 	for i := t.home(k); ; i = (i + 1) & t.mask {
 		sl := &t.slots[i]
 		if sl.gen != t.gen {
-			*sl = slot{key: k, count: 1, gen: t.gen}
+			*sl = slot{key: k, count: 1, gen: t.gen, first: pos}
 			t.used++
-			return 1, i
+			return 1, pos
 		}
 		if sl.key == k {
 			sl.count++
-			return int(sl.count), i
+			return int(sl.count), sl.first
 		}
 	}
 }

@@ -33,7 +33,7 @@ unit:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./job
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./ingest ./normalize ./dedup ./filters ./tokenize ./shard
-	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem -count=1 ./dedup/... ./phases
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem -count=1 ./dedup/... ./phases ./filters
 	$(MAKE) --no-print-directory bench-mem
 
 # Big-corpus runs over ../shared/corpus (skipped with a message when it is absent).

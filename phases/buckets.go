@@ -89,7 +89,7 @@ const savedRep = ^uint64(0)
 // whose exact key an earlier document in range j has, by doc key.
 func (t *task) exactDropped() ([][2]uint64, error) {
 	var recs [][3]uint64
-	err := t.eachRecord(Signatures, t.cfg.Phases.Tasks, exactFile(t.index), kindExactKeys, 3, func(_ int, v []uint64) {
+	_, err := t.eachRecord(Signatures, t.cfg.Phases.Tasks, exactFile(t.index), kindExactKeys, 3, func(_ int, v []uint64) {
 		recs = append(recs, [3]uint64{v[0], v[1], v[2]})
 	})
 	if err != nil {
@@ -148,7 +148,7 @@ func (t *task) nearDropped(ctx context.Context, dir string, exact [][2]uint64) (
 		return nil, err
 	}
 	var recs [][2]uint64 // band key, doc key
-	err = t.eachRecord(Signatures, t.cfg.Phases.Tasks, bandsFile(t.index), kindBandKeys, 2, func(_ int, v []uint64) {
+	_, err = t.eachRecord(Signatures, t.cfg.Phases.Tasks, bandsFile(t.index), kindBandKeys, 2, func(_ int, v []uint64) {
 		recs = append(recs, [2]uint64{v[0], v[1]})
 	})
 	if err != nil {
@@ -334,7 +334,7 @@ type textReader struct {
 // openTexts finds the texts of the sorted doc keys need.
 func (t *task) openTexts(need []uint64) (*textReader, error) {
 	tr := &textReader{where: make(map[uint64][3]uint64, len(need)), t: t}
-	err := t.eachRecord(Signatures, t.cfg.Phases.Tasks, fileTextIndex, kindTextIndex, 3, func(i int, v []uint64) {
+	_, err := t.eachRecord(Signatures, t.cfg.Phases.Tasks, fileTextIndex, kindTextIndex, 3, func(i int, v []uint64) {
 		if _, found := slices.BinarySearch(need, v[0]); found {
 			tr.where[v[0]] = [3]uint64{uint64(i), v[1], v[2]}
 		}
@@ -422,7 +422,7 @@ func (t *task) loadSignatures(need []uint64) (map[uint64][]uint16, error) {
 // (doc, rep) pairs of the dropped documents, by doc key, one per document.
 func (t *task) dropped(name string) ([][2]uint64, error) {
 	var d [][2]uint64
-	err := t.eachRecord(Buckets, t.cfg.Phases.Buckets, name, kindDropped, 2, func(_ int, v []uint64) {
+	_, err := t.eachRecord(Buckets, t.cfg.Phases.Buckets, name, kindDropped, 2, func(_ int, v []uint64) {
 		d = append(d, [2]uint64{v[0], v[1]})
 	})
 	if err != nil {

@@ -141,12 +141,14 @@ func (t *task) open(phase string, i int, name, kind string) (*recReader, stamp, 
 
 // eachRecord reads the file name of every one of the tasks of phase, n
 // uint64s a record, in task order, calling fn with the task and the record
-// (reused by the next call).
-func (t *task) eachRecord(phase string, tasks int, name, kind string, n int, fn func(task int, v []uint64)) error {
+// (reused by the next call). It returns the sum of the counts in the files'
+// stamps.
+func (t *task) eachRecord(phase string, tasks int, name, kind string, n int, fn func(task int, v []uint64)) (int64, error) {
+	var sum int64
 	for i := 0; i < tasks; i++ {
-		r, _, err := t.open(phase, i, name, kind)
+		r, st, err := t.open(phase, i, name, kind)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		for {
 			v, ok := r.rec(n)
@@ -156,10 +158,21 @@ func (t *task) eachRecord(phase string, tasks int, name, kind string, n int, fn 
 			fn(i, v)
 		}
 		if err := r.done(); err != nil {
-			return err
+			return 0, err
 		}
+		sum += st.Docs
 	}
-	return nil
+	return sum, nil
+}
+
+// stampCount checks the file name of task i of phase and returns the count
+// in its stamp (the summaries hold nothing else).
+func (t *task) stampCount(phase string, i int, name, kind string) (int64, error) {
+	r, st, err := t.open(phase, i, name, kind)
+	if err != nil {
+		return 0, err
+	}
+	return st.Docs, r.done()
 }
 
 // recWriter writes fixed-size records of little-endian uint64s and uint16s

@@ -61,24 +61,17 @@ func (t *task) nearStats(exact, near [][2]uint64) (*dedup.NearStats, error) {
 	st := &dedup.NearStats{Threshold: o.Threshold, Permutations: o.Permutations, Bands: b, Rows: r, Verify: o.Verify}
 	isExact := in(exact)
 	for i := 0; i < t.cfg.Phases.Tasks; i++ {
-		rd, s, err := t.open(Signatures, i, fileSummary, kindSigSummary)
+		docs, err := t.stampCount(Signatures, i, fileSummary, kindSigSummary)
 		if err != nil {
 			return nil, err
 		}
-		rd.r.Close()
-		st.Docs += s.Docs
+		st.Docs += docs
 	}
 	st.Docs -= int64(len(exact))
 	var cands []uint64
-	for j := 0; j < t.cfg.Phases.Buckets; j++ {
-		rd, s, err := t.open(Buckets, j, fileCandidates, kindCandidates)
-		if err != nil {
-			return nil, err
-		}
-		rd.r.Close()
-		st.IndexEntries += s.Docs
-	}
-	err := t.eachRecord(Buckets, t.cfg.Phases.Buckets, fileCandidates, kindCandidates, 1, func(_ int, v []uint64) {
+	var err error
+	// the candidates files' stamps count the band keys each range adds
+	st.IndexEntries, err = t.eachRecord(Buckets, t.cfg.Phases.Buckets, fileCandidates, kindCandidates, 1, func(_ int, v []uint64) {
 		if !isExact(pipeline.Key(v[0])) {
 			cands = append(cands, v[0])
 		}

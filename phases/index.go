@@ -48,19 +48,16 @@ func (t *task) saveIndex(ctx context.Context) error {
 	// copied record by record: nothing is held in memory
 	sigParts := 0
 	for i := 0; i < t.cfg.Phases.Tasks; i++ {
-		r, st, err := t.open(Signatures, i, fileSummary, kindSigSummary)
+		docs, err := t.stampCount(Signatures, i, fileSummary, kindSigSummary)
 		if err != nil {
 			return err
 		}
-		if err := r.done(); err != nil {
-			return err
-		}
-		info.Docs += st.Docs
+		info.Docs += docs
 		if !info.Params.Signatures {
 			continue
 		}
 		part := filepath.Join(d.Staging, fmt.Sprintf("part-%05d.wf", info.Parts+i))
-		if err := t.copySignatures(i, part, st.Docs); err != nil {
+		if err := t.copySignatures(i, part, docs); err != nil {
 			return err
 		}
 		sigParts++

@@ -52,7 +52,7 @@ func (t *task) lines(ctx context.Context) error {
 				return err
 			}
 		}
-		keys := lines.NewDocKeys(lineOptions(opts))
+		keys := lines.NewDocKeys(opts.Options())
 		var docs int64
 		_, err := job.Scan(ctx, cfg, job.ScanOptions{Logger: t.opts.Logger, Until: job.ScanNormalized}, func(d *pipeline.Document) error {
 			docs++
@@ -94,16 +94,13 @@ func (t *task) linesets(ctx context.Context) error {
 	var docs int64
 	var pairs [][2]uint64
 	for i := 0; i < n; i++ {
-		r, st, err := t.open(Lines, i, fileSummary, kindLinesSum)
+		c, err := t.stampCount(Lines, i, fileSummary, kindLinesSum)
 		if err != nil {
 			return err
 		}
-		if err := r.done(); err != nil {
-			return err
-		}
-		docs += st.Docs
+		docs += c
 	}
-	err := t.eachRecord(Lines, n, linePart(t.index), kindLineKeys, 2, func(_ int, v []uint64) {
+	_, err := t.eachRecord(Lines, n, linePart(t.index), kindLineKeys, 2, func(_ int, v []uint64) {
 		pairs = append(pairs, [2]uint64{v[0], v[1]})
 	})
 	if err != nil {
@@ -129,7 +126,7 @@ func (t *task) linesets(ctx context.Context) error {
 			keys, counts = append(keys, p[0]), append(counts, 1)
 		}
 	}
-	set := lineOptions(t.cfg.Dedup.Lines).SelectCounts(docs, keys, counts)
+	set := t.cfg.Dedup.Lines.Options().SelectCounts(docs, keys, counts)
 	t.log.Info("lines", "docs", docs, "distinct_lines", len(keys), "boilerplate", len(set))
 	return t.output(func(dir string) error {
 		w, err := t.create(dir, fileSet, kindLineSet)
@@ -150,13 +147,13 @@ func (t *task) boilerplate() (*lines.Set, error) {
 		return nil, nil
 	}
 	var keys []uint64
-	err := t.eachRecord(LineSets, t.cfg.Phases.Buckets, fileSet, kindLineSet, 1, func(_ int, v []uint64) {
+	_, err := t.eachRecord(LineSets, t.cfg.Phases.Buckets, fileSet, kindLineSet, 1, func(_ int, v []uint64) {
 		keys = append(keys, v[0])
 	})
 	if err != nil {
 		return nil, err
 	}
-	return lines.NewSet(lineOptions(t.cfg.Dedup.Lines), keys), nil
+	return lines.NewSet(t.cfg.Dedup.Lines.Options(), keys), nil
 }
 
 func lineOptions(c job.LinesConfig) lines.Options { return c.Options() }

@@ -342,21 +342,8 @@ func (t *countTable) addFirst(k uint64, pos int32) (int, int32) {
 
 // add counts k and returns its count so far.
 func (t *countTable) add(k uint64) int {
-	if 2*(t.used+1) > t.mask+1 {
-		t.grow()
-	}
-	for i := t.home(k); ; i = (i + 1) & t.mask {
-		sl := &t.slots[i]
-		if sl.gen != t.gen {
-			*sl = slot{key: k, count: 1, gen: t.gen}
-			t.used++
-			return 1
-		}
-		if sl.key == k {
-			sl.count++
-			return int(sl.count)
-		}
-	}
+	c, _ := t.addFirst(k, 0)
+	return c
 }
 
 // grow doubles the table, keeping the counts.

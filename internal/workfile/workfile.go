@@ -97,12 +97,18 @@ func Create(path, kind string, meta any) (*Writer, error) {
 }
 
 // WriteString appends s to the payload.
-func (w *Writer) WriteString(s string) (int, error) {
-	n := len(s)
-	for len(s) > 0 && w.err == nil {
-		c := min(len(s), BlockSize-len(w.buf))
-		w.buf = append(w.buf, s[:c]...)
-		s = s[c:]
+func (w *Writer) WriteString(s string) (int, error) { return appendPayload(w, s) }
+
+// Write appends p to the payload.
+func (w *Writer) Write(p []byte) (int, error) { return appendPayload(w, p) }
+
+// appendPayload fills blocks from p, a string or a byte slice alike.
+func appendPayload[T string | []byte](w *Writer, p T) (int, error) {
+	n := len(p)
+	for len(p) > 0 && w.err == nil {
+		c := min(len(p), BlockSize-len(w.buf))
+		w.buf = append(w.buf, p[:c]...)
+		p = p[c:]
 		if len(w.buf) == BlockSize {
 			w.flushBlock()
 		}
@@ -124,23 +130,6 @@ func createTemp(path string) (*os.File, error) {
 			return f, err
 		}
 	}
-}
-
-// Write appends p to the payload.
-func (w *Writer) Write(p []byte) (int, error) {
-	n := len(p)
-	for len(p) > 0 && w.err == nil {
-		c := min(len(p), BlockSize-len(w.buf))
-		w.buf = append(w.buf, p[:c]...)
-		p = p[c:]
-		if len(w.buf) == BlockSize {
-			w.flushBlock()
-		}
-	}
-	if w.err != nil {
-		return 0, w.err
-	}
-	return n, nil
 }
 
 func (w *Writer) flushBlock() {

@@ -1,12 +1,9 @@
 package filters
 
 import (
-	"bufio"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/jacorpus/jacorpus/internal/testcorpus"
@@ -17,43 +14,20 @@ import (
 // rejecting filter, the same verdict of every filter on the text it sees,
 // and (normalization and masking) the same final text.
 func TestHojicharGolden(t *testing.T) {
-	f, err := os.Open(testcorpus.Path("filters/hojichar_golden.jsonl.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	h := newHojichar()
-	texts := map[string]map[string]string{}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(nil, 64<<20)
-	docs, bad := 0, 0
-	for sc.Scan() {
+	bad := 0
+	docs := eachGolden(t, "filters/hojichar_golden.jsonl.gz", func(rec []byte, text string) {
 		var g struct {
 			File       string          `json:"file"`
 			ID         string          `json:"id"`
-			Text       *string         `json:"text"`
 			Keep       bool            `json:"keep"`
 			RejectedBy *string         `json:"rejected_by"`
 			Sha        string          `json:"text_sha256_normalized"`
 			PerFilter  map[string]bool `json:"per_filter"`
 		}
-		if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
+		if err := json.Unmarshal(rec, &g); err != nil {
 			t.Fatal(err)
 		}
-		var text string
-		if g.Text != nil {
-			text = *g.Text
-		} else {
-			if texts[g.File] == nil {
-				texts[g.File] = readJSONL(t, g.File)
-			}
-			text = texts[g.File][g.ID]
-		}
-		docs++
 		out, by, rejects := h.run(text)
 		want := ""
 		if g.RejectedBy != nil {
@@ -72,10 +46,7 @@ func TestHojicharGolden(t *testing.T) {
 				t.Errorf("%s %s: rejected by %q, HojiChar %q (or a filter's verdict or the text differs)", g.File, g.ID, by, want)
 			}
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+	})
 	if docs < 1400 {
 		t.Fatalf("%d golden records, want the 1,433", docs)
 	}

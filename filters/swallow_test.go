@@ -20,7 +20,6 @@ import (
 type swallowGolden struct {
 	File   string         `json:"file"`
 	ID     string         `json:"id"`
-	Text   *string        `json:"text"`
 	Scores map[string]any `json:"scores"`
 }
 
@@ -64,11 +63,12 @@ func readJSONL(t *testing.T, rel string) map[string]string {
 	return out
 }
 
-// TestSwallowScoresGolden: every score equals, as a float64, what the
-// reference computed on the same text, for the 1,067 sample documents and
-// the synthetic edge cases.
-func TestSwallowScoresGolden(t *testing.T) {
-	f, err := os.Open(testcorpus.Path("filters/swallow_golden.jsonl.gz"))
+// eachGolden calls fn with every record of the golden file rel (raw JSON)
+// and the text the reference judged: the record's own text (synthetic
+// cases), else the testdata document it names. It returns the record count.
+func eachGolden(t *testing.T, rel string, fn func(rec []byte, text string)) int {
+	t.Helper()
+	f, err := os.Open(testcorpus.Path(rel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,16 +78,19 @@ func TestSwallowScoresGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	texts := map[string]map[string]string{}
-	var m swallowMeter
 	sc := bufio.NewScanner(zr)
 	sc.Buffer(nil, 64<<20)
-	docs, bad := 0, 0
+	n := 0
 	for sc.Scan() {
-		var g swallowGolden
+		var g struct {
+			File string  `json:"file"`
+			ID   string  `json:"id"`
+			Text *string `json:"text"`
+		}
 		if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
 			t.Fatal(err)
 		}
-		var text string
+		text := ""
 		if g.Text != nil {
 			text = *g.Text
 		} else {
@@ -99,7 +102,26 @@ func TestSwallowScoresGolden(t *testing.T) {
 				t.Fatalf("%s: no document %s", g.File, g.ID)
 			}
 		}
-		docs++
+		fn(sc.Bytes(), text)
+		n++
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestSwallowScoresGolden: every score equals, as a float64, what the
+// reference computed on the same text, for the 1,067 sample documents and
+// the synthetic edge cases.
+func TestSwallowScoresGolden(t *testing.T) {
+	var m swallowMeter
+	bad := 0
+	docs := eachGolden(t, "filters/swallow_golden.jsonl.gz", func(rec []byte, text string) {
+		var g swallowGolden
+		if err := json.Unmarshal(rec, &g); err != nil {
+			t.Fatal(err)
+		}
 		s := m.Measure(text)
 		got := map[string]float64{
 			"num_letters":                               float64(s.NumLetters),
@@ -134,10 +156,7 @@ func TestSwallowScoresGolden(t *testing.T) {
 				}
 			}
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+	})
 	if docs < 1100 {
 		t.Fatalf("%d golden records, want the 1,109", docs)
 	}

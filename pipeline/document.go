@@ -165,3 +165,7 @@ func (k Key) Record() int64 { return int64(k % MaxKeyRecords) }
 func (k Key) String() string {
 	return strconv.Itoa(k.File()) + "." + strconv.FormatInt(k.Record(), 10)
 }
+
+// DropScore is the Scratch key under which a stage that drops a document by
+// a scored rule leaves the rule's score (a float64), for the rejects.
+type DropScore struct{}

@@ -7,9 +7,18 @@ import (
 	"github.com/jacorpus/jacorpus/pipeline"
 )
 
+// Example runs the default preset with a stricter length bound and reports
+// why each document was dropped.
 func Example() {
-	rules, _ := filters.Preset(filters.PresetDefault, filters.Options{MinChars: 10, MinJapaneseRatio: 0.5})
-	p, _ := (&filters.Stage{Default: rules}).NewProcessor()
+	c := filters.DefaultConfig()
+	c.Presets = map[string]filters.PresetConfig{
+		filters.PresetDefault: {Set: map[string]filters.Bound{"too_short": {Cmp: filters.GreaterEq, Value: 20}}},
+	}
+	st, err := filters.NewStage(c, nil)
+	if err != nil {
+		panic(err)
+	}
+	p, _ := st.NewProcessor()
 	for _, text := range []string{
 		"短すぎる。",
 		"This sentence is English with one word 日本.",

@@ -1,246 +1,260 @@
-// Package filters holds the quality rules that drop documents. Each rule is a
-// small named type with a documented threshold and drop reason. Character
-// class counts are computed once per document into a Scratch value that every
-// rule of the document reads.
+// Package filters holds the quality rules that drop documents, grouped
+// into presets chosen per source.
 //
-// Rules are grouped into presets (a preset is chosen per input source); the
-// first presets are "default" (the configured thresholds) and "none".
+// A rule reads one named score of the document (a Measure: "chars",
+// "swallow.hiragana_fraction", …) and keeps the document when the score
+// passes its Bound (">= 0.2"). Measures of one family share a single pass
+// over the text, computed only when a rule of the document's preset asks,
+// each with its reference's own definitions of a sentence, a paragraph or
+// katakana. A preset is data (presets/*.yaml, embedded): ordered rules and
+// the text transforms between them (nfkc, mask_pii, …). The shipped presets
+// reproduce published rule sets (swallow, hojichar, …) or are jacorpus's
+// own for government text and literature; a config changes their bounds,
+// switches rules off, adds rules, or defines new presets (Config).
+//
+// The Stage drops a document at its first failing rule, the rule's name
+// being the reason, or, in Annotate mode, keeps every document and writes
+// every score into its meta so thresholds can be chosen afterwards
+// (Rethreshold). Report gives, per preset and rule, the documents and
+// characters dropped and a histogram of the scores.
 package filters
 
 import (
-	"errors"
 	"fmt"
-	"unicode"
+	"maps"
+	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/jacorpus/jacorpus/pipeline"
 )
 
-// Scratch holds per-document statistics shared by the rules. Reset fills it.
-type Scratch struct {
-	// Chars counts runes.
-	Chars int
-	// Letters counts runes with Unicode category L (any script).
-	Letters int
-	// Hiragana, Katakana and Kanji count runes of those scripts; the prolonged
-	// sound mark ー counts as katakana, 々 and 〆 as kanji.
-	Hiragana, Katakana, Kanji int
-}
-
-// Reset computes the statistics of text.
-func (s *Scratch) Reset(text string) {
-	*s = Scratch{}
-	for _, r := range text {
-		s.Chars++
-		if r < utf8.RuneSelf {
-			if ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') {
-				s.Letters++
-			}
-			continue
-		}
-		switch {
-		// fast paths for the common blocks, then the full script tables
-		case 0x3041 <= r && r <= 0x3096:
-			s.Hiragana++
-		case 0x30A1 <= r && r <= 0x30FA, r == 'ー':
-			s.Katakana++
-		case 0x4E00 <= r && r <= 0x9FFF, r == '々', r == '〆':
-			s.Kanji++
-		case unicode.Is(unicode.Hiragana, r):
-			s.Hiragana++
-		case unicode.Is(unicode.Katakana, r) || r == 'ー' || r == 'ｰ':
-			s.Katakana++
-		case unicode.Is(unicode.Han, r):
-			s.Kanji++
-		case unicode.IsLetter(r):
-			s.Letters++
-			continue
-		default:
-			continue
-		}
-		s.Letters++
-	}
-}
-
-// JapaneseRatio returns (hiragana + katakana + kanji) / letters, 0 when the
-// text has no letters.
-func (s *Scratch) JapaneseRatio() float64 {
-	if s.Letters == 0 {
-		return 0
-	}
-	return float64(s.Hiragana+s.Katakana+s.Kanji) / float64(s.Letters)
-}
-
-// Rule is one quality check. Check returns a non-empty reason to drop.
-type Rule interface {
-	Name() string
-	Check(d *pipeline.Document, s *Scratch) (reason string)
-}
-
-// Drop reasons of the first rules.
-const (
-	ReasonTooShort     = "too_short"
-	ReasonTooLong      = "too_long"
-	ReasonLowJapanese  = "low_japanese_ratio"
-	defaultMinChars    = 50
-	defaultMaxChars    = 1_000_000
-	defaultMinJapanese = 0.5
-	PresetDefault      = "default"
-	PresetNone         = "none"
-)
-
-// MinChars drops documents shorter than N characters (runes, after
-// normalization): fragments, navigation left-overs, one-line speeches.
-type MinChars struct{ N int }
-
-// Name returns "min_chars".
-func (MinChars) Name() string { return "min_chars" }
-
-// Check drops text shorter than N runes.
-func (r MinChars) Check(_ *pipeline.Document, s *Scratch) string {
-	if s.Chars < r.N {
-		return ReasonTooShort
-	}
-	return ""
-}
-
-// MaxChars drops documents longer than N characters: dumps and concatenations
-// that would dominate a shard (and a tokenizer's memory).
-type MaxChars struct{ N int }
-
-// Name returns "max_chars".
-func (MaxChars) Name() string { return "max_chars" }
-
-// Check drops text longer than N runes.
-func (r MaxChars) Check(_ *pipeline.Document, s *Scratch) string {
-	if r.N > 0 && s.Chars > r.N {
-		return ReasonTooLong
-	}
-	return ""
-}
-
-// MinJapaneseRatio drops documents where hiragana + katakana + kanji make up
-// less than Ratio of the letters (letters = Unicode category L, so digits,
-// punctuation and symbols do not count either way). Japanese prose scores
-// above 0.9; English or code pages with a Japanese menu score low.
-type MinJapaneseRatio struct{ Ratio float64 }
-
-// Name returns "min_japanese_ratio".
-func (MinJapaneseRatio) Name() string { return "min_japanese_ratio" }
-
-// Check drops text whose Japanese ratio is below Ratio.
-func (r MinJapaneseRatio) Check(_ *pipeline.Document, s *Scratch) string {
-	if s.JapaneseRatio() < r.Ratio {
-		return ReasonLowJapanese
-	}
-	return ""
-}
-
-// Options are the thresholds of the default preset. The defaults are chosen
-// for mixed government/literary/web text: 50 characters removes one-line
-// procedural speeches (「散会いたします。」) and fragments, 1,000,000 keeps a
-// whole novel, and 0.5 keeps Japanese text with embedded Latin terms.
-type Options struct {
-	MinChars         int     `yaml:"min_chars" json:"min_chars"`
-	MaxChars         int     `yaml:"max_chars" json:"max_chars"`
-	MinJapaneseRatio float64 `yaml:"min_japanese_ratio" json:"min_japanese_ratio"`
-}
-
-// Default returns the default thresholds.
-func Default() Options {
-	return Options{MinChars: defaultMinChars, MaxChars: defaultMaxChars, MinJapaneseRatio: defaultMinJapanese}
-}
-
-// Validate reports thresholds that cannot be right, one error per field
-// (joined), each starting with "filters: " and the field's YAML key. NaN is
-// not a ratio.
-func (o Options) Validate() error {
-	var errs []error
-	if o.MinChars < 0 {
-		errs = append(errs, fmt.Errorf("filters: min_chars %d must be >= 0", o.MinChars))
-	}
-	if o.MaxChars < 0 {
-		errs = append(errs, fmt.Errorf("filters: max_chars %d must be >= 0 (0: no limit)", o.MaxChars))
-	} else if o.MaxChars > 0 && o.MaxChars < o.MinChars {
-		errs = append(errs, fmt.Errorf("filters: max_chars %d must be >= min_chars %d (or 0: no limit)", o.MaxChars, o.MinChars))
-	}
-	if !(o.MinJapaneseRatio >= 0 && o.MinJapaneseRatio <= 1) {
-		errs = append(errs, fmt.Errorf("filters: min_japanese_ratio %g is not a number in [0, 1]", o.MinJapaneseRatio))
-	}
-	return errors.Join(errs...)
-}
-
-// Rules returns the rules of the default preset for o, cheapest first.
-func (o Options) Rules() []Rule {
-	var rs []Rule
-	if o.MinChars > 0 {
-		rs = append(rs, MinChars{o.MinChars})
-	}
-	if o.MaxChars > 0 {
-		rs = append(rs, MaxChars{o.MaxChars})
-	}
-	if o.MinJapaneseRatio > 0 {
-		rs = append(rs, MinJapaneseRatio{o.MinJapaneseRatio})
-	}
-	return rs
-}
-
-// Presets returns the names of the known presets.
-func Presets() []string { return []string{PresetDefault, PresetNone} }
-
-// CheckPreset reports whether name ("" means default) is a known preset.
-func CheckPreset(name string) error {
-	switch name {
-	case "", PresetDefault, PresetNone:
-		return nil
-	}
-	return fmt.Errorf("filters: unknown preset %q (known: %v)", name, Presets())
-}
-
-// Preset returns the rules of the named preset ("" means default).
-func Preset(name string, o Options) ([]Rule, error) {
-	if err := CheckPreset(name); err != nil {
-		return nil, err
-	}
-	if name == PresetNone {
-		return nil, nil
-	}
-	if err := o.Validate(); err != nil {
-		return nil, err
-	}
-	return o.Rules(), nil
-}
-
 // StageName is the name of the filters stage in stats.
 const StageName = "filters"
 
-// Stage applies rules to every document: BySource[d.Source] when present,
-// else Default. The first rule that fails drops the document with its reason.
+// Meta keys of the annotate mode: MetaPreset holds the preset's name and
+// MetaScorePrefix+rule each rule's score, formatted with
+// strconv.FormatFloat(score, 'g', -1, 64) so that it reads back as the same
+// float64.
+const (
+	MetaPreset      = "filter.preset"
+	MetaScorePrefix = "filter."
+)
+
+// Stage applies each source's preset to its documents. Build it with
+// NewStage; Report gives its statistics after the run.
 type Stage struct {
-	Default  []Rule
-	BySource map[string][]Rule
+	mode    Mode
+	pii     PIIOptions
+	plans   []*plan
+	bySrc   map[string]*plan
+	def     *plan
+	mu      sync.Mutex
+	workers []*workerStats
+}
+
+// plan is a preset ready to run.
+type plan struct {
+	idx     int // in Stage.plans
+	preset  *Preset
+	sources []string
+	steps   []step
+}
+
+// step is a compiled rule or transform.
+type step struct {
+	rule      *rule
+	transform *transform
+}
+
+// rule is a Step ready to score documents.
+type rule struct {
+	name    string
+	m       *Measure
+	keep    Bound
+	metaKey string
+	words   *Matcher
+	domains *DomainList
+}
+
+// NewStage builds the stage: presetOf maps a source to its preset name
+// ("" or a missing source: the default preset). List files are read here;
+// an unreadable or invalid one is an error naming the file and line.
+func NewStage(c Config, presetOf map[string]string) (*Stage, error) {
+	if c.Mode == "" {
+		c.Mode = Drop
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	st := &Stage{mode: c.Mode, pii: c.PII, bySrc: map[string]*plan{}}
+	lists := &listCache{cfg: c, words: map[string]*Matcher{}, domains: map[string]*DomainList{}}
+	byName := map[string]*plan{}
+	get := func(name string) (*plan, error) {
+		if name == "" {
+			name = PresetDefault
+		}
+		if pl, ok := byName[name]; ok {
+			return pl, nil
+		}
+		p, err := c.Preset(name)
+		if err != nil {
+			return nil, err
+		}
+		pl := &plan{idx: len(st.plans), preset: p}
+		for _, s := range p.Steps {
+			if s.Transform != "" {
+				pl.steps = append(pl.steps, step{transform: transformTable[s.Transform]})
+				continue
+			}
+			m, _ := LookupMeasure(s.Measure) // checked by Preset
+			r := &rule{name: s.Rule, m: m, keep: *s.Keep, metaKey: MetaScorePrefix + s.Rule}
+			var err error
+			switch m.List {
+			case Words:
+				r.words, err = lists.wordList(s.List)
+			case Domains:
+				r.domains, err = lists.domainList(s.List)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("filters: preset %s, rule %s: %w", name, s.Rule, err)
+			}
+			pl.steps = append(pl.steps, step{rule: r})
+		}
+		byName[name] = pl
+		st.plans = append(st.plans, pl)
+		return pl, nil
+	}
+	var err error
+	if st.def, err = get(PresetDefault); err != nil {
+		return nil, err
+	}
+	for _, src := range sortedKeys(presetOf) {
+		pl, err := get(presetOf[src])
+		if err != nil {
+			return nil, fmt.Errorf("source %q: %w", src, err)
+		}
+		st.bySrc[src] = pl
+		pl.sources = append(pl.sources, src)
+	}
+	return st, nil
+}
+
+// listCache reads each named list once per stage.
+type listCache struct {
+	cfg     Config
+	words   map[string]*Matcher
+	domains map[string]*DomainList
+}
+
+func (l *listCache) wordList(name string) (*Matcher, error) {
+	if m, ok := l.words[name]; ok {
+		return m, nil
+	}
+	var wls []*WordList
+	for _, path := range l.cfg.Lists[name] {
+		wl, err := LoadWordList(path)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", name, err)
+		}
+		wls = append(wls, wl)
+	}
+	m := NewMatcher(wls...)
+	l.words[name] = m
+	return m, nil
+}
+
+func (l *listCache) domainList(name string) (*DomainList, error) {
+	if d, ok := l.domains[name]; ok {
+		return d, nil
+	}
+	all := newDomainList(name)
+	for _, path := range l.cfg.Lists[name] {
+		dl, err := LoadDomainList(path)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", name, err)
+		}
+		maps.Copy(all.domains, dl.domains)
+		maps.Copy(all.ips, dl.ips)
+	}
+	l.domains[name] = all
+	return all, nil
 }
 
 // Name returns "filters".
 func (*Stage) Name() string { return StageName }
 
-// NewProcessor returns a processor with its own Scratch.
+// NewProcessor returns a worker's processor, with its own scratch and
+// statistics.
 func (st *Stage) NewProcessor() (pipeline.Processor, error) {
-	var s Scratch
-	return pipeline.ProcessorFunc(func(d *pipeline.Document) (string, error) {
-		rules, ok := st.BySource[d.Source]
-		if !ok {
-			rules = st.Default
-		}
-		if len(rules) == 0 {
-			return "", nil
-		}
-		s.Reset(d.Text)
-		for _, r := range rules {
-			if reason := r.Check(d, &s); reason != "" {
-				return reason, nil
+	ws := &workerStats{presets: make([]presetStats, len(st.plans))}
+	for i, pl := range st.plans {
+		ws.presets[i].steps = make([]stepStats, len(pl.steps))
+		for j, s := range pl.steps {
+			if s.rule != nil {
+				ws.presets[i].steps[j].hist = newHistogram(s.rule.m.Kind)
 			}
 		}
-		return "", nil
-	}), nil
+	}
+	st.mu.Lock()
+	st.workers = append(st.workers, ws)
+	st.mu.Unlock()
+	return &processor{st: st, stats: ws}, nil
+}
+
+// processor is one worker's view of the stage.
+type processor struct {
+	st    *Stage
+	stats *workerStats
+	doc   docState
+}
+
+// Process applies the document's preset.
+func (p *processor) Process(d *pipeline.Document) (string, error) {
+	pl, ok := p.st.bySrc[d.Source]
+	if !ok {
+		pl = p.st.def
+	}
+	ps := &p.stats.presets[pl.idx]
+	ps.docs++
+	annotate := p.st.mode == Annotate
+	if annotate {
+		if d.Meta == nil {
+			d.Meta = map[string]string{}
+		}
+		d.Meta[MetaPreset] = pl.preset.Name
+	}
+	p.doc.reset(d.Text, d.URL)
+	for i, s := range pl.steps {
+		ss := &ps.steps[i]
+		if s.transform != nil {
+			out, n := s.transform.apply(p, d.Text)
+			if out != d.Text {
+				ss.changed++
+				ss.items += int64(n)
+				d.Text = out
+				p.doc.reset(out, d.URL)
+			}
+			continue
+		}
+		r := s.rule
+		score := r.m.score(&p.doc, r)
+		ss.seen++
+		ss.hist.add(score)
+		keep := r.keep.Keep(score)
+		if !keep {
+			ss.failed++
+		}
+		if annotate {
+			d.Meta[r.metaKey] = strconv.FormatFloat(score, 'g', -1, 64)
+			continue
+		}
+		if !keep {
+			ss.droppedChars += int64(utf8.RuneCountInString(d.Text))
+			d.Scratch.Set(pipeline.DropScore{}, score)
+			return r.name, nil
+		}
+	}
+	ps.kept++
+	return "", nil
 }

@@ -6,7 +6,10 @@ import "strings"
 // personal information; an empty placeholder leaves that kind alone (it is
 // neither masked nor counted).
 type PIIOptions struct {
-	Email, Phone, Postal, Card string
+	Email  string `yaml:"email" json:"email"`
+	Phone  string `yaml:"phone" json:"phone"`
+	Postal string `yaml:"postal" json:"postal"`
+	Card   string `yaml:"card" json:"card"`
 }
 
 // DefaultPIIOptions masks every kind: <EMAIL>, <PHONE>, <POSTAL>, <CARD>.

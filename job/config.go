@@ -42,11 +42,11 @@ type Config struct {
 	RejectsMaxBytes ByteSize          `yaml:"rejects_max_bytes" json:"-"`
 	Normalize       normalize.Options `yaml:"normalize" json:"normalize"`
 	Dedup           DedupConfig       `yaml:"dedup" json:"dedup"`
-	Filters         filters.Options   `yaml:"filters" json:"filters"`
+	Filters         filters.Config    `yaml:"filters" json:"filters"`
 	Tokenize        TokenizeConfig    `yaml:"tokenize" json:"tokenize"`
 	Output          OutputConfig      `yaml:"output" json:"output"`
 	// Rejects, when set, is a directory that receives ingest.jsonl and
-	// dropped.jsonl. Recorded in the manifest's run section.
+	// dropped.parquet. Recorded in the manifest's run section.
 	Rejects string `yaml:"rejects" json:"-"`
 	// Workers is the number of goroutines for parallel stages (0: all cores).
 	// It does not change the output, so the manifest records it under "run".
@@ -129,7 +129,7 @@ func Default() Config {
 		RejectsMaxBytes: 1 << 30,
 		Normalize:       normalize.Default(),
 		Dedup:           DedupConfig{Exact: true, Order: dedup.AfterFilters, Near: dedup.DefaultNear(), Lines: DefaultLines()},
-		Filters:         filters.Default(),
+		Filters:         filters.DefaultConfig(),
 		Tokenize:        TokenizeConfig{Enabled: true, Options: tokenize.Default()},
 		Output:          OutputConfig{Dir: "out", ShardSize: 256 << 20},
 		Task:            TaskConfig{Index: 0, Count: 1},
@@ -262,8 +262,8 @@ func (c *Config) Validate() error {
 		} else if err := in.Validate(); err != nil {
 			addFields(key, reflect.TypeFor[ingest.Input](), err)
 		}
-		if filters.CheckPreset(in.Preset) != nil {
-			addf(key+".preset", "unknown preset %q (known: %s)", in.Preset, strings.Join(filters.Presets(), ", "))
+		if c.Filters.CheckPreset(in.Preset) != nil {
+			addf(key+".preset", "unknown preset %q (known: %s)", in.Preset, strings.Join(c.Filters.Names(), ", "))
 		}
 	}
 	if c.MaxRecordBytes <= 0 || c.MaxRecordBytes > 1<<30 {
@@ -322,7 +322,14 @@ func (c *Config) Validate() error {
 			addf("dedup.lines.top", "%d must be >= 0", c.Dedup.Lines.Top)
 		}
 	}
-	addFields("filters", reflect.TypeFor[filters.Options](), c.Filters.Validate())
+	for _, e := range splitErrors(c.Filters.Validate()) {
+		var ke *filters.KeyError
+		if errors.As(e, &ke) {
+			add("filters."+ke.Key, ke.Err)
+		} else {
+			add("filters", e)
+		}
+	}
 	if c.Tokenize.Enabled {
 		addFields("tokenize", reflect.TypeFor[TokenizeConfig](), c.Tokenize.Options.Validate())
 	}
@@ -481,6 +488,16 @@ func (l *loader) walk(n *yaml.Node, t reflect.Type, key string) {
 			return
 		}
 		l.mapping(n, t, key, map[string]int{})
+	case t.Kind() == reflect.Map && t.Key().Kind() == reflect.String:
+		if n.Kind != yaml.MappingNode {
+			l.errorf(n.Line, key, "want a mapping, got %s", describe(n))
+			return
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := key + "." + n.Content[i].Value
+			l.lines[k] = n.Content[i].Line
+			l.walk(n.Content[i+1], t.Elem(), k)
+		}
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
 		if n.Kind != yaml.SequenceNode {
 			l.errorf(n.Line, key, "want a list, got %s", describe(n))
@@ -556,6 +573,8 @@ func (l *loader) value(n *yaml.Node, t reflect.Type, key string) {
 		l.errorf(n.Line, key, "%w", ce.Err)
 	case errors.As(err, &te) && n.Kind == yaml.ScalarNode:
 		l.errorf(n.Line, key, "%s is not %s", describe(n), want(t))
+	case err != nil && reflect.PointerTo(t).Implements(reflect.TypeFor[yaml.Unmarshaler]()):
+		l.errorf(n.Line, key, "%v", err) // the type's own message (filters.Bound)
 	case err != nil:
 		l.errorf(n.Line, key, "want %s, got %s", want(t), describe(n))
 	case isInt(t) && n.ShortTag() == "!!float":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/jacorpus/jacorpus/filters"
 	"math"
 	"os"
 	"path/filepath"
@@ -71,7 +72,9 @@ func TestLoadRefuses(t *testing.T) {
 		{"mapping for inputs", "inputs: {path: a.jsonl}\n", []string{"FILE:1: inputs: want a list, got a mapping"}},
 		{"scalar for a list", "inputs:\n  - path: a.jsonl\n    meta_fields: title\n", []string{`FILE:3: inputs[0].meta_fields: "title" is not a list`}},
 		{"not a bool", "normalize:\n  nfkc: maybe\n", []string{`FILE:2: normalize.nfkc: "maybe" is not true or false`}},
-		{"not a ratio", "filters: {min_japanese_ratio: half}\n", []string{`FILE:1: filters.min_japanese_ratio: "half" is not a number`}},
+		{"not a bound", "filters: {presets: {default: {set: {low_japanese_ratio: half}}}}\n", []string{`FILE:1: filters.presets.default.set.low_japanese_ratio: bound "half": want an operator…`}},
+		{"NaN bound", "filters:\n  presets:\n    default:\n      set:\n        low_japanese_ratio: \">= .nan\"\n",
+			[]string{`FILE:5: filters.presets.default.set.low_japanese_ratio: bound ">= .nan": ".nan" is not a finite number`}},
 		{"bad size", "output: {shard_size: 12 parsecs}\n", []string{`FILE:1: output.shard_size: size "12 parsecs": unknown unit "parsecs"`}},
 		{"NaN size", "max_record_bytes: .nan\n", []string{`FILE:1: max_record_bytes: size ".nan": want a number…`}},
 		{"negative size", "rejects_max_bytes: -1\n", []string{`FILE:1: rejects_max_bytes: size "-1": negative`}},
@@ -81,11 +84,11 @@ func TestLoadRefuses(t *testing.T) {
 		{"second document after an end marker", "workers: 1\n...\n---\ninputs: []\n", []string{"FILE:3: a second YAML document…"}},
 		{"unknown key in a merged mapping", "base: &b {min_chars: 10, min_char: 5}\n", []string{"FILE:1: base: unknown key…"}},
 		{"merged unknown key", "x-base: &b {min_char: 5}\nfilters:\n  <<: *b\n", []string{"FILE:1: x-base: unknown key…", "FILE:1: filters.min_char: unknown key…"}},
-		{"every error, in file order", "workers: x\ntask: {index: 0.5}\nfilters:\n  max_chars: [1]\n  minchars: 1\n", []string{
+		{"every error, in file order", "workers: x\ntask: {index: 0.5}\nfilters:\n  mode: [1]\n  modes: 1\n", []string{
 			`FILE:1: workers: "x" is not an integer`,
 			"FILE:2: task.index: 0.5 is not an integer",
-			"FILE:4: filters.max_chars: want an integer, got a list",
-			"FILE:5: filters.minchars: unknown key (known here: max_chars, min_chars, min_japanese_ratio)",
+			"FILE:4: filters.mode: want a string, got a list",
+			"FILE:5: filters.modes: unknown key (known here: lists, mode, pii, presets)",
 		}},
 		{"syntax error", "inputs: [\n", []string{"FILE: yaml: line …"}},
 	}
@@ -111,20 +114,26 @@ func TestLoadAccepts(t *testing.T) {
 		name, yaml string
 		check      func(c Config) bool
 	}{
-		{"empty", "", func(c Config) bool { return c.Workers == 0 && c.Filters.MinChars == 50 }},
+		{"empty", "", func(c Config) bool { return c.Workers == 0 && c.Filters.Mode == filters.Drop }},
 		{"comment only", "# nothing yet\n", func(c Config) bool { return c.Task.Count == 1 }},
 		{"only a marker", "---\n", func(c Config) bool { return c.Task.Count == 1 }},
 		{"start marker", "---\nworkers: 3\n", func(c Config) bool { return c.Workers == 3 }},
 		{"end marker", "workers: 3\n...\n", func(c Config) bool { return c.Workers == 3 }},
 		{"empty second document", "workers: 3\n---\n# done\n", func(c Config) bool { return c.Workers == 3 }},
-		{"null keeps the default", "filters:\n  min_chars:\nworkers: ~\n", func(c Config) bool { return c.Filters.MinChars == 50 }},
+		{"null keeps the default", "filters:\n  mode:\nworkers: ~\n", func(c Config) bool { return c.Filters.Mode == filters.Drop }},
 		{"whole float as integer", "output: {shard_rows: 1e6}\nworkers: 4.0\n", func(c Config) bool {
 			return c.Output.ShardRows == 1e6 && c.Workers == 4
 		}},
-		{"alias", "filters: &f {min_chars: 10}\n", func(c Config) bool { return c.Filters.MinChars == 10 }},
-		{"merge key", "normalize: &n {max_blank_lines: 2}\nfilters:\n  <<: {min_chars: 7}\n  max_chars: 70\n", func(c Config) bool {
-			return c.Normalize.MaxBlankLines == 2 && c.Filters.MinChars == 7 && c.Filters.MaxChars == 70
+		{"alias", "filters: &f {mode: annotate}\n", func(c Config) bool { return c.Filters.Mode == filters.Annotate }},
+		{"merge key", "normalize: &n {max_blank_lines: 2}\nfilters:\n  <<: {mode: annotate}\n  lists: {ng: [a.txt]}\n", func(c Config) bool {
+			return c.Normalize.MaxBlankLines == 2 && c.Filters.Mode == filters.Annotate && len(c.Filters.Lists["ng"]) == 1
 		}},
+		{"preset changes", "filters:\n  presets:\n    default: {set: {too_short: \">= 7\"}, disable: [too_long]}\n    mine:\n      base: default\n      add: [{rule: runs, measure: max_char_run, keep: \"< 50\"}]\n",
+			func(c Config) bool {
+				p, err := c.Filters.Preset("mine")
+				d := c.Filters.Presets["default"]
+				return err == nil && len(p.Steps) == 4 && d.Set["too_short"] == (filters.Bound{Cmp: filters.GreaterEq, Value: 7}) && d.Disable[0] == "too_long"
+			}},
 		{"new settings", "max_problem_ratio: 0.01\nmax_bad_files: 3\nrejects_max_bytes: 10MiB\n", func(c Config) bool {
 			return c.MaxProblemRatio == 0.01 && c.MaxBadFiles == 3 && c.RejectsMaxBytes == 10<<20
 		}},
@@ -141,26 +150,21 @@ func TestLoadAccepts(t *testing.T) {
 }
 
 // TestValidateNamesLine checks that every value Validate refuses in a file
-// is named by file, line and key, in the order of the file; min_japanese_ratio
-// NaN used to pass and fail the run only when the manifest was written.
+// is named by file, line and key, in the order of the file.
 func TestValidateNamesLine(t *testing.T) {
 	const in = "inputs:\n  - path: a.jsonl\n"
 	cases := []struct {
 		name, yaml string
 		want       []string
 	}{
-		{"NaN ratio", in + "filters:\n  min_chars: 10\n  min_japanese_ratio: .nan\n",
-			[]string{"FILE:5: filters.min_japanese_ratio: NaN is not a number in [0, 1]"}},
-		{"Inf ratio", in + "filters: {min_japanese_ratio: .inf}\n",
-			[]string{"FILE:3: filters.min_japanese_ratio: +Inf is not a number in [0, 1]"}},
-		{"ratio above 1", in + "filters: {min_japanese_ratio: 1.5}\n",
-			[]string{"FILE:3: filters.min_japanese_ratio: 1.5 is not a number in [0, 1]"}},
-		{"negative chars", in + "filters: {min_chars: -1, max_chars: -5}\n",
-			[]string{"FILE:3: filters.min_chars: -1 must be >= 0", "FILE:3: filters.max_chars: -5 must be >= 0 (0: no limit)"}},
-		{"min above max", in + "filters:\n  min_chars: 100\n  max_chars: 10\n",
-			[]string{"FILE:5: filters.max_chars: 10 must be >= min_chars 100 (or 0: no limit)"}},
-		{"min above the default max", in + "filters:\n  min_chars: 2000000\n",
-			[]string{"FILE:3: filters.max_chars: 1000000 must be >= min_chars 2000000 (or 0: no limit)"}},
+		{"unknown rule", in + "filters:\n  presets:\n    default:\n      set:\n        too_shrt: \">= 3\"\n",
+			[]string{"FILE:7: filters.presets.default.set.too_shrt: no such rule in default (rules: too_short, too_long, low_japanese_ratio)"}},
+		{"unknown mode", in + "filters: {mode: dry}\n", []string{`FILE:3: filters.mode: "dry": want "drop" or "annotate"`}},
+		{"list without files", in + "filters:\n  lists:\n    ng: []\n", []string{"FILE:5: filters.lists.ng: no files"}},
+		{"disable unknown", in + "filters:\n  presets:\n    swallow:\n      disable: [x]\n",
+			[]string{`FILE:6: filters.presets.swallow.disable[0]: no such rule "x" in swallow (rules: …`}},
+		{"added rule", in + "filters:\n  presets:\n    new:\n      add:\n        - {rule: x, measure: hiragana, keep: \"< 1\"}\n",
+			[]string{`FILE:7: filters.presets.new.add[0]: rule "x": unknown measure "hiragana" (did you mean …`}},
 		{"problem ratio NaN", in + "max_problem_ratio: .nan\n", []string{"FILE:3: max_problem_ratio: NaN is not a number in [0, 1]"}},
 		{"problem ratio -Inf", in + "max_problem_ratio: -.inf\n", []string{"FILE:3: max_problem_ratio: -Inf is not a number in [0, 1]"}},
 		{"problem ratio above 1", in + "max_problem_ratio: 2\n", []string{"FILE:3: max_problem_ratio: 2 is not a number in [0, 1]"}},
@@ -179,14 +183,14 @@ func TestValidateNamesLine(t *testing.T) {
 		{"no inputs", "workers: 1\n", []string{"FILE: inputs: none given (config inputs: or --input)"}},
 		{"empty inputs", "inputs: []\n", []string{"FILE:1: inputs: none given (config inputs: or --input)"}},
 		{"inputs", "inputs:\n  - path: a.jsonl\n    preset: strict\n  - {path: b.txt, format: xml}\n  - path: \"\"\n  - {path: c, encoding: latin-1}\n  - {path: d, format: text, text_field: body}\n", []string{
-			`FILE:3: inputs[0].preset: unknown preset "strict" (known: default, none)`,
+			`FILE:3: inputs[0].preset: unknown preset "strict" (known: default, …`,
 			`FILE:4: inputs[1].format: "xml": want "jsonl", "text" or empty (by extension)`,
 			"FILE:5: inputs[2].path: empty",
 			`FILE:6: inputs[3].encoding: "latin-1": want utf-8, shift_jis, euc-jp or iso-2022-jp`,
 			"FILE:7: inputs[4]: text_field, id_field, url_field and meta_fields apply to jsonl inputs only, not text"}},
-		{"file order", "workers: -1\n" + in + "filters: {min_japanese_ratio: 7}\nmax_bad_files: -3\ntask: {index: -1}\n", []string{
+		{"file order", "workers: -1\n" + in + "filters: {mode: dry}\nmax_bad_files: -3\ntask: {index: -1}\n", []string{
 			"FILE:1: workers: -1 must be >= 0 (0: all cores)",
-			"FILE:4: filters.min_japanese_ratio: 7 is not a number in [0, 1]",
+			`FILE:4: filters.mode: "dry": want "drop" or "annotate"`,
 			"FILE:5: max_bad_files: -3 must be >= 0",
 			"FILE:6: task.index: -1 must be >= 0"}},
 	}
@@ -217,7 +221,7 @@ func TestValidateOrigin(t *testing.T) {
 		want  []string
 	}{
 		{"file", func(c *Config) {}, []string{
-			`FILE:2: inputs[0].preset: unknown preset "strict" (known: default, none)`,
+			`FILE:2: inputs[0].preset: unknown preset "strict" (known: default, gov, literature, none, swallow)`,
 			"FILE:3: workers: -1 must be >= 0 (0: all cores)"}},
 		{"flags", func(c *Config) {
 			c.Workers = -2
@@ -253,13 +257,13 @@ func TestValidateOrigin(t *testing.T) {
 	t.Run("go", func(t *testing.T) {
 		cfg := Default()
 		cfg.Inputs = []ingest.Input{{Path: "x.jsonl", Preset: "nope"}}
-		cfg.Filters.MinJapaneseRatio = math.NaN()
+		cfg.Filters.Presets = map[string]filters.PresetConfig{"default": {Set: map[string]filters.Bound{"low_japanese_ratio": {Cmp: filters.GreaterEq, Value: math.NaN()}}}}
 		cfg.MaxBadFiles = -1
 		cfg.Task = TaskConfig{Index: 3, Count: 2}
 		checkLines(t, errLines(cfg.Validate(), "\x00"), []string{
-			`inputs[0].preset: unknown preset "nope" (known: default, none)`,
+			`inputs[0].preset: unknown preset "nope" (known: default, …`,
 			"max_bad_files: -1 must be >= 0",
-			"filters.min_japanese_ratio: NaN is not a number in [0, 1]",
+			"filters.presets.default.set.low_japanese_ratio: >= NaN: not a finite number",
 			"task.index: 3 must be < task.count (2)"})
 		cfg.SetByFlag("max_bad_files", "--max-bad-files")
 		if err := cfg.Validate(); !strings.Contains(err.Error(), "\n--max-bad-files: -1 must be >= 0") {
@@ -277,17 +281,18 @@ func TestValidateOrigin(t *testing.T) {
 	})
 }
 
-// TestRunRefusesNaN checks that a NaN ratio stops Run before it writes
-// anything (it used to run the whole job and fail on the manifest).
+// TestRunRefusesNaN checks that a bad filters setting stops Run before it
+// writes anything (a NaN ratio used to run the whole job and fail on the
+// manifest).
 func TestRunRefusesNaN(t *testing.T) {
-	p := writeConfig(t, "inputs: [{path: ../testdata/sample/fixture_docs.jsonl}]\nfilters: {min_japanese_ratio: .nan}\n")
+	p := writeConfig(t, "inputs: [{path: ../testdata/sample/fixture_docs.jsonl}]\nfilters: {mode: dry}\n")
 	cfg, err := Load(p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Output.Dir = filepath.Join(t.TempDir(), "out")
 	var ce *ConfigError
-	if _, err := Run(context.Background(), cfg, Options{}); !errors.As(err, &ce) || ce.Key != "filters.min_japanese_ratio" || ce.Line != 2 {
+	if _, err := Run(context.Background(), cfg, Options{}); !errors.As(err, &ce) || ce.Key != "filters.mode" || ce.Line != 2 {
 		t.Fatalf("run: %v", err)
 	}
 	if _, err := os.Stat(cfg.Output.Dir); !os.IsNotExist(err) {

@@ -2,6 +2,7 @@ package job
 
 import (
 	"context"
+	"github.com/jacorpus/jacorpus/filters"
 	"os"
 	"path/filepath"
 	"slices"
@@ -44,7 +45,7 @@ func TestIncremental(t *testing.T) {
 	a, b := write("a.jsonl", docs[:half], "a"), write("b.jsonl", docs[half:], "b")
 	base := Default()
 	base.Tokenize.Enabled = false
-	base.Filters.MinChars = 1
+	base.Filters.SetBound("default", "too_short", filters.Bound{Cmp: filters.GreaterEq, Value: 1})
 	base.Dedup.Near.Enabled = true
 	run := func(name string, mod func(*Config), inputs ...string) *Result {
 		t.Helper()

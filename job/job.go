@@ -357,6 +357,11 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	m.Config = manifestConfig(cfg)
 	m.Stats = stats
 	m.Dedup = dedupReport(stages, counts, against, opts.Phased)
+	for _, st := range stages {
+		if fs, ok := st.(*filters.Stage); ok {
+			m.Filters = fs.Report()
+		}
+	}
 	m.Task = TaskInfo{Index: cfg.Task.Index, Count: cfg.Task.Count, FirstFile: lo, Files: len(files), JobFiles: len(all),
 		JobSHA256: jobDigest(all), Empty: len(files) == 0}
 	m.DuplicateIDs = ids.dups
@@ -724,14 +729,9 @@ func buildStages(cfg *Config, presets map[string]string, plan stagePlan) (_ []pi
 			return stages, nil
 		}
 	}
-	fs := &filters.Stage{BySource: map[string][]filters.Rule{}}
-	if fs.Default, err = filters.Preset(filters.PresetDefault, cfg.Filters); err != nil {
+	fs, err := filters.NewStage(cfg.Filters, presets)
+	if err != nil {
 		return nil, err
-	}
-	for source, preset := range presets {
-		if fs.BySource[source], err = filters.Preset(preset, cfg.Filters); err != nil {
-			return nil, fmt.Errorf("source %q: %w", source, err)
-		}
 	}
 	stages = append(stages, fs)
 	if cfg.Dedup.Order != dedup.BeforeFilters {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/jacorpus/jacorpus/filters"
 	"os"
 	"path/filepath"
 	"slices"
@@ -221,7 +222,10 @@ func TestBadInput(t *testing.T) {
 	}
 	// rejects: the four problems and the dropped huge document
 	pr := readJSONL[rejects.ProblemRecord](t, filepath.Join(cfg.Rejects, rejects.ProblemsFile))
-	dr := readJSONL[rejects.DroppedRecord](t, filepath.Join(cfg.Rejects, rejects.DroppedFile))
+	dr, err := rejects.ReadDropped(filepath.Join(cfg.Rejects, rejects.DroppedFile))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(pr) != 4 || len(dr) != 1 || dr[0].ID != "huge" || dr[0].File != name(hugeFile) || dr[0].Line != 1 || len(dr[0].Text) < 45e6 { // normalization trims indentation
 		t.Errorf("rejects: %d problems, %d dropped", len(pr), len(dr))
 		for _, d := range dr {
@@ -426,7 +430,7 @@ func TestConfig(t *testing.T) {
 		return p
 	}
 	cfg, err := Load(write("inputs: [{path: a.jsonl, preset: none}]\noutput: {dir: o, shard_size: 1.5MiB}\n"))
-	if err != nil || cfg.Output.ShardSize != 3<<19 || !cfg.Dedup.Exact || cfg.Filters.MinChars != 50 {
+	if err != nil || cfg.Output.ShardSize != 3<<19 || !cfg.Dedup.Exact || cfg.Filters.Mode != filters.Drop {
 		t.Fatalf("load: %+v %v", cfg, err)
 	}
 	if _, err := Load(write("inputs: []\nfilterz: {}\n")); err == nil || !strings.Contains(err.Error(), ":2: filterz: unknown key") {

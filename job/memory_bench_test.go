@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/jacorpus/jacorpus/filters"
 	"io"
 	"os"
 	"os/exec"
@@ -179,7 +180,7 @@ func TestMemoryChild(t *testing.T) {
 		cfg.Inputs = in.inputs
 		cfg.MaxRecordBytes = ByteSize(in.limit)
 		cfg.Tokenize.Enabled = false
-		cfg.Filters.MaxChars = 0 // keep the huge documents
+		cfg.Filters.Presets = map[string]filters.PresetConfig{"default": {Disable: []string{"too_long"}}} // keep the huge documents
 		cfg.Workers = 2
 		cfg.Output.Dir = filepath.Join(t.TempDir(), "out")
 		res, err := Run(context.Background(), cfg, Options{})

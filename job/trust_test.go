@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/jacorpus/jacorpus/filters"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -504,8 +505,8 @@ func TestEveryDocumentDroppedFails(t *testing.T) {
 	}
 	before := dataset(t, cfg.Output.Dir)
 	cfg.Output.Overwrite = true
-	cfg.Filters.MinChars = 10_000_000
-	cfg.Filters.MaxChars = 20_000_000
+	cfg.Filters.SetBound("default", "too_short", filters.Bound{Cmp: filters.GreaterEq, Value: 10_000_000})
+	cfg.Filters.SetBound("default", "too_long", filters.Bound{Cmp: filters.LessEq, Value: 20_000_000})
 	cfg.Rejects = filepath.Join(t.TempDir(), "rej")
 	_, err := Run(context.Background(), cfg, Options{})
 	var fe *FailedError
@@ -513,7 +514,7 @@ func TestEveryDocumentDroppedFails(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	sameDataset(t, "after the refused empty run", before, dataset(t, cfg.Output.Dir))
-	if dr := readJSONL[rejects.DroppedRecord](t, filepath.Join(cfg.Rejects, rejects.DroppedFile)); len(dr) != 86 {
-		t.Errorf("%d dropped records in the rejects, want 86", len(dr))
+	if dr, err := rejects.ReadDropped(filepath.Join(cfg.Rejects, rejects.DroppedFile)); err != nil || len(dr) != 86 {
+		t.Errorf("%d dropped records in the rejects, want 86 (%v)", len(dr), err)
 	}
 }

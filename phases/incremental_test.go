@@ -2,6 +2,7 @@ package phases
 
 import (
 	"context"
+	"github.com/jacorpus/jacorpus/filters"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -48,7 +49,7 @@ func TestPhasedIncremental(t *testing.T) {
 	cfgFor := func(name string, inputs []string) job.Config {
 		cfg := job.Default()
 		cfg.Tokenize.Enabled = false
-		cfg.Filters.MinChars = 1
+		cfg.Filters.SetBound("default", "too_short", filters.Bound{Cmp: filters.GreaterEq, Value: 1})
 		cfg.Dedup.Near.Enabled = true
 		for _, in := range inputs {
 			cfg.Inputs = append(cfg.Inputs, ingest.Input{Path: in})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/jacorpus/jacorpus/filters"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -129,7 +130,7 @@ func TestLinesCountTexts(t *testing.T) {
 	}
 	cfg := job.Default()
 	cfg.Inputs = []ingest.Input{{Path: in}}
-	cfg.Filters.MinChars = 1
+	cfg.Filters.SetBound("default", "too_short", filters.Bound{Cmp: filters.GreaterEq, Value: 1})
 	cfg.Tokenize.Enabled = false
 	cfg.Dedup.Lines = job.LinesConfig{Enabled: true, MinDocs: 5, Top: 5}
 	cfg.Output.Dir = filepath.Join(dir, "mem")

@@ -56,6 +56,10 @@ type Manifest struct {
 	// parameters, candidates, index size, boilerplate lines), filled by the
 	// caller; omitted when nil.
 	Dedup any `json:"dedup,omitempty"`
+	// Filters holds what the quality filters report beyond the stats (per
+	// preset and rule: drops, characters, score histograms), filled by the
+	// caller; omitted when nil.
+	Filters any `json:"filters,omitempty"`
 	// Run holds non-deterministic run facts (workers, wall time, host),
 	// filled by the caller; omitted when nil.
 	Run any `json:"run,omitempty"`

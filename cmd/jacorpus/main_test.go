@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/jacorpus/jacorpus/job"
+	"github.com/jacorpus/jacorpus/rejects"
 	"github.com/jacorpus/jacorpus/shard"
 )
 
@@ -72,7 +73,8 @@ func TestBadConfigNamesLine(t *testing.T) {
 		want       string // FILE stands for the config's path
 	}{
 		{"unknown key", "inputs:\n  - path: a.jsonl\n    formatt: jsonl\n", nil, "FILE:3: inputs[0].formatt: unknown key"},
-		{"NaN ratio", in + "filters:\n  min_japanese_ratio: .nan\n", nil, "FILE:4: filters.min_japanese_ratio: NaN is not a number in [0, 1]"},
+		{"NaN bound", in + "filters:\n  presets: {default: {set: {too_short: \">= .nan\"}}}\n", nil, `FILE:4: filters.presets.default.set.too_short: bound ">= .nan": ".nan" is not a finite number`},
+		{"unknown mode", in + "filters:\n  mode: dry\n", nil, `FILE:4: filters.mode: "dry": want "drop" or "annotate"`},
 		{"NaN problem ratio", in + "max_problem_ratio: .nan\n", nil, "FILE:3: max_problem_ratio: NaN is not a number in [0, 1]"},
 		{"second document", in + "---\nworkers: 2\n", nil, "FILE:3: a second YAML document starts here"},
 		{"fractional workers", in + "workers: 2.5\n", nil, "FILE:3: workers: 2.5 is not an integer"},
@@ -126,8 +128,8 @@ func TestRunFlags(t *testing.T) {
 	if len(m.Shards) != 5 || m.Shards[0].Rows != 20 || m.Shards[4].Rows != 5 {
 		t.Errorf("shards %+v", m.Shards)
 	}
-	if _, err := os.Stat(filepath.Join(rej, "dropped.jsonl")); err != nil {
-		t.Error(err)
+	if dr, err := rejects.ReadDropped(filepath.Join(rej, "dropped.parquet")); err != nil || len(dr) != 1 || dr[0].Reason != "exact_duplicate" {
+		t.Errorf("dropped.parquet: %v, %+v", err, dr)
 	}
 	// again: refused without --overwrite, accepted with it
 	if code, _, stderr := run(args...); code != 1 || !strings.Contains(stderr, "--overwrite") {

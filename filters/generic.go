@@ -1,0 +1,219 @@
+package filters
+
+import (
+	"bytes"
+	"compress/flate"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// textStats are jacorpus's own definitions of the generic measures, for the
+// presets that do not reproduce another tool (default, gov, literature) and
+// for users' own rules; the reproducing presets use their reference's
+// definitions (SwallowScores, …). One pass over the text computes them all
+// except the compression ratio, which is computed only when a rule asks.
+//
+// Definitions: a character is a code point. A line is a piece of the text
+// between '\n's, trimmed of white space (Unicode White_Space, U+3000
+// included); blank lines do not count as lines, so the blank lines between
+// the articles of a law are not duplicates. A paragraph is a run of
+// non-blank lines. A sentence ends after 。．！？!? or at the end of a line;
+// blank sentences do not count.
+type textStats struct {
+	Chars int
+	// Letters counts category L runes (any script); Hiragana, Katakana and
+	// Kanji count those scripts (ー and ｰ as katakana, 々 and 〆 as kanji),
+	// so Japanese = Hiragana + Katakana + Kanji ⊆ Letters.
+	Letters, Hiragana, Katakana, Kanji int
+	// Digits are category Nd; Symbols are categories P and S; Spaces are
+	// Unicode White_Space (newlines included); Replacement counts U+FFFD.
+	Digits, Symbols, Spaces, Replacement int
+	// Lines, their characters, and the lines (and their characters) equal to
+	// an earlier line.
+	Lines, LineChars, DupLines, DupLineChars int
+	// Paragraphs and the ones equal to an earlier paragraph (by count and
+	// by characters, lines joined without their newlines).
+	Paragraphs, ParaChars, DupParas, DupParaChars int
+	// ShortLines are lines of at most shortLine characters; EllipsisLines
+	// end in …, ‥, "..." or "・・・".
+	ShortLines, EllipsisLines int
+	// Sentences, their total and largest length.
+	Sentences, SentenceChars, MaxSentence int
+	// MaxRun is the longest run of one repeated character.
+	MaxRun int
+	// URLChars counts the characters of http:// and https:// URLs.
+	URLChars int
+}
+
+// shortLine is the longest line the short-line measure counts as short: 10
+// characters, HojiChar's DiscardTooShortLines (document_filters.py:1105).
+const shortLine = 10
+
+// statsMeter computes textStats with reusable scratch.
+type statsMeter struct {
+	seen countTable
+	para strings.Builder
+	buf  bytes.Buffer
+	fw   *flate.Writer
+}
+
+// Measure computes the stats of text.
+func (m *statsMeter) Measure(text string) textStats {
+	var s textStats
+	m.seen.reset(64)
+	prev, run := rune(-1), 0
+	urlEnd := -1 // byte offset where the current URL ends
+	for i, r := range text {
+		s.Chars++
+		if r == prev {
+			run++
+		} else {
+			prev, run = r, 1
+		}
+		s.MaxRun = max(s.MaxRun, run)
+		if i < urlEnd {
+			s.URLChars++
+		} else if r == 'h' && (strings.HasPrefix(text[i:], "http://") || strings.HasPrefix(text[i:], "https://")) {
+			urlEnd = i + urlLen(text[i:])
+			s.URLChars++
+		}
+		switch {
+		case r < utf8.RuneSelf:
+			switch {
+			case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z':
+				s.Letters++
+			case '0' <= r && r <= '9':
+				s.Digits++
+			case r == ' ' || ('\t' <= r && r <= '\r'):
+				s.Spaces++
+			case r > ' ' && r < 0x7f:
+				s.Symbols++
+			}
+		case 0x3041 <= r && r <= 0x3096:
+			s.Hiragana++
+			s.Letters++
+		case 0x30A1 <= r && r <= 0x30FA, r == 'ー':
+			s.Katakana++
+			s.Letters++
+		case 0x4E00 <= r && r <= 0x9FFF, r == '々', r == '〆':
+			s.Kanji++
+			s.Letters++
+		case r == '、' || r == '。' || r == '「' || r == '」':
+			s.Symbols++
+		case r == utf8.RuneError:
+			s.Replacement++
+			s.Symbols++
+		case unicode.Is(unicode.Hiragana, r):
+			s.Hiragana++
+			s.Letters++
+		case unicode.Is(unicode.Katakana, r) || r == 'ｰ':
+			s.Katakana++
+			s.Letters++
+		case unicode.Is(unicode.Han, r):
+			s.Kanji++
+			s.Letters++
+		case unicode.IsLetter(r):
+			s.Letters++
+		case unicode.IsDigit(r):
+			s.Digits++
+		case unicode.IsSpace(r):
+			s.Spaces++
+		case unicode.IsPunct(r) || unicode.IsSymbol(r):
+			s.Symbols++
+		}
+	}
+	m.para.Reset()
+	paraLen := 0
+	endPara := func() {
+		if paraLen == 0 {
+			return
+		}
+		s.Paragraphs++
+		s.ParaChars += paraLen
+		if m.seen.add(hashPiece(4, m.para.String())) > 1 {
+			s.DupParas++
+			s.DupParaChars += paraLen
+		}
+		m.para.Reset()
+		paraLen = 0
+	}
+	for line := range strings.SplitSeq(text, "\n") {
+		line = strings.TrimFunc(line, unicode.IsSpace)
+		if line == "" {
+			endPara()
+			continue
+		}
+		n := utf8.RuneCountInString(line)
+		s.Lines++
+		s.LineChars += n
+		if m.seen.add(hashPiece(3, line)) > 1 {
+			s.DupLines++
+			s.DupLineChars += n
+		}
+		m.para.WriteString(line)
+		paraLen += n
+		if n <= shortLine {
+			s.ShortLines++
+		}
+		if strings.HasSuffix(line, "…") || strings.HasSuffix(line, "‥") || strings.HasSuffix(line, "...") || strings.HasSuffix(line, "・・・") {
+			s.EllipsisLines++
+		}
+		// sentences of the line
+		start, k := 0, 0
+		for j, r := range line {
+			k++
+			if isSentenceEnd(r) {
+				s.sentence(strings.TrimFunc(line[start:j+utf8.RuneLen(r)], unicode.IsSpace))
+				start, k = j+utf8.RuneLen(r), 0
+			}
+		}
+		if k > 0 {
+			s.sentence(strings.TrimFunc(line[start:], unicode.IsSpace))
+		}
+	}
+	endPara()
+	return s
+}
+
+func (s *textStats) sentence(t string) {
+	if t == "" {
+		return
+	}
+	n := utf8.RuneCountInString(t)
+	s.Sentences++
+	s.SentenceChars += n
+	s.MaxSentence = max(s.MaxSentence, n)
+}
+
+// urlLen is the byte length of the URL at the start of s: the longest run of
+// the characters RFC 3986 allows in a URI (and %).
+func urlLen(s string) int {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~:/?#[]@!$&'()*+,;=%", c) >= 0 {
+			continue
+		}
+		return i
+	}
+	return len(s)
+}
+
+// compressionRatio is the DEFLATE (RFC 1951, Go's compress/flate at level 6)
+// size of the UTF-8 text over its size; 0 for empty text. Repetitive text
+// (lists, templates) compresses well and scores low; random strings and
+// encoded data score near or above 1.
+func (m *statsMeter) compressionRatio(text string) float64 {
+	if text == "" {
+		return 0
+	}
+	m.buf.Reset()
+	if m.fw == nil {
+		m.fw, _ = flate.NewWriter(&m.buf, 6)
+	} else {
+		m.fw.Reset(&m.buf)
+	}
+	_, _ = m.fw.Write([]byte(text)) // a bytes.Buffer never fails
+	_ = m.fw.Close()
+	return float64(m.buf.Len()) / float64(len(text))
+}

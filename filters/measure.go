@@ -1,0 +1,216 @@
+package filters
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Kind says what a measure's scores look like; it picks the histogram bins.
+type Kind uint8
+
+const (
+	// Ratio scores lie in [0, 1].
+	Ratio Kind = iota + 1
+	// Count scores are non-negative (counts, lengths, positions).
+	Count
+	// Factor scores are non-negative ratios that may exceed 1
+	// (compression ratio).
+	Factor
+)
+
+// ListKind is the kind of list file a measure reads.
+type ListKind uint8
+
+const (
+	// NoList: the measure needs no list.
+	NoList ListKind = iota
+	// Words: word lists, one word per line (LoadWordList).
+	Words
+	// Domains: host lists, one domain per line (LoadDomainList).
+	Domains
+)
+
+func (k ListKind) String() string {
+	switch k {
+	case Words:
+		return "words"
+	case Domains:
+		return "domains"
+	}
+	return "none"
+}
+
+// A Measure is a named score of a document. Every score is a finite
+// float64, so it survives JSON and Parquet and re-thresholding gives the
+// same decision. Measures of a family (swallow.*, hojichar.*, …) share one
+// pass over the text, computed only when a rule of the document asks.
+type Measure struct {
+	// Name is how presets and configs refer to it ("swallow.num_letters").
+	Name string
+	// Doc says what it measures and cites the definition it follows.
+	Doc string
+	// Kind picks the histogram bins.
+	Kind Kind
+	// List is the kind of list the rule must name (NoList: none).
+	List  ListKind
+	score func(d *docState, r *rule) float64
+}
+
+// Measures returns every measure, sorted by name.
+func Measures() []*Measure {
+	ms := slices.Collect(func(yield func(*Measure) bool) {
+		for _, m := range measureTable {
+			if !yield(m) {
+				return
+			}
+		}
+	})
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Name < ms[j].Name })
+	return ms
+}
+
+// LookupMeasure returns the named measure.
+func LookupMeasure(name string) (*Measure, error) {
+	if m, ok := measureTable[name]; ok {
+		return m, nil
+	}
+	var near []string
+	for n := range measureTable {
+		if strings.Contains(n, name) || strings.Contains(name, strings.TrimPrefix(n, familyOf(n)+".")) {
+			near = append(near, n)
+		}
+	}
+	sort.Strings(near)
+	if len(near) > 0 {
+		return nil, fmt.Errorf("unknown measure %q (did you mean %s?)", name, strings.Join(near, ", "))
+	}
+	return nil, fmt.Errorf("unknown measure %q (`jacorpus filters` lists them)", name)
+}
+
+func familyOf(name string) string {
+	f, _, ok := strings.Cut(name, ".")
+	if !ok {
+		return ""
+	}
+	return f
+}
+
+// measureTable holds every measure by name; families add theirs in
+// measures_*.go. It is built once and never changed.
+var measureTable = func() map[string]*Measure {
+	t := map[string]*Measure{}
+	for _, group := range [][]*Measure{genericMeasures, swallowMeasures} {
+		for _, m := range group {
+			if _, dup := t[m.Name]; dup {
+				panic("filters: measure " + m.Name + " defined twice")
+			}
+			t[m.Name] = m
+		}
+	}
+	return t
+}()
+
+// docState is one document version as the rules see it: its text and URL
+// and the family statistics computed so far. A transform starts a new
+// version (reset). One per worker; the meters keep their scratch.
+type docState struct {
+	text, url string
+
+	stats   textStats
+	statsOK bool
+	sm      statsMeter
+
+	sw   SwallowScores
+	swOK bool
+	swm  swallowMeter
+}
+
+func (d *docState) reset(text, url string) {
+	d.text, d.url = text, url
+	d.statsOK, d.swOK = false, false
+}
+
+func (d *docState) generic() *textStats {
+	if !d.statsOK {
+		d.stats = d.sm.Measure(d.text)
+		d.statsOK = true
+	}
+	return &d.stats
+}
+
+func (d *docState) swallow() *SwallowScores {
+	if !d.swOK {
+		d.sw = d.swm.Measure(d.text)
+		d.swOK = true
+	}
+	return &d.sw
+}
+
+// ratio is a/b, 0 when b is 0.
+func ratio(a, b int) float64 { return frac(a, b) }
+
+// g is a measure of the generic family from a function of textStats.
+func g(name string, kind Kind, doc string, f func(s *textStats) float64) *Measure {
+	return &Measure{Name: name, Doc: doc, Kind: kind, score: func(d *docState, _ *rule) float64 { return f(d.generic()) }}
+}
+
+// genericMeasures use textStats' definitions.
+var genericMeasures = []*Measure{
+	g("chars", Count, "characters (code points) of the text", func(s *textStats) float64 { return float64(s.Chars) }),
+	g("japanese_chars", Count, "hiragana + katakana + kanji characters (Unicode scripts; ー as katakana, 々〆 as kanji)",
+		func(s *textStats) float64 { return float64(s.Hiragana + s.Katakana + s.Kanji) }),
+	g("japanese_ratio", Ratio, "Japanese letters (hiragana + katakana + kanji) / letters (Unicode category L): digits, punctuation and spaces count neither way",
+		func(s *textStats) float64 { return ratio(s.Hiragana+s.Katakana+s.Kanji, s.Letters) }),
+	g("hiragana_ratio", Ratio, "hiragana / Japanese letters; Japanese prose is about 0.5-0.7, lists and tables of nouns score low",
+		func(s *textStats) float64 { return ratio(s.Hiragana, s.Hiragana+s.Katakana+s.Kanji) }),
+	g("katakana_ratio", Ratio, "katakana / Japanese letters; product lists and transliterated spam score high",
+		func(s *textStats) float64 { return ratio(s.Katakana, s.Hiragana+s.Katakana+s.Kanji) }),
+	g("kanji_ratio", Ratio, "kanji / Japanese letters", func(s *textStats) float64 { return ratio(s.Kanji, s.Hiragana+s.Katakana+s.Kanji) }),
+	g("symbol_ratio", Ratio, "punctuation and symbols (Unicode P*, S*) / non-space characters",
+		func(s *textStats) float64 { return ratio(s.Symbols, s.Chars-s.Spaces) }),
+	g("digit_ratio", Ratio, "digits (Unicode Nd) / non-space characters", func(s *textStats) float64 { return ratio(s.Digits, s.Chars-s.Spaces) }),
+	g("replacement_ratio", Ratio, "U+FFFD replacement characters / characters: bytes that did not decode",
+		func(s *textStats) float64 { return ratio(s.Replacement, s.Chars) }),
+	g("dup_line_ratio", Ratio, "non-blank lines equal to an earlier line / non-blank lines (Gopher's duplicate-line fraction, Rae et al. 2021, on trimmed lines; blank lines ignored)",
+		func(s *textStats) float64 { return ratio(s.DupLines, s.Lines) }),
+	g("dup_line_char_ratio", Ratio, "characters of the lines equal to an earlier line / characters of all non-blank lines (Gopher's duplicate-line character fraction)",
+		func(s *textStats) float64 { return ratio(s.DupLineChars, s.LineChars) }),
+	g("dup_paragraph_ratio", Ratio, "paragraphs (runs of non-blank lines) equal to an earlier one / paragraphs (Gopher)",
+		func(s *textStats) float64 { return ratio(s.DupParas, s.Paragraphs) }),
+	g("dup_paragraph_char_ratio", Ratio, "characters of the paragraphs equal to an earlier one / characters of all paragraphs (Gopher)",
+		func(s *textStats) float64 { return ratio(s.DupParaChars, s.ParaChars) }),
+	g("short_line_ratio", Ratio, "non-blank lines of at most 10 characters / non-blank lines (HojiChar DiscardTooShortLines' length)",
+		func(s *textStats) float64 { return ratio(s.ShortLines, s.Lines) }),
+	g("ellipsis_line_ratio", Ratio, "non-blank lines ending in …, ‥, ... or ・・・ / non-blank lines (Gopher's ellipsis lines)",
+		func(s *textStats) float64 { return ratio(s.EllipsisLines, s.Lines) }),
+	g("avg_sentence_chars", Count, "average sentence length in characters (a sentence ends after 。．！？!? or at a line end)",
+		func(s *textStats) float64 { return ratio(s.SentenceChars, s.Sentences) }),
+	g("max_sentence_chars", Count, "longest sentence in characters", func(s *textStats) float64 { return float64(s.MaxSentence) }),
+	g("max_char_run", Count, "longest run of one repeated character (ああああ…, ーーー, !!!!)", func(s *textStats) float64 { return float64(s.MaxRun) }),
+	g("url_char_ratio", Ratio, "characters inside http(s):// URLs / characters", func(s *textStats) float64 { return ratio(s.URLChars, s.Chars) }),
+	{Name: "compression_ratio", Kind: Factor, Doc: "DEFLATE size (Go compress/flate, level 6) / UTF-8 size: repetitive text scores low, random strings high",
+		score: func(d *docState, _ *rule) float64 { return d.sm.compressionRatio(d.text) }},
+	{Name: "ng_word_ratio", Kind: Ratio, List: Words, Doc: "characters inside an occurrence of a listed word (Aho–Corasick, overlapping occurrences, each character once) / characters",
+		score: func(d *docState, r *rule) float64 {
+			c := r.words.Count(d.text)
+			return ratio(c.Chars, d.generic().Chars)
+		}},
+	{Name: "ng_word_count", Kind: Count, List: Words, Doc: "occurrences of listed words (overlapping ones included)",
+		score: func(d *docState, r *rule) float64 { return float64(r.words.Count(d.text).Matches) }},
+	{Name: "url_blocked", Kind: Count, List: Domains, Doc: "1 when the document's URL host or one of its parent domains is listed, else 0 (UT1-style lists; no URL: 0)",
+		score: func(d *docState, r *rule) float64 {
+			if _, ok := r.domains.Match(d.url); ok {
+				return 1
+			}
+			return 0
+		}},
+	{Name: "url_listed", Kind: Count, List: Domains, Doc: "as url_blocked, for allowlists: keep \">= 1\" keeps only listed hosts (no URL: 0)",
+		score: func(d *docState, r *rule) float64 {
+			if _, ok := r.domains.Match(d.url); ok {
+				return 1
+			}
+			return 0
+		}},
+}

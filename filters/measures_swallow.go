@@ -1,0 +1,42 @@
+package filters
+
+// sw is a measure of the swallow family from a function of SwallowScores.
+func sw(name string, kind Kind, doc string, f func(s *SwallowScores) float64) *Measure {
+	return &Measure{Name: "swallow." + name, Doc: doc, Kind: kind, score: func(d *docState, _ *rule) float64 { return f(d.swallow()) }}
+}
+
+// swallowMeasures are swallow-corpus quality.py's scores (commit 2d03507)
+// with its definitions; docs/presets/swallow.md gives each one, with the
+// reference's file:line.
+var swallowMeasures = []*Measure{
+	sw("num_letters", Count, "code points of the whole text (quality.py:77)", func(s *SwallowScores) float64 { return float64(s.NumLetters) }),
+	sw("num_japanese_letters", Count, "hiragana U+3041–3096 + katakana U+30A1–30FA + kanji (々〇〻, U+3400–9FFF, U+F900–FAFF) + 。．！？ + 、， (quality.py:32-48, :84)",
+		func(s *SwallowScores) float64 { return float64(s.NumJapanese) }),
+	sw("duplicate_paragraph_fraction", Ratio, "lines (split on \\n, blank ones included) equal to an earlier line / lines (quality.py:55)",
+		func(s *SwallowScores) float64 { return s.DupParagraph }),
+	sw("duplicate_sentence_fraction", Ratio, "sentences ([^。．！？!?]+[。．！？!?]? per line) equal to an earlier one / sentences (quality.py:58)",
+		func(s *SwallowScores) float64 { return s.DupSentence }),
+	sw("duplicate_paragraph_fraction_in_character", Ratio, "characters of repeated paragraphs / characters of all paragraphs (quality.py:56-57)",
+		func(s *SwallowScores) float64 { return s.DupParagraphChars }),
+	sw("duplicate_sentence_fraction_in_character", Ratio, "characters of repeated sentences / characters of all paragraphs (quality.py:59-60)",
+		func(s *SwallowScores) float64 { return s.DupSentenceChars }),
+	sw("top_2gram_character_fraction", Ratio, "occurrences of the most frequent character 2-gram / 2-gram occurrences (quality.py:62-66)",
+		func(s *SwallowScores) float64 { return s.Top2to4[0] }),
+	sw("top_3gram_character_fraction", Ratio, "as top_2gram, n = 3", func(s *SwallowScores) float64 { return s.Top2to4[1] }),
+	sw("top_4gram_character_fraction", Ratio, "as top_2gram, n = 4", func(s *SwallowScores) float64 { return s.Top2to4[2] }),
+	sw("duplicate_5gram_character_fraction", Ratio, "distinct character 5-grams occurring more than once / distinct 5-grams (quality.py:68-71)",
+		func(s *SwallowScores) float64 { return s.Dup5to10[0] }),
+	sw("duplicate_6gram_character_fraction", Ratio, "as duplicate_5gram, n = 6", func(s *SwallowScores) float64 { return s.Dup5to10[1] }),
+	sw("duplicate_7gram_character_fraction", Ratio, "as duplicate_5gram, n = 7", func(s *SwallowScores) float64 { return s.Dup5to10[2] }),
+	sw("duplicate_8gram_character_fraction", Ratio, "as duplicate_5gram, n = 8", func(s *SwallowScores) float64 { return s.Dup5to10[3] }),
+	sw("duplicate_9gram_character_fraction", Ratio, "as duplicate_5gram, n = 9", func(s *SwallowScores) float64 { return s.Dup5to10[4] }),
+	sw("duplicate_10gram_character_fraction", Ratio, "as duplicate_5gram, n = 10", func(s *SwallowScores) float64 { return s.Dup5to10[5] }),
+	sw("hiragana_fraction", Ratio, "hiragana / num_japanese_letters (quality.py:85)", func(s *SwallowScores) float64 { return s.Hiragana }),
+	sw("katakana_fraction", Ratio, "katakana (U+30A1–30FA: not ー or ・) / num_japanese_letters (quality.py:86)", func(s *SwallowScores) float64 { return s.Katakana }),
+	sw("kanji_fraction", Ratio, "kanji / num_japanese_letters (quality.py:87; computed, not used by apply_v1)", func(s *SwallowScores) float64 { return s.Kanji }),
+	sw("japanese_fraction", Ratio, "num_japanese_letters / num_letters (quality.py:90)", func(s *SwallowScores) float64 { return s.Japanese }),
+	sw("avg_sentence_length", Count, "characters of all sentences / sentences (quality.py:91)", func(s *SwallowScores) float64 { return s.AvgSentence }),
+	sw("max_sentence_length", Count, "longest sentence in characters, 0 without sentences (quality.py:92; the reference crashes there)",
+		func(s *SwallowScores) float64 { return float64(s.MaxSentence) }),
+	sw("ellipsis_fraction", Ratio, "sentences whose right-stripped text ends in ・ or … / sentences (quality.py:93-94)", func(s *SwallowScores) float64 { return s.Ellipsis }),
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -418,4 +419,91 @@ func BenchmarkDefaultPreset(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+// TestBadInput: empty text, text of only symbols, a 20 MB single line and
+// invalid UTF-8 get finite scores from every measure and a decision from
+// every preset, in both modes.
+func TestBadInput(t *testing.T) {
+	big := strings.Repeat("吾輩は猫である。名前はまだ無い。", 20<<20/len("吾輩は猫である。名前はまだ無い。"))
+	texts := map[string]string{
+		"empty":        "",
+		"symbols":      strings.Repeat("■□◆◇！？…・＊＃", 40),
+		"spaces":       " \t\n\u3000\n\n",
+		"20MB line":    big,
+		"invalid utf8": "\xff\xfe日本\x80語\xe3\x81",
+		"one char":     "あ",
+	}
+	var d docState
+	for name, text := range texts {
+		d.reset(text, "http://[::1")
+		for _, m := range Measures() {
+			if m.List != NoList {
+				continue
+			}
+			if v := m.score(&d, nil); math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || (m.Kind == Ratio && v > 1) {
+				t.Errorf("%s: %s = %v", name, m.Name, v)
+			}
+		}
+	}
+	for _, mode := range []Mode{Drop, Annotate} {
+		c := DefaultConfig()
+		c.Mode = mode
+		presetOf := map[string]string{}
+		for _, p := range Presets() {
+			presetOf[p] = p
+		}
+		st, err := NewStage(c, presetOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _ := st.NewProcessor()
+		for name, text := range texts {
+			for _, preset := range Presets() {
+				doc := &pipeline.Document{Source: preset, Text: text}
+				reason, err := p.Process(doc)
+				if err != nil {
+					t.Errorf("%s %s: %v", preset, name, err)
+				}
+				if mode == Drop && name == "20MB line" {
+					want := map[string]string{PresetDefault: "too_long", "swallow": "duplicate_sentence_fraction"}[preset]
+					if reason != want {
+						t.Errorf("%s: the 20 MB text dropped by %q, want %q", preset, reason, want)
+					}
+				}
+				if mode == Drop && (name == "empty" || name == "symbols") && reason == "" && preset != PresetNone {
+					t.Errorf("%s: %s kept", preset, name)
+				}
+			}
+		}
+	}
+}
+
+// TestBadLists: list files that cannot be read or parsed stop NewStage with
+// the file and line.
+func TestBadLists(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		p := dir + "/" + name
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cases := []struct {
+		measure, list, want string
+	}{
+		{"ng_word_ratio", write("bad.txt", "ok\n\xff\xfe\n"), "bad.txt:2"},
+		{"url_blocked", write("hosts.txt", "example.com\nhttp://x.jp/\n"), "hosts.txt:2"},
+		{"url_blocked", dir + "/missing.txt", "missing.txt: no such file"},
+	}
+	for _, c := range cases {
+		cfg := DefaultConfig()
+		cfg.Lists = map[string][]string{"l": {c.list}}
+		cfg.Presets = map[string]PresetConfig{"x": {Add: []Step{{Rule: "r", Measure: c.measure, List: "l", Keep: &Bound{Less, 1}}}}}
+		_, err := NewStage(cfg, map[string]string{"s": "x"})
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "preset x, rule r: list l") {
+			t.Errorf("%s: %v; want %q", c.list, err, c.want)
+		}
+	}
 }

@@ -20,6 +20,19 @@ const (
 	Factor
 )
 
+// String returns "ratio", "count" or "factor".
+func (k Kind) String() string {
+	switch k {
+	case Ratio:
+		return "ratio"
+	case Count:
+		return "count"
+	case Factor:
+		return "factor"
+	}
+	return "?"
+}
+
 // ListKind is the kind of list file a measure reads.
 type ListKind uint8
 

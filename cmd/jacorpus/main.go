@@ -2,6 +2,7 @@
 // tokenized, sharded Parquet datasets.
 //
 //	jacorpus run -c config.yaml [flags] [INPUT ...]
+//	jacorpus filters [-c config.yaml] [show PRESET | measures | sql]
 //	jacorpus version
 //
 // It is a thin layer over package job; see README.md for the config file.
@@ -26,6 +27,8 @@ func main() {
 
 const usage = `usage:
   jacorpus run -c config.yaml [flags] [INPUT ...]   run a job (flags override the config)
+  jacorpus filters [-c config.yaml] [show PRESET | measures | sql [PRESET…]]
+                                                    the quality-filter presets and measures
   jacorpus version                                  print the version
 Run 'jacorpus run -h' for the run flags.
 `
@@ -40,6 +43,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		ctx, stop := stopOnSignal(stderr)
 		defer stop()
 		return cmdRun(ctx, args[1:], stdout, stderr)
+	case "filters":
+		return cmdFilters(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 		return 0

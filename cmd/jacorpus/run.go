@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jacorpus/jacorpus/filters"
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/job"
 	"github.com/jacorpus/jacorpus/phases"
@@ -215,6 +216,9 @@ func printSummary(w io.Writer, res *job.Result) {
 	for _, warning := range res.Warnings {
 		fmt.Fprintf(w, "\nwarning: %s\n", warning)
 	}
+	if rep, ok := res.Manifest.Filters.(*filters.Report); ok && rep != nil {
+		printFilters(w, rep)
+	}
 	if rep, ok := res.Manifest.Dedup.(*job.DedupReport); ok && rep != nil {
 		printDedup(w, rep)
 	}
@@ -233,6 +237,38 @@ func printSummary(w io.Writer, res *job.Result) {
 	text := float64(res.Stats.Stage(pipeline.IngestStage).BytesOut) / 1e6
 	fmt.Fprintf(w, "input: %d files, %.1f MB stored, %.1f MB of text in %s: %.2f MB/s of text, %d workers\n",
 		res.Files, float64(res.InputBytes)/1e6, text, res.Elapsed.Round(time.Millisecond), text/secs, res.Workers)
+}
+
+// printFilters lists, per preset, the sources, the documents kept and the
+// rules that dropped (drop mode) or would drop (annotate mode) them.
+func printFilters(w io.Writer, rep *filters.Report) {
+	verb := "dropped by"
+	if rep.Mode == filters.Annotate {
+		verb = "failing (annotated, all kept)"
+	}
+	fmt.Fprintf(w, "\nfilters    %-12s %8s %8s  %-28s %s\n", "preset", "docs", "kept", "sources", verb)
+	for _, p := range rep.Presets {
+		if p.Docs == 0 {
+			continue
+		}
+		var rules []string
+		for _, s := range p.Steps {
+			if s.Rule != "" && s.Failed > 0 {
+				rules = append(rules, fmt.Sprintf("%s=%d", s.Rule, s.Failed))
+			}
+			if s.Transform != "" && s.Changed > 0 {
+				rules = append(rules, fmt.Sprintf("[%s changed %d]", s.Transform, s.Changed))
+			}
+		}
+		src := strings.Join(p.Sources, ",")
+		if len(src) > 28 {
+			src = src[:27] + "…"
+		}
+		fmt.Fprintf(w, "           %-12s %8d %8d  %-28s %s\n", p.Name, p.Docs, p.Kept, src, strings.Join(rules, " "))
+		for _, off := range p.Off {
+			fmt.Fprintf(w, "           %-12s rule off: %s\n", "", off)
+		}
+	}
 }
 
 // printDedup summarizes the manifest's dedup section.

@@ -408,17 +408,30 @@ func TestHistogram(t *testing.T) {
 	}
 }
 
-func BenchmarkDefaultPreset(b *testing.B) {
+// BenchmarkPreset runs each shipped preset through the stage, as a run does
+// (drop mode: a document stops at its first failing rule; annotate mode:
+// every rule of every document), on the real fixture text.
+func BenchmarkPreset(b *testing.B) {
 	docs := testcorpus.Fixture(b)
-	st, _ := NewStage(DefaultConfig(), nil)
-	p, _ := st.NewProcessor()
-	b.SetBytes(testcorpus.TextBytes(docs))
-	for i := 0; i < b.N; i++ {
-		for _, d := range docs {
-			p.Process(&pipeline.Document{Text: d.Text})
+	for _, mode := range []Mode{Drop, Annotate} {
+		for _, preset := range Presets() {
+			b.Run(string(mode)+"/"+preset, func(b *testing.B) {
+				c := DefaultConfig()
+				c.Mode = mode
+				st, err := NewStage(c, map[string]string{"x": preset})
+				if err != nil {
+					b.Fatal(err)
+				}
+				p, _ := st.NewProcessor()
+				b.SetBytes(testcorpus.TextBytes(docs))
+				for i := 0; i < b.N; i++ {
+					for _, d := range docs {
+						p.Process(&pipeline.Document{Source: "x", Text: d.Text})
+					}
+				}
+			})
 		}
 	}
-	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
 }
 
 // TestBadInput: empty text, text of only symbols, a 20 MB single line and

@@ -61,7 +61,14 @@ type statsMeter struct {
 // Measure computes the stats of text.
 func (m *statsMeter) Measure(text string) textStats {
 	var s textStats
-	m.seen.reset(64)
+	m.chars(&s, text)
+	m.lines(&s, text)
+	return s
+}
+
+// chars fills the character counts of s (Chars … URLChars): one pass over
+// the runes.
+func (m *statsMeter) chars(s *textStats, text string) {
 	prev, run := rune(-1), 0
 	urlEnd := -1 // byte offset where the current URL ends
 	for i, r := range text {
@@ -123,6 +130,11 @@ func (m *statsMeter) Measure(text string) textStats {
 			s.Symbols++
 		}
 	}
+}
+
+// lines fills the line, paragraph and sentence counts of s.
+func (m *statsMeter) lines(s *textStats, text string) {
+	m.seen.reset(64)
 	m.para.Reset()
 	paraLen := 0
 	endPara := func() {
@@ -173,7 +185,6 @@ func (m *statsMeter) Measure(text string) textStats {
 		}
 	}
 	endPara()
-	return s
 }
 
 func (s *textStats) sentence(t string) {

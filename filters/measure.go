@@ -131,9 +131,9 @@ var measureTable = func() map[string]*Measure {
 type docState struct {
 	text, url string
 
-	stats   textStats
-	statsOK bool
-	sm      statsMeter
+	stats             textStats
+	charsOK, linesOK bool
+	sm                statsMeter
 
 	sw   SwallowScores
 	swOK bool
@@ -142,13 +142,26 @@ type docState struct {
 
 func (d *docState) reset(text, url string) {
 	d.text, d.url = text, url
-	d.statsOK, d.swOK = false, false
+	d.charsOK, d.linesOK, d.swOK = false, false, false
+	d.stats = textStats{} // chars and lines add to zero counts
 }
 
-func (d *docState) generic() *textStats {
-	if !d.statsOK {
-		d.stats = d.sm.Measure(d.text)
-		d.statsOK = true
+// chars returns the character counts of textStats.
+func (d *docState) chars() *textStats {
+	if !d.charsOK {
+		d.sm.chars(&d.stats, d.text)
+		d.charsOK = true
+	}
+	return &d.stats
+}
+
+// lines returns textStats with the character counts and the line,
+// paragraph and sentence counts.
+func (d *docState) lines() *textStats {
+	d.chars()
+	if !d.linesOK {
+		d.sm.lines(&d.stats, d.text)
+		d.linesOK = true
 	}
 	return &d.stats
 }
@@ -164,9 +177,14 @@ func (d *docState) swallow() *SwallowScores {
 // ratio is a/b, 0 when b is 0.
 func ratio(a, b int) float64 { return frac(a, b) }
 
-// g is a measure of the generic family from a function of textStats.
+// g is a measure of the generic family from the character counts of
+// textStats; gl one that also needs the lines.
 func g(name string, kind Kind, doc string, f func(s *textStats) float64) *Measure {
-	return &Measure{Name: name, Doc: doc, Kind: kind, score: func(d *docState, _ *rule) float64 { return f(d.generic()) }}
+	return &Measure{Name: name, Doc: doc, Kind: kind, score: func(d *docState, _ *rule) float64 { return f(d.chars()) }}
+}
+
+func gl(name string, kind Kind, doc string, f func(s *textStats) float64) *Measure {
+	return &Measure{Name: name, Doc: doc, Kind: kind, score: func(d *docState, _ *rule) float64 { return f(d.lines()) }}
 }
 
 // genericMeasures use textStats' definitions.
@@ -186,21 +204,21 @@ var genericMeasures = []*Measure{
 	g("digit_ratio", Ratio, "digits (Unicode Nd) / non-space characters", func(s *textStats) float64 { return ratio(s.Digits, s.Chars-s.Spaces) }),
 	g("replacement_ratio", Ratio, "U+FFFD replacement characters / characters: bytes that did not decode",
 		func(s *textStats) float64 { return ratio(s.Replacement, s.Chars) }),
-	g("dup_line_ratio", Ratio, "non-blank lines equal to an earlier line / non-blank lines (Gopher's duplicate-line fraction, Rae et al. 2021, on trimmed lines; blank lines ignored)",
+	gl("dup_line_ratio", Ratio, "non-blank lines equal to an earlier line / non-blank lines (Gopher's duplicate-line fraction, Rae et al. 2021, on trimmed lines; blank lines ignored)",
 		func(s *textStats) float64 { return ratio(s.DupLines, s.Lines) }),
-	g("dup_line_char_ratio", Ratio, "characters of the lines equal to an earlier line / characters of all non-blank lines (Gopher's duplicate-line character fraction)",
+	gl("dup_line_char_ratio", Ratio, "characters of the lines equal to an earlier line / characters of all non-blank lines (Gopher's duplicate-line character fraction)",
 		func(s *textStats) float64 { return ratio(s.DupLineChars, s.LineChars) }),
-	g("dup_paragraph_ratio", Ratio, "paragraphs (runs of non-blank lines) equal to an earlier one / paragraphs (Gopher)",
+	gl("dup_paragraph_ratio", Ratio, "paragraphs (runs of non-blank lines) equal to an earlier one / paragraphs (Gopher)",
 		func(s *textStats) float64 { return ratio(s.DupParas, s.Paragraphs) }),
-	g("dup_paragraph_char_ratio", Ratio, "characters of the paragraphs equal to an earlier one / characters of all paragraphs (Gopher)",
+	gl("dup_paragraph_char_ratio", Ratio, "characters of the paragraphs equal to an earlier one / characters of all paragraphs (Gopher)",
 		func(s *textStats) float64 { return ratio(s.DupParaChars, s.ParaChars) }),
-	g("short_line_ratio", Ratio, "non-blank lines of at most 10 characters / non-blank lines (HojiChar DiscardTooShortLines' length)",
+	gl("short_line_ratio", Ratio, "non-blank lines of at most 10 characters / non-blank lines (HojiChar DiscardTooShortLines' length)",
 		func(s *textStats) float64 { return ratio(s.ShortLines, s.Lines) }),
-	g("ellipsis_line_ratio", Ratio, "non-blank lines ending in …, ‥, ... or ・・・ / non-blank lines (Gopher's ellipsis lines)",
+	gl("ellipsis_line_ratio", Ratio, "non-blank lines ending in …, ‥, ... or ・・・ / non-blank lines (Gopher's ellipsis lines)",
 		func(s *textStats) float64 { return ratio(s.EllipsisLines, s.Lines) }),
-	g("avg_sentence_chars", Count, "average sentence length in characters (a sentence ends after 。．！？!? or at a line end)",
+	gl("avg_sentence_chars", Count, "average sentence length in characters (a sentence ends after 。．！？!? or at a line end)",
 		func(s *textStats) float64 { return ratio(s.SentenceChars, s.Sentences) }),
-	g("max_sentence_chars", Count, "longest sentence in characters", func(s *textStats) float64 { return float64(s.MaxSentence) }),
+	gl("max_sentence_chars", Count, "longest sentence in characters", func(s *textStats) float64 { return float64(s.MaxSentence) }),
 	g("max_char_run", Count, "longest run of one repeated character (ああああ…, ーーー, !!!!)", func(s *textStats) float64 { return float64(s.MaxRun) }),
 	g("url_char_ratio", Ratio, "characters inside http(s):// URLs / characters", func(s *textStats) float64 { return ratio(s.URLChars, s.Chars) }),
 	{Name: "compression_ratio", Kind: Factor, Doc: "DEFLATE size (Go compress/flate, level 6) / UTF-8 size: repetitive text scores low, random strings high",
@@ -208,7 +226,7 @@ var genericMeasures = []*Measure{
 	{Name: "ng_word_ratio", Kind: Ratio, List: Words, Doc: "characters inside an occurrence of a listed word (Aho–Corasick, overlapping occurrences, each character once) / characters",
 		score: func(d *docState, r *rule) float64 {
 			c := r.words.Count(d.text)
-			return ratio(c.Chars, d.generic().Chars)
+			return ratio(c.Chars, d.chars().Chars)
 		}},
 	{Name: "ng_word_count", Kind: Count, List: Words, Doc: "occurrences of listed words (overlapping ones included)",
 		score: func(d *docState, r *rule) float64 { return float64(r.words.Count(d.text).Matches) }},

@@ -106,6 +106,25 @@ func TestAnnotateThenRethreshold(t *testing.T) {
 		if got != len(kept) || len(kept) == 0 || len(kept) == len(ann) {
 			t.Errorf("%d kept afterwards, %d by the run, of %d", got, len(kept), len(ann))
 		}
+		// ApplyFilters writes the same documents as a new dataset
+		appliedDir := t.TempDir()
+		m, err := ApplyFilters(context.Background(), ApplyOptions{In: annRes.Dir, Out: appliedDir, Filters: cfg.Filters, ShardSize: cfg.Output.ShardSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		applied := outputRows(t, &Result{Dir: appliedDir, Manifest: m})
+		if len(applied) != len(kept) {
+			t.Errorf("applied %d documents, the run kept %d", len(applied), len(kept))
+		}
+		for i := range min(len(applied), len(kept)) {
+			if applied[i].ID != kept[i].ID || applied[i].Text != kept[i].Text {
+				t.Errorf("row %d: applied %s, the run %s", i, applied[i].ID, kept[i].ID)
+				break
+			}
+		}
+		if st := m.Stats.Stage(filters.StageName); st.DocsOut != int64(len(kept)) || st.DocsIn != int64(len(ann)) {
+			t.Errorf("apply stats %+v", st)
+		}
 		// the rejects hold the filter drops with the failing score
 		var n int64
 		for _, d := range dropped {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,10 +20,12 @@ const filtersUsage = `usage:
   jacorpus filters [-c CFG] sql [PRESET…]   a DuckDB condition that re-applies the bounds to an
                                             annotated dataset (filters.mode: annotate):
                                             SELECT * FROM read_parquet('out/*.parquet') WHERE <condition>
+  jacorpus filters [-c CFG] apply -o OUT [--overwrite] ANNOTATED_DIR
+                                            the same as a new dataset: the documents that pass
 `
 
 // cmdFilters shows presets and measures, and prints the re-threshold SQL.
-func cmdFilters(args []string, stdout, stderr io.Writer) int {
+func cmdFilters(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("filters", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, filtersUsage) }
@@ -95,6 +98,9 @@ func cmdFilters(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.Name, m.Kind, list, m.Doc)
 		}
 		return 0
+	case "apply":
+		tw.Flush()
+		return cmdApply(ctx, fc, rest, stdout, stderr)
 	case "sql":
 		names := rest
 		if len(names) == 0 {
@@ -108,4 +114,33 @@ func cmdFilters(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	return exitErr(stderr, errors.New("filters: unknown subcommand "+cmd+"\n"+filtersUsage))
+}
+
+// cmdApply re-thresholds an annotated dataset into a new one.
+func cmdApply(ctx context.Context, fc filters.Config, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("filters apply", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", "", "output directory of the new dataset (required)")
+	overwrite := fs.Bool("overwrite", false, "replace a previous dataset in -o")
+	size := job.ByteSize(256 << 20)
+	fs.Var(&size, "shard-size", "close a shard at about this many bytes")
+	rows := fs.Int64("shard-rows", 0, "close a shard at this many rows (0: no limit)")
+	if err := fs.Parse(args); err != nil {
+		return exitErr(stderr, err)
+	}
+	if *out == "" || fs.NArg() != 1 {
+		fmt.Fprint(stderr, "usage: jacorpus filters [-c CFG] apply -o OUT [--overwrite] [--shard-size S] ANNOTATED_DIR\n")
+		return 2
+	}
+	m, err := job.ApplyFilters(ctx, job.ApplyOptions{In: fs.Arg(0), Out: *out, Filters: fc, ShardSize: size, ShardRows: *rows, Overwrite: *overwrite})
+	if err != nil {
+		return exitErr(stderr, err)
+	}
+	st := m.Stats.Stage(filters.StageName)
+	var reasons []string
+	for _, r := range st.TopReasons(10) {
+		reasons = append(reasons, fmt.Sprintf("%s=%d", r.Reason, r.Count))
+	}
+	fmt.Fprintf(stdout, "%s: %d of %d documents kept, %d shards; dropped: %s\n", *out, st.DocsOut, st.DocsIn, len(m.Shards), strings.Join(reasons, " "))
+	return 0
 }

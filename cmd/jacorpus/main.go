@@ -27,7 +27,7 @@ func main() {
 
 const usage = `usage:
   jacorpus run -c config.yaml [flags] [INPUT ...]   run a job (flags override the config)
-  jacorpus filters [-c config.yaml] [show PRESET | measures | sql [PRESET…]]
+  jacorpus filters [-c config.yaml] [show PRESET | measures | sql | apply]
                                                     the quality-filter presets and measures
   jacorpus version                                  print the version
 Run 'jacorpus run -h' for the run flags.
@@ -44,7 +44,9 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		defer stop()
 		return cmdRun(ctx, args[1:], stdout, stderr)
 	case "filters":
-		return cmdFilters(args[1:], stdout, stderr)
+		ctx, stop := stopOnSignal(stderr)
+		defer stop()
+		return cmdFilters(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 		return 0

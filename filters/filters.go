@@ -181,6 +181,18 @@ func (l *listCache) domainList(name string) (*DomainList, error) {
 	return all, nil
 }
 
+// NeedsRaw reports whether a preset of the stage judges the text as read
+// (Preset.Text raw): the normalize stage must then keep it
+// (normalize.Stage.KeepRaw).
+func (st *Stage) NeedsRaw() bool {
+	for _, pl := range st.plans {
+		if pl.preset.Text == Raw {
+			return true
+		}
+	}
+	return false
+}
+
 // Name returns "filters".
 func (*Stage) Name() string { return StageName }
 
@@ -224,17 +236,24 @@ func (p *processor) Process(d *pipeline.Document) (string, error) {
 		}
 		d.Meta[MetaPreset] = pl.preset.Name
 	}
-	p.doc.reset(d.Text, d.URL)
+	text := d.Text
+	if pl.preset.Text == Raw {
+		if raw, ok := d.Scratch.Get(pipeline.RawText{}).(string); ok {
+			text = raw
+		}
+	}
+	p.doc.reset(text, d.URL)
 	for i, s := range pl.steps {
 		ss := &ps.steps[i]
 		if s.transform != nil {
-			out, n := s.transform.apply(p, d.Text)
-			if out != d.Text {
+			out, n := s.transform.apply(p, text)
+			if out != text {
 				ss.changed++
 				ss.items += int64(n)
-				d.Text = out
+				text = out
 				p.doc.reset(out, d.URL)
 			}
+			d.Text = text // a raw preset's transforms replace the normalized text
 			continue
 		}
 		r := s.rule
@@ -250,7 +269,7 @@ func (p *processor) Process(d *pipeline.Document) (string, error) {
 			continue
 		}
 		if !keep {
-			ss.droppedChars += int64(utf8.RuneCountInString(d.Text))
+			ss.droppedChars += int64(utf8.RuneCountInString(text))
 			d.Scratch.Set(pipeline.DropScore{}, score)
 			return r.name, nil
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/jacorpus/jacorpus/internal/testcorpus"
+	"github.com/jacorpus/jacorpus/normalize"
 	"github.com/jacorpus/jacorpus/pipeline"
 )
 
@@ -140,15 +141,21 @@ func swallowRuleOf(name string, scores map[string]any) string {
 	return name
 }
 
-// TestSwallowPresetGolden runs the filters stage with the swallow preset on
-// every golden record and compares the drop reason with the first rule the
-// reference fails (the URL and NG-word rules aside: no lists are given).
+// TestSwallowPresetGolden runs every golden record through normalize and
+// the filters stage with the swallow preset, as a run does, and compares
+// the drop reason with the first rule the reference fails (the URL and
+// NG-word rules aside: no lists are given). The preset judges the text as
+// read (text: raw), as the reference did.
 func TestSwallowPresetGolden(t *testing.T) {
 	st, err := NewStage(DefaultConfig(), map[string]string{"web": "swallow"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !st.NeedsRaw() {
+		t.Fatal("swallow judges normalized text")
+	}
 	p, _ := st.NewProcessor()
+	np, _ := normalize.Stage{Options: normalize.Default(), KeepRaw: true}.NewProcessor()
 	n, bad := 0, 0
 	eachGolden(t, "filters/swallow_golden.jsonl.gz", func(rec []byte, text string) {
 		var g struct {
@@ -167,7 +174,9 @@ func TestSwallowPresetGolden(t *testing.T) {
 				break
 			}
 		}
-		got, err := p.Process(&pipeline.Document{Source: "web", Text: text})
+		d := &pipeline.Document{Source: "web", Text: text}
+		np.Process(d)
+		got, err := p.Process(d)
 		if err != nil {
 			t.Fatal(err)
 		}

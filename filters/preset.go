@@ -44,7 +44,14 @@ type Preset struct {
 	// Reference names the code (repository, commit, files) or document whose
 	// decisions the preset reproduces, or says how the thresholds were chosen.
 	Reference string `yaml:"reference" json:"reference,omitempty"`
-	Steps     []Step `yaml:"steps" json:"steps"`
+	// Text is the text the rules judge: the normalized text (the default),
+	// or the text as read, for presets that reproduce a tool that did not
+	// see jacorpus's normalization (the text kept by normalize, see
+	// pipeline.RawText). With raw, a transform rewrites the raw text and
+	// the result replaces the document's text; without transforms the
+	// document keeps its normalized text.
+	Text  TextVersion `yaml:"text" json:"text,omitempty"`
+	Steps []Step      `yaml:"steps" json:"steps"`
 	// Off lists the preset's own rules left out because the list they read
 	// is not defined in the config, each with the reason.
 	Off []string `yaml:"-" json:"off,omitempty"`
@@ -135,6 +142,11 @@ func ParsePreset(name string, data []byte) (*Preset, error) {
 // check validates the steps.
 func (p *Preset) check() error {
 	var errs []error
+	switch p.Text {
+	case "", Normalized, Raw:
+	default:
+		errs = append(errs, fmt.Errorf("text %q: want %q or %q", p.Text, Normalized, Raw))
+	}
 	seen := map[string]bool{}
 	for i, s := range p.Steps {
 		if err := s.check(); err != nil {
@@ -194,6 +206,16 @@ func validName(s string) bool {
 	}
 	return true
 }
+
+// TextVersion is the version of a document's text a preset judges.
+type TextVersion string
+
+const (
+	// Normalized is the text after the normalize stage.
+	Normalized TextVersion = "normalized"
+	// Raw is the text as read, before normalization.
+	Raw TextVersion = "raw"
+)
 
 // Mode is what the filters stage does with a document that fails a rule.
 type Mode string

@@ -670,7 +670,11 @@ type stagePlan struct {
 // buildStages returns normalize → [lines] → [dedup] → filters → [dedup] →
 // tokenize as configured, with the filter preset of every source.
 func buildStages(cfg *Config, presets map[string]string, plan stagePlan) (_ []pipeline.Stage, err error) {
-	stages := []pipeline.Stage{normalize.Stage{Options: cfg.Normalize}}
+	fs, err := filters.NewStage(cfg.Filters, presets)
+	if err != nil {
+		return nil, err
+	}
+	stages := []pipeline.Stage{normalize.Stage{Options: cfg.Normalize, KeepRaw: fs.NeedsRaw()}}
 	var dd []pipeline.Stage // exact, then near
 	defer func() {
 		if err != nil {
@@ -728,10 +732,6 @@ func buildStages(cfg *Config, presets map[string]string, plan stagePlan) (_ []pi
 		if plan.scan {
 			return stages, nil
 		}
-	}
-	fs, err := filters.NewStage(cfg.Filters, presets)
-	if err != nil {
-		return nil, err
 	}
 	stages = append(stages, fs)
 	if cfg.Dedup.Order != dedup.BeforeFilters {

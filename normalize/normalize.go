@@ -562,7 +562,12 @@ const StageName = "normalize"
 
 // Stage is the pipeline stage: every document's text is normalized in place.
 // It never drops documents (empty results are for the filters to judge).
-type Stage struct{ Options Options }
+type Stage struct {
+	Options Options
+	// KeepRaw leaves the text as read in Document.Scratch under
+	// pipeline.RawText when normalization changes it.
+	KeepRaw bool
+}
 
 // Name returns "normalize".
 func (Stage) Name() string { return StageName }
@@ -574,7 +579,11 @@ func (s Stage) NewProcessor() (pipeline.Processor, error) {
 	}
 	n := New(s.Options)
 	return pipeline.ProcessorFunc(func(d *pipeline.Document) (string, error) {
-		d.Text = n.String(d.Text)
+		out := n.String(d.Text)
+		if s.KeepRaw && out != d.Text {
+			d.Scratch.Set(pipeline.RawText{}, d.Text)
+		}
+		d.Text = out
 		return "", nil
 	}), nil
 }

@@ -169,3 +169,8 @@ func (k Key) String() string {
 // DropScore is the Scratch key under which a stage that drops a document by
 // a scored rule leaves the rule's score (a float64), for the rejects.
 type DropScore struct{}
+
+// RawText is the Scratch key under which normalization leaves the text as
+// it was read (a string) when it changed it and a later stage asked for it:
+// filter presets that reproduce another tool judge the text that tool saw.
+type RawText struct{}

@@ -131,9 +131,9 @@ var measureTable = func() map[string]*Measure {
 type docState struct {
 	text, url string
 
-	stats             textStats
+	stats            textStats
 	charsOK, linesOK bool
-	sm                statsMeter
+	sm               statsMeter
 
 	sw   SwallowScores
 	swOK bool

@@ -40,7 +40,7 @@ func sjisMojibake(t *testing.T) string {
 // those of TestGenericCharCounts and TestGenericLines.
 func TestGenericMeasureScores(t *testing.T) {
 	sjis := sjisMojibake(t)
-	twice := lawCable + "\n" + lawCable     // one paragraph of six lines
+	twice := lawCable + "\n" + lawCable      // one paragraph of six lines
 	twoParas := lawCable + "\n\n" + lawCable // two paragraphs
 	heading := "（趣旨）\n第一条\n\n（趣旨）\n第一条"
 	type tc struct {

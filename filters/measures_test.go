@@ -340,10 +340,91 @@ func boundaryOf(t *testing.T, measure string, v float64) (b boundary, ok bool) {
 		}
 		b.at, b.above, b.below = lawFormula+"\n２", lawFormula, lawFormula+"\n２\n\n\u3000前" // 14/56, 14/55, 14/57
 		b.aboveScore, b.belowSc = 14.0/55, 14.0/57
+	case "dup_line_ratio", "dup_paragraph_ratio", "short_line_ratio", "ellipsis_line_ratio":
+		// one line (paragraph) of n is repeated, short or an ellipsis line
+		n := int(1/v + 0.5)
+		if n < 3 || n > 8 || 1/float64(n) != v {
+			return b, false
+		}
+		doc := func(n int) string {
+			sep, lines := "\n", longLines()
+			switch measure {
+			case "dup_paragraph_ratio":
+				sep = "\n\n"
+				fallthrough
+			case "dup_line_ratio":
+				lines = append([]string{lines[0]}, lines[1:n-1]...)
+				lines = append(lines, lines[0])
+			case "short_line_ratio":
+				lines = append([]string{"附\u3000則"}, lines[:n-1]...)
+			case "ellipsis_line_ratio":
+				lines = append([]string{strings.Split(aozoraEllipsis, "\n")[2]}, lines[:n-1]...)
+			}
+			return strings.Join(lines, sep)
+		}
+		b.at, b.above, b.below = doc(n), doc(n-1), doc(n+1)
+		b.aboveScore, b.belowSc = 1/float64(n-1), 1/float64(n+1)
+	case "hiragana_ratio", "katakana_ratio", "kanji_ratio", "digit_ratio":
+		// a characters of the class and b others: a/(a+b)
+		kanji := "千八百八十四年三月十四日" + "海底電信線保護万国連合条約" // runs of lawCable
+		pieces := map[string][2]string{
+			"hiragana_ratio": {"すべきだとおっしゃった", kanji}, // speechKasai
+			"katakana_ratio": {"インターネット", kanji},     // aozoraColophon
+			"kanji_ratio":    {kanji, "すべきだとおっしゃった"},
+			"digit_ratio":    {"１０００", strings.Split(lawCable, "\n")[2][len("\u3000"):]}, // lawFormula
+		}[measure]
+		na, nb := utf8.RuneCountInString(pieces[0]), utf8.RuneCountInString(pieces[1])
+		for total := 5; total <= na+nb; total++ {
+			a := int(v*float64(total) + 0.5)
+			c := total - a
+			if a >= 4 && a <= na && c >= 2 && c < nb && float64(a)/float64(total) == v {
+				doc := func(c int) string { return firstRunes(pieces[0], a) + firstRunes(pieces[1], c) }
+				b.at, b.above, b.below = doc(c), doc(c-1), doc(c+1)
+				b.aboveScore, b.belowSc = float64(a)/float64(total-1), float64(a)/float64(total+1)
+				return b, true
+			}
+		}
+		return b, false
+	case "url_char_ratio": // the Aozora URL (24 characters) after x characters of lawCable
+		x := int(24/v+0.5) - 24
+		if x < 2 || x > 90 || 24/float64(24+x) != v {
+			return b, false
+		}
+		line := strings.Split(lawCable, "\n")[2][len("\u3000"):]
+		doc := func(x int) string { return firstRunes(line, x) + "http://www.aozora.gr.jp/" }
+		b.at, b.above, b.below = doc(x), doc(x-1), doc(x+1)
+		b.aboveScore, b.belowSc = 24/float64(24+x-1), 24/float64(24+x+1)
+	case "avg_sentence_chars": // speechKishida's first sentence (51) and a line of x
+		x := int(2*v) - 51
+		if x < 2 || x > 90 || float64(51+x)/2 != v {
+			return b, false
+		}
+		line := strings.Split(lawCable, "\n")[2][len("\u3000"):]
+		doc := func(x int) string { return firstRunes(speechKishida, 51) + "\n" + firstRunes(line, x) }
+		b.at, b.above, b.below = doc(x), doc(x+1), doc(x-1)
+		b.aboveScore, b.belowSc = float64(51+x+1)/2, float64(51+x-1)/2
+	case "max_sentence_chars", "japanese_chars": // the first n characters (letters) of a law line (a speech)
+		n := int(v)
+		if !isInt || n < 2 || n > 90 {
+			return b, false
+		}
+		line := strings.Split(lawCable, "\n")[2][len("\u3000"):]
+		doc := func(n int) string { return firstRunes(line, n) }
+		if measure == "japanese_chars" {
+			doc = japaneseLetters
+		}
+		b.at, b.above, b.below = doc(n), doc(n+1), doc(n-1)
+		b.aboveScore, b.belowSc = v+1, v-1
 	default:
 		return b, false
 	}
 	return b, true
+}
+
+// longLines are real lines of more than 10 characters, all different, none
+// ending in an ellipsis.
+func longLines() []string {
+	return append(strings.Split(lawCable, "\n"), speechKishida, aozoraColophon, speechKasai, aozoraMayday)
 }
 
 // ownThreshold is the threshold the boundary test uses for a rule of a
@@ -352,6 +433,10 @@ func boundaryOf(t *testing.T, measure string, v float64) (b boundary, ok bool) {
 var ownThreshold = map[string]float64{
 	"chars": 300, "japanese_ratio": 0.8, "replacement_ratio": 0.002, "dup_line_char_ratio": 0.25,
 	"dup_paragraph_char_ratio": 1.0 / 3, "max_char_run": 50, "symbol_ratio": 0.25,
+	// not in a shipped preset yet
+	"dup_line_ratio": 0.25, "dup_paragraph_ratio": 0.2, "short_line_ratio": 1.0 / 3, "ellipsis_line_ratio": 0.25,
+	"hiragana_ratio": 0.4, "katakana_ratio": 0.25, "kanji_ratio": 0.5, "digit_ratio": 0.25, "url_char_ratio": 0.25,
+	"avg_sentence_chars": 40, "max_sentence_chars": 60, "japanese_chars": 60,
 }
 
 // keeps says, for each comparison, whether the documents at, above and

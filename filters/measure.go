@@ -189,7 +189,7 @@ func gl(name string, kind Kind, doc string, f func(s *textStats) float64) *Measu
 
 // genericMeasures use textStats' definitions.
 var genericMeasures = []*Measure{
-	g("chars", Count, "characters (code points) of the text", func(s *textStats) float64 { return float64(s.Chars) }),
+	g("chars", Count, "characters (code points) of the text; a byte that does not decode counts as one U+FFFD", func(s *textStats) float64 { return float64(s.Chars) }),
 	g("japanese_chars", Count, "hiragana + katakana + kanji letters (Unicode scripts, category L only: ㋐ ⼈ are symbols; ー ｰ ﾞ ﾟ as katakana, 々 〆 〻 and the numeral 〇 as kanji)",
 		func(s *textStats) float64 { return float64(s.Hiragana + s.Katakana + s.Kanji) }),
 	g("japanese_ratio", Ratio, "Japanese letters (hiragana + katakana + kanji, as japanese_chars) / letters (Unicode category L, and 〇): digits, punctuation and spaces count neither way",
@@ -220,7 +220,7 @@ var genericMeasures = []*Measure{
 		func(s *textStats) float64 { return ratio(s.SentenceChars, s.Sentences) }),
 	gl("max_sentence_chars", Count, "longest sentence in characters", func(s *textStats) float64 { return float64(s.MaxSentence) }),
 	g("max_char_run", Count, "longest run of one repeated character, any character, spaces and newlines included (ああああ…, ーーー, !!!!; as HojiChar SingleCharacterRepetitionFilter)", func(s *textStats) float64 { return float64(s.MaxRun) }),
-	g("url_char_ratio", Ratio, "characters inside http(s):// URLs / characters", func(s *textStats) float64 { return ratio(s.URLChars, s.Chars) }),
+	g("url_char_ratio", Ratio, "characters of http(s):// URLs (the scheme and the RFC 3986 characters after it: a full-width ） or a kana ends it) / characters", func(s *textStats) float64 { return ratio(s.URLChars, s.Chars) }),
 	{Name: "compression_ratio", Kind: Factor, Doc: "DEFLATE size (Go compress/flate, level 6) / UTF-8 size: repetitive text scores low, random strings high",
 		score: func(d *docState, _ *rule) float64 { return d.sm.compressionRatio(d.text) }},
 	{Name: "ng_word_ratio", Kind: Ratio, List: Words, Doc: "characters inside an occurrence of a listed word (Aho–Corasick, overlapping occurrences, each character once) / characters",

@@ -415,11 +415,31 @@ func boundaryOf(t *testing.T, measure string, v float64) (b boundary, ok bool) {
 		}
 		b.at, b.above, b.below = doc(n), doc(n+1), doc(n-1)
 		b.aboveScore, b.belowSc = v+1, v-1
+	case "compression_ratio":
+		// a DEFLATE size cannot be aimed at: the threshold is speechKishida's
+		// score; the speech twice compresses better, its first 30
+		// characters worse (TestCompressionRatio checks the scores)
+		if v != compressionAt() {
+			return b, false
+		}
+		b.at, b.above, b.below = speechKishida, firstRunes(speechKishida, 30), speechKishida+"\n"+speechKishida
+		b.aboveScore, b.belowSc = compressionOf(b.above), compressionOf(b.below)
 	default:
 		return b, false
 	}
 	return b, true
 }
+
+func compressionOf(text string) float64 {
+	var d docState
+	d.reset(text, "")
+	m, _ := LookupMeasure("compression_ratio")
+	return m.score(&d, nil)
+}
+
+// compressionAt is the threshold of the compression_ratio boundary
+// documents.
+func compressionAt() float64 { return compressionOf(speechKishida) }
 
 // longLines are real lines of more than 10 characters, all different, none
 // ending in an ellipsis.
@@ -437,6 +457,7 @@ var ownThreshold = map[string]float64{
 	"dup_line_ratio": 0.25, "dup_paragraph_ratio": 0.2, "short_line_ratio": 1.0 / 3, "ellipsis_line_ratio": 0.25,
 	"hiragana_ratio": 0.4, "katakana_ratio": 0.25, "kanji_ratio": 0.5, "digit_ratio": 0.25, "url_char_ratio": 0.25,
 	"avg_sentence_chars": 40, "max_sentence_chars": 60, "japanese_chars": 60,
+	"compression_ratio": compressionAt(),
 }
 
 // keeps says, for each comparison, whether the documents at, above and
@@ -500,9 +521,13 @@ func TestPresetRuleBoundaries(t *testing.T) {
 }
 
 // TestBoundaryMechanics: every comparison at the threshold, above and below,
-// for every measure the boundary documents are built for, in a preset of
-// one rule.
+// for every generic measure that reads no list, in a preset of one rule.
 func TestBoundaryMechanics(t *testing.T) {
+	for _, m := range genericMeasures {
+		if _, ok := ownThreshold[m.Name]; !ok && m.List == NoList {
+			t.Errorf("%s: no boundary documents", m.Name)
+		}
+	}
 	for measure, v := range ownThreshold {
 		b, ok := boundaryOf(t, measure, v)
 		if !ok {

@@ -219,9 +219,9 @@ func TestCompressionRatio(t *testing.T) {
 // is exactly the threshold and the nearest above and below that the
 // construction allows.
 type boundary struct {
-	value               float64
-	at, above, below    string
-	aboveScore, belowSc float64
+	value                  float64
+	at, above, below       string
+	aboveScore, belowScore float64
 }
 
 // fixtureRunes returns the first n characters of the fixture's texts (laws,
@@ -284,7 +284,7 @@ func boundaryOf(t *testing.T, measure string, v float64) (b boundary, ok bool) {
 		}
 		text := fixtureRunes(t, n+1)
 		b.at, b.above, b.below = firstRunes(text, n), text, firstRunes(text, n-1)
-		b.aboveScore, b.belowSc = v+1, v-1
+		b.aboveScore, b.belowScore = v+1, v-1
 	case "japanese_ratio": // j Japanese letters of a speech and l Latin letters
 		for total := 2; total <= 400; total++ {
 			j := int(v*float64(total) + 0.5)
@@ -292,7 +292,7 @@ func boundaryOf(t *testing.T, measure string, v float64) (b boundary, ok bool) {
 				l := total - j
 				jp := japaneseLetters(j)
 				b.at, b.above, b.below = jp+latinLetters(l), jp+latinLetters(l-1), jp+latinLetters(l+1)
-				b.aboveScore, b.belowSc = float64(j)/float64(total-1), float64(j)/float64(total+1)
+				b.aboveScore, b.belowScore = float64(j)/float64(total-1), float64(j)/float64(total+1)
 				return b, true
 			}
 		}
@@ -309,7 +309,7 @@ func boundaryOf(t *testing.T, measure string, v float64) (b boundary, ok bool) {
 			return p + "\ufffd" + s[len(p)+w:]
 		}
 		b.at, b.above, b.below = lost(firstRunes(text, n)), lost(firstRunes(text, n-1)), lost(text)
-		b.aboveScore, b.belowSc = 1/float64(n-1), 1/float64(n+1)
+		b.aboveScore, b.belowScore = 1/float64(n-1), 1/float64(n+1)
 	case "dup_line_char_ratio", "dup_paragraph_char_ratio":
 		// a repeated 附則 (lines of egov2013:a44859d06349bc7a) around x
 		// characters of lawCable's third line: dup/(2·dup+x)
@@ -325,7 +325,7 @@ func boundaryOf(t *testing.T, measure string, v float64) (b boundary, ok bool) {
 		line := strings.Split(lawCable, "\n")[2][len("\u3000"):]
 		doc := func(x int) string { return rep + sep + firstRunes(line, x) + sep + rep }
 		b.at, b.above, b.below = doc(x), doc(x-1), doc(x+1)
-		b.aboveScore, b.belowSc = float64(a)/float64(2*a+x-1), float64(a)/float64(2*a+x+1)
+		b.aboveScore, b.belowScore = float64(a)/float64(2*a+x-1), float64(a)/float64(2*a+x+1)
 	case "max_char_run": // the dash of aozoraDash drawn out to n
 		n := int(v)
 		if !isInt || n < 4 {
@@ -333,13 +333,13 @@ func boundaryOf(t *testing.T, measure string, v float64) (b boundary, ok bool) {
 		}
 		doc := func(n int) string { return strings.Replace(aozoraDash, "――", strings.Repeat("―", n), 1) }
 		b.at, b.above, b.below = doc(n), doc(n+1), doc(n-1)
-		b.aboveScore, b.belowSc = v+1, v-1
+		b.aboveScore, b.belowScore = v+1, v-1
 	case "symbol_ratio": // lawFormula and the characters that follow it in the law
 		if v != 0.25 {
 			return b, false
 		}
 		b.at, b.above, b.below = lawFormula+"\n２", lawFormula, lawFormula+"\n２\n\n\u3000前" // 14/56, 14/55, 14/57
-		b.aboveScore, b.belowSc = 14.0/55, 14.0/57
+		b.aboveScore, b.belowScore = 14.0/55, 14.0/57
 	case "dup_line_ratio", "dup_paragraph_ratio", "short_line_ratio", "ellipsis_line_ratio":
 		// one line (paragraph) of n is repeated, short or an ellipsis line
 		n := int(1/v + 0.5)
@@ -363,7 +363,7 @@ func boundaryOf(t *testing.T, measure string, v float64) (b boundary, ok bool) {
 			return strings.Join(lines, sep)
 		}
 		b.at, b.above, b.below = doc(n), doc(n-1), doc(n+1)
-		b.aboveScore, b.belowSc = 1/float64(n-1), 1/float64(n+1)
+		b.aboveScore, b.belowScore = 1/float64(n-1), 1/float64(n+1)
 	case "hiragana_ratio", "katakana_ratio", "kanji_ratio", "digit_ratio":
 		// a characters of the class and b others: a/(a+b)
 		kanji := "千八百八十四年三月十四日" + "海底電信線保護万国連合条約" // runs of lawCable
@@ -380,7 +380,7 @@ func boundaryOf(t *testing.T, measure string, v float64) (b boundary, ok bool) {
 			if a >= 4 && a <= na && c >= 2 && c < nb && float64(a)/float64(total) == v {
 				doc := func(c int) string { return firstRunes(pieces[0], a) + firstRunes(pieces[1], c) }
 				b.at, b.above, b.below = doc(c), doc(c-1), doc(c+1)
-				b.aboveScore, b.belowSc = float64(a)/float64(total-1), float64(a)/float64(total+1)
+				b.aboveScore, b.belowScore = float64(a)/float64(total-1), float64(a)/float64(total+1)
 				return b, true
 			}
 		}
@@ -393,7 +393,7 @@ func boundaryOf(t *testing.T, measure string, v float64) (b boundary, ok bool) {
 		line := strings.Split(lawCable, "\n")[2][len("\u3000"):]
 		doc := func(x int) string { return firstRunes(line, x) + "http://www.aozora.gr.jp/" }
 		b.at, b.above, b.below = doc(x), doc(x-1), doc(x+1)
-		b.aboveScore, b.belowSc = 24/float64(24+x-1), 24/float64(24+x+1)
+		b.aboveScore, b.belowScore = 24/float64(24+x-1), 24/float64(24+x+1)
 	case "avg_sentence_chars": // speechKishida's first sentence (51) and a line of x
 		x := int(2*v) - 51
 		if x < 2 || x > 90 || float64(51+x)/2 != v {
@@ -402,7 +402,7 @@ func boundaryOf(t *testing.T, measure string, v float64) (b boundary, ok bool) {
 		line := strings.Split(lawCable, "\n")[2][len("\u3000"):]
 		doc := func(x int) string { return firstRunes(speechKishida, 51) + "\n" + firstRunes(line, x) }
 		b.at, b.above, b.below = doc(x), doc(x+1), doc(x-1)
-		b.aboveScore, b.belowSc = float64(51+x+1)/2, float64(51+x-1)/2
+		b.aboveScore, b.belowScore = float64(51+x+1)/2, float64(51+x-1)/2
 	case "max_sentence_chars", "japanese_chars": // the first n characters (letters) of a law line (a speech)
 		n := int(v)
 		if !isInt || n < 2 || n > 90 {
@@ -414,7 +414,7 @@ func boundaryOf(t *testing.T, measure string, v float64) (b boundary, ok bool) {
 			doc = japaneseLetters
 		}
 		b.at, b.above, b.below = doc(n), doc(n+1), doc(n-1)
-		b.aboveScore, b.belowSc = v+1, v-1
+		b.aboveScore, b.belowScore = v+1, v-1
 	case "compression_ratio":
 		// a DEFLATE size cannot be aimed at: the threshold is speechKishida's
 		// score; the speech twice compresses better, its first 30
@@ -423,7 +423,7 @@ func boundaryOf(t *testing.T, measure string, v float64) (b boundary, ok bool) {
 			return b, false
 		}
 		b.at, b.above, b.below = speechKishida, firstRunes(speechKishida, 30), speechKishida+"\n"+speechKishida
-		b.aboveScore, b.belowSc = compressionOf(b.above), compressionOf(b.below)
+		b.aboveScore, b.belowScore = compressionOf(b.above), compressionOf(b.below)
 	default:
 		return b, false
 	}
@@ -550,9 +550,9 @@ func checkBoundary(t *testing.T, cfg Config, preset, rule string, bound Bound, b
 		where string
 		text  string
 		score float64
-	}{{"at", b.at, b.value}, {"above", b.above, b.aboveScore}, {"below", b.below, b.belowSc}}
-	if !(b.belowSc < b.value && b.value < b.aboveScore) {
-		t.Fatalf("%s %s: scores %v < %v < %v do not hold", preset, rule, b.belowSc, b.value, b.aboveScore)
+	}{{"at", b.at, b.value}, {"above", b.above, b.aboveScore}, {"below", b.below, b.belowScore}}
+	if !(b.belowScore < b.value && b.value < b.aboveScore) {
+		t.Fatalf("%s %s: scores %v < %v < %v do not hold", preset, rule, b.belowScore, b.value, b.aboveScore)
 	}
 	name := preset + " " + rule + " " + bound.String()
 	for _, mode := range []Mode{Drop, Annotate} {

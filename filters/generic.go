@@ -18,13 +18,16 @@ import (
 // between '\n's, trimmed of white space (Unicode White_Space, U+3000
 // included); blank lines do not count as lines, so the blank lines between
 // the articles of a law are not duplicates. A paragraph is a run of
-// non-blank lines. A sentence ends after 。．！？!? or at the end of a line;
-// blank sentences do not count.
+// non-blank lines. A sentence ends after 。．！？!? and the terminators and
+// closing brackets right after it (「はい。」 and 本当？！ are one sentence
+// each), or at the end of a line; blank sentences do not count.
 type textStats struct {
 	Chars int
 	// Letters counts category L runes (any script); Hiragana, Katakana and
-	// Kanji count those scripts (ー and ｰ as katakana, 々 and 〆 as kanji),
-	// so Japanese = Hiragana + Katakana + Kanji ⊆ Letters.
+	// Kanji count the letters of those scripts (ー ｰ ﾞ ﾟ as katakana, 々 〆
+	// 〻 and the kanji numeral 〇 as kanji; symbols of those scripts such as
+	// ㋐ ⼈ are symbols), so Japanese = Hiragana + Katakana + Kanji ⊆
+	// Letters, 〇 being counted as a letter.
 	Letters, Hiragana, Katakana, Kanji int
 	// Digits are category Nd; Symbols are categories P and S; Spaces are
 	// Unicode White_Space (newlines included); Replacement counts U+FFFD.
@@ -33,10 +36,10 @@ type textStats struct {
 	// an earlier line.
 	Lines, LineChars, DupLines, DupLineChars int
 	// Paragraphs and the ones equal to an earlier paragraph (by count and
-	// by characters, lines joined without their newlines).
+	// by characters: the characters of their lines, newlines left out).
 	Paragraphs, ParaChars, DupParas, DupParaChars int
 	// ShortLines are lines of at most shortLine characters; EllipsisLines
-	// end in …, ‥, "..." or "・・・".
+	// end in …, ‥, ".." (NFKC's form of ‥; "..." included) or "・・・".
 	ShortLines, EllipsisLines int
 	// Sentences, their total and largest length.
 	Sentences, SentenceChars, MaxSentence int
@@ -103,7 +106,7 @@ func (m *statsMeter) chars(s *textStats, text string) {
 		case 0x30A1 <= r && r <= 0x30FA, r == 'ー':
 			s.Katakana++
 			s.Letters++
-		case 0x4E00 <= r && r <= 0x9FFF, r == '々', r == '〆':
+		case 0x4E00 <= r && r <= 0x9FFF, r == '々', r == '〆', r == '〇':
 			s.Kanji++
 			s.Letters++
 		case r == '、' || r == '。' || r == '「' || r == '」':
@@ -111,13 +114,13 @@ func (m *statsMeter) chars(s *textStats, text string) {
 		case r == utf8.RuneError:
 			s.Replacement++
 			s.Symbols++
-		case unicode.Is(unicode.Hiragana, r):
+		case scriptLetter(unicode.Hiragana, r):
 			s.Hiragana++
 			s.Letters++
-		case unicode.Is(unicode.Katakana, r) || r == 'ｰ':
+		case scriptLetter(unicode.Katakana, r) || r == 'ｰ' || r == 'ﾞ' || r == 'ﾟ':
 			s.Katakana++
 			s.Letters++
-		case unicode.Is(unicode.Han, r):
+		case scriptLetter(unicode.Han, r):
 			s.Kanji++
 			s.Letters++
 		case unicode.IsLetter(r):
@@ -130,6 +133,13 @@ func (m *statsMeter) chars(s *textStats, text string) {
 			s.Symbols++
 		}
 	}
+}
+
+// scriptLetter reports whether r is a letter (category L) of script t. The
+// Hiragana, Katakana and Han scripts also hold symbols (㋐ ㌀ 🈀, the
+// radicals ⼈ ⺅) and numerals (〡, Hangzhou numerals): those are no letters.
+func scriptLetter(t *unicode.RangeTable, r rune) bool {
+	return unicode.Is(t, r) && unicode.IsLetter(r)
 }
 
 // lines fills the line, paragraph and sentence counts of s.
@@ -163,28 +173,41 @@ func (m *statsMeter) lines(s *textStats, text string) {
 			s.DupLines++
 			s.DupLineChars += n
 		}
+		if paraLen > 0 {
+			m.para.WriteByte('\n') // "ab","c" and "a","bc" are different paragraphs
+		}
 		m.para.WriteString(line)
 		paraLen += n
 		if n <= shortLine {
 			s.ShortLines++
 		}
-		if strings.HasSuffix(line, "…") || strings.HasSuffix(line, "‥") || strings.HasSuffix(line, "...") || strings.HasSuffix(line, "・・・") {
+		if isEllipsisEnd(line) {
 			s.EllipsisLines++
 		}
-		// sentences of the line
-		start, k := 0, 0
+		// sentences of the line: a sentence takes the terminators and
+		// closing brackets that follow its first terminator (「はい。」,
+		// 本当？！), so these never make sentences of their own
+		start, ended := 0, false
 		for j, r := range line {
-			k++
-			if isSentenceEnd(r) {
-				s.sentence(strings.TrimFunc(line[start:j+utf8.RuneLen(r)], unicode.IsSpace))
-				start, k = j+utf8.RuneLen(r), 0
+			if ended {
+				if isSentenceEnd(r) || unicode.In(r, unicode.Pe, unicode.Pf) {
+					continue
+				}
+				s.sentence(strings.TrimFunc(line[start:j], unicode.IsSpace))
+				start, ended = j, false
 			}
+			ended = isSentenceEnd(r)
 		}
-		if k > 0 {
-			s.sentence(strings.TrimFunc(line[start:], unicode.IsSpace))
-		}
+		s.sentence(strings.TrimFunc(line[start:], unicode.IsSpace))
 	}
 	endPara()
+}
+
+// isEllipsisEnd reports whether a (trimmed) line ends in an ellipsis: …, ‥,
+// "..", or "・・・". NFKC, which the normalize stage applies, makes … "..."
+// and ‥ "..", so ".." covers both forms and the ASCII "...".
+func isEllipsisEnd(line string) bool {
+	return strings.HasSuffix(line, "…") || strings.HasSuffix(line, "‥") || strings.HasSuffix(line, "..") || strings.HasSuffix(line, "・・・")
 }
 
 func (s *textStats) sentence(t string) {

@@ -108,7 +108,7 @@ var degradations = []struct {
 		return string(r[:len(r)/2]) + strings.Repeat("ー", 400) + string(r[len(r)/2:])
 	}},
 	{"a phrase repeated on one line", "repetitive", func(text string, _ *rand.Rand) string {
-		return strings.Repeat(headOf(string([]rune(text)[utf8.RuneCountInString(text)/2:])), 200)
+		return strings.Repeat(phraseOf(text), 200)
 	}},
 }
 
@@ -128,6 +128,22 @@ func firstRunes(s string, n int) string {
 // author).
 func headOf(text string) string {
 	return firstRunes(strings.Join(strings.Fields(strings.ReplaceAll(text, "\u3000", " ")), ""), 30)
+}
+
+// phraseOf returns 30 Japanese letters and 、。 from the middle of text.
+func phraseOf(text string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range text[len(text)/2:] {
+		if n == 30 {
+			break
+		}
+		if r == '、' || r == '。' || unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) {
+			b.WriteRune(r)
+			n++
+		}
+	}
+	return b.String()
 }
 
 // replaceBytes replaces 5% of the bytes of text (positions drawn from rng)

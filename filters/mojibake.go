@@ -4,6 +4,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/japanese"
 )
 
@@ -45,15 +46,18 @@ type MojibakeScores struct {
 	// Japanese counts hiragana, katakana (HalfKana included) and kanji.
 	Japanese int
 	// Kanji counts Han characters; Level2 those of JIS X 0208 level 2
-	// (第二水準, rows 48–84).
-	Kanji, Level2 int
+	// (第二水準, rows 48–84); UTF8Lead those that a UTF-8 lead byte
+	// 0xE3–0xE9 (the first byte of every kana and common kanji) and a
+	// continuation byte 0x80–0xBF make when read as Shift_JIS or EUC-JP
+	// (縺 繧 繝 譌 …: 448 Shift_JIS and 217 EUC-JP pairs, all level 2).
+	Kanji, Level2, UTF8Lead int
 }
 
 // Floors below which a ratio is 0: too few characters to judge.
 const (
-	// mojibakeMinKanji is the fewest kanji Level2KanjiRatio judges: one
-	// level-2 kanji in a short text is no evidence.
-	mojibakeMinKanji = 20
+	// mojibakeMinKanji is the fewest kanji Level2KanjiRatio and
+	// UTF8KanjiRatio judge: one rare kanji in a short text is no evidence.
+	mojibakeMinKanji = 10
 	// mojibakeMinLatin is the fewest Latin-1/CP1252 characters LatinRatio
 	// counts: a loanword's "é" is not mojibake; one wrongly decoded Japanese
 	// character gives 1–3 of them.
@@ -77,7 +81,7 @@ func (s *MojibakeScores) LatinRatio() float64 {
 func (s *MojibakeScores) HalfwidthKanaRatio() float64 { return frac(s.HalfKana, s.Japanese) }
 
 // Level2KanjiRatio is JIS X 0208 level-2 kanji / kanji, 0 with fewer than
-// 20 kanji.
+// 10 kanji.
 func (s *MojibakeScores) Level2KanjiRatio() float64 {
 	if s.Kanji < mojibakeMinKanji {
 		return 0
@@ -85,47 +89,73 @@ func (s *MojibakeScores) Level2KanjiRatio() float64 {
 	return frac(s.Level2, s.Kanji)
 }
 
-// level2Lo is the first rune of the level-2 bitset; every level-2 kanji
-// lies in U+4E00–U+9FFF (init checks).
-const level2Lo, level2Hi = 0x4E00, 0xA000
-
-// level2Kanji is the set of JIS X 0208 level-2 kanji, one bit per rune of
-// U+4E00–U+9FFF, from the EUC-JP table of golang.org/x/text (the WHATWG
-// jis0208 index): rows 48–84 are the EUC bytes 0xD0–0xF4.
-var level2Kanji = func() *[(level2Hi - level2Lo) / 64]uint64 {
-	var set [(level2Hi - level2Lo) / 64]uint64
-	dec := japanese.EUCJP.NewDecoder()
-	var src []byte
-	for row := 48; row <= 84; row++ {
-		for col := 1; col <= 94; col++ {
-			src = append(src, byte(0xA0+row), byte(0xA0+col))
-		}
+// UTF8KanjiRatio is UTF8Lead / kanji, 0 with fewer than 10 kanji.
+func (s *MojibakeScores) UTF8KanjiRatio() float64 {
+	if s.Kanji < mojibakeMinKanji {
+		return 0
 	}
+	return frac(s.UTF8Lead, s.Kanji)
+}
+
+// kanjiSet is a set of kanji of U+4E00–U+9FFF (CJK Unified Ideographs),
+// one bit each.
+type kanjiSet [(kanjiHi - kanjiLo) / 64]uint64
+
+const kanjiLo, kanjiHi = 0x4E00, 0xA000
+
+func (k *kanjiSet) has(r rune) bool {
+	return r >= kanjiLo && r < kanjiHi && k[(r-kanjiLo)/64]&(1<<((r-kanjiLo)%64)) != 0
+}
+
+// add adds the kanji of golang.org/x/text's decoding of src (the WHATWG
+// tables) and returns how many.
+func (k *kanjiSet) add(dec *encoding.Decoder, src []byte) int {
 	out, err := dec.Bytes(src)
 	if err != nil {
 		panic(err)
 	}
 	n := 0
 	for _, r := range string(out) {
-		if r == utf8.RuneError { // unassigned cells (row 84 ends at 堯槇遙瑤)
-			continue
+		if r >= kanjiLo && r < kanjiHi {
+			k[(r-kanjiLo)/64] |= 1 << ((r - kanjiLo) % 64)
+			n++
 		}
-		if r < level2Lo || r >= level2Hi {
-			panic("filters: level-2 kanji outside U+4E00–U+9FFF")
-		}
-		set[(r-level2Lo)/64] |= 1 << ((r - level2Lo) % 64)
-		n++
 	}
-	if n != 3390 { // JIS X 0208:1997 level 2 has 3,390 kanji
+	return n
+}
+
+// level2Kanji is JIS X 0208 level 2: rows 48–84, the EUC-JP bytes
+// 0xD0–0xF4 followed by 0xA1–0xFE.
+// utf8LeadKanji is what a UTF-8 lead byte 0xE3–0xE9 and a continuation
+// byte make in Shift_JIS (0x80–0xBF: all valid trail bytes) and EUC-JP
+// (0xA1–0xBF; 0x80–0xA0 are invalid there).
+var level2Kanji, utf8LeadKanji = func() (*kanjiSet, *kanjiSet) {
+	pairs := func(lead0, lead1, trail0, trail1 byte) []byte {
+		var b []byte
+		for l := int(lead0); l <= int(lead1); l++ {
+			for t := int(trail0); t <= int(trail1); t++ {
+				b = append(b, byte(l), byte(t))
+			}
+		}
+		return b
+	}
+	var l2, u8 kanjiSet
+	// JIS X 0208:1997 level 2 has 3,390 kanji; row 84 ends at 堯槇遙瑤.
+	if n := l2.add(japanese.EUCJP.NewDecoder(), pairs(0xD0, 0xF4, 0xA1, 0xFE)); n != 3390 {
 		panic("filters: level-2 kanji table")
 	}
-	return &set
+	// 7 × 64 Shift_JIS pairs, all kanji; 7 × 31 EUC-JP pairs, all kanji.
+	if n := u8.add(japanese.ShiftJIS.NewDecoder(), pairs(0xE3, 0xE9, 0x80, 0xBF)); n != 7*64 {
+		panic("filters: UTF-8 lead kanji table (Shift_JIS)")
+	}
+	if n := u8.add(japanese.EUCJP.NewDecoder(), pairs(0xE3, 0xE9, 0xA1, 0xBF)); n != 7*31 {
+		panic("filters: UTF-8 lead kanji table (EUC-JP)")
+	}
+	return &l2, &u8
 }()
 
 // isLevel2 reports a JIS X 0208 level-2 kanji.
-func isLevel2(r rune) bool {
-	return r >= level2Lo && r < level2Hi && level2Kanji[(r-level2Lo)/64]&(1<<((r-level2Lo)%64)) != 0
-}
+func isLevel2(r rune) bool { return level2Kanji.has(r) }
 
 // isCP1252Latin reports the letters and signs of Windows-1252's 0x80–0x9F
 // that Japanese text does not use.
@@ -156,8 +186,11 @@ func MeasureMojibake(text string) MojibakeScores {
 		case 0x4E00 <= r && r <= 0x9FFF:
 			s.Japanese++
 			s.Kanji++
-			if isLevel2(r) {
+			if level2Kanji.has(r) {
 				s.Level2++
+			}
+			if utf8LeadKanji.has(r) {
+				s.UTF8Lead++
 			}
 		case r == utf8.RuneError:
 			s.Replacement++

@@ -332,7 +332,7 @@ func TestMojibakeBounds(t *testing.T) {
 		{strings.Repeat(lvl1, 8) + strings.Repeat(u8, 2), "mojibake.utf8_kanji_ratio", 0.2, ""},
 		{strings.Repeat(lvl1, 7) + strings.Repeat(u8, 3), "mojibake.utf8_kanji_ratio", 0.3, "mojibake_utf8"},
 		{strings.Repeat(lvl1, 7) + strings.Repeat(u8, 3), "mojibake.level2_kanji_ratio", 0.3, "mojibake_utf8"},
-		{strings.Repeat(u8, 9) + fill(100), "mojibake.utf8_kanji_ratio", 0, ""}, // fewer than 10 kanji
+		{strings.Repeat(u8, 9) + fill(100), "mojibake.utf8_kanji_ratio", 0, ""},              // fewer than 10 kanji
 		{"縺ｮ譌･譛ｬ縺ｧ縺ｯ繧ｫ繧ｿ繧ｫ繝翫縺ｧ縺吶", "mojibake.utf8_kanji_ratio", 11.0 / 13, "mojibake_kanji"}, // 翫 吶: from the UTF-8 continuation bytes
 		{strings.Repeat("ã", 8) + fill(392), "mojibake.latin_ratio", 0.02, ""},
 		{strings.Repeat("ã", 9) + fill(391), "mojibake.latin_ratio", 0.0225, "mojibake_latin"},

@@ -29,8 +29,9 @@ import (
 //     the level-2 kanji survive normalization: genuine text writes mostly
 //     level-1 (common) kanji.
 //
-// A character is a code point. Japanese counts hiragana, katakana (full-
-// and half-width, ー), and kanji (Unicode Han).
+// A character is a code point. Japanese counts the hiragana and katakana
+// blocks (U+3041–U+30FF, ー and ・ included), half-width katakana and kanji
+// (Unicode Han: CJK ideographs, 々 and 〇).
 type MojibakeScores struct {
 	Chars int
 	// Replacement counts U+FFFD (and invalid UTF-8 bytes, which read as it).
@@ -167,6 +168,12 @@ func isCP1252Latin(r rune) bool {
 	return false
 }
 
+// isHanSymbol reports the Han characters of U+3000–U+303F: 々 and 〇, the
+// Hangzhou numerals 〡–〩 and 〸–〻 (〆 is of script Common).
+func isHanSymbol(r rune) bool {
+	return r == 0x3005 || r == 0x3007 || 0x3021 <= r && r <= 0x3029 || 0x3038 <= r && r <= 0x303B
+}
+
 // MeasureMojibake counts text's mojibake traces in one pass.
 func MeasureMojibake(text string) MojibakeScores {
 	var s MojibakeScores
@@ -177,21 +184,34 @@ func MeasureMojibake(text string) MojibakeScores {
 			i++
 			continue
 		}
+		s.Chars++
+		// Fast path: U+3000–U+9FFF (kana, CJK punctuation, kanji) are the
+		// 3-byte sequences with lead 0xE3–0xE9, whose continuation bytes
+		// cannot be overlong or surrogates.
+		if 0xE3 <= c && c <= 0xE9 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
+			r := rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
+			i += 3
+			switch {
+			case r >= 0x4E00:
+				s.Japanese++
+				s.Kanji++
+				if level2Kanji.has(r) {
+					s.Level2++
+				}
+				if utf8LeadKanji.has(r) {
+					s.UTF8Lead++
+				}
+			case 0x3041 <= r && r <= 0x30FF: // hiragana, katakana
+				s.Japanese++
+			case 0x3400 <= r && r <= 0x4DBF, r < 0x3040 && isHanSymbol(r): // CJK extension A; 々〇 …
+				s.Japanese++
+				s.Kanji++
+			}
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		i += size
-		s.Chars++
 		switch {
-		case 0x3041 <= r && r <= 0x30FF: // hiragana, katakana
-			s.Japanese++
-		case 0x4E00 <= r && r <= 0x9FFF:
-			s.Japanese++
-			s.Kanji++
-			if level2Kanji.has(r) {
-				s.Level2++
-			}
-			if utf8LeadKanji.has(r) {
-				s.UTF8Lead++
-			}
 		case r == utf8.RuneError:
 			s.Replacement++
 		case r <= 0x9F, 0xC0 <= r && r <= 0xFF && r != 0xD7 && r != 0xF7, isCP1252Latin(r):

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -410,6 +411,36 @@ func TestMojibakePresets(t *testing.T) {
 		if got, _ := p.Process(d); got != c.want {
 			t.Errorf("%s %.30q: dropped by %q, want %q", c.source, d.Text, got, c.want)
 		}
+	}
+}
+
+// TestMojibakeFastPath: the 3-byte fast path of MeasureMojibake classifies
+// every rune of U+3000–U+9FFF as the definitions do.
+func TestMojibakeFastPath(t *testing.T) {
+	for r := rune(0x3000); r <= 0x9FFF; r++ {
+		s := MeasureMojibake(string(r))
+		han := unicode.Is(unicode.Han, r)
+		kana := 0x3041 <= r && r <= 0x30FF
+		want := MojibakeScores{Chars: 1}
+		if han || kana {
+			want.Japanese = 1
+		}
+		if han {
+			want.Kanji = 1
+			if level2Kanji.has(r) {
+				want.Level2 = 1
+			}
+			if utf8LeadKanji.has(r) {
+				want.UTF8Lead = 1
+			}
+		}
+		if s != want {
+			t.Errorf("%U %c: %+v, want %+v", r, r, s, want)
+		}
+	}
+	// a truncated sequence is one invalid byte (U+FFFD) per byte
+	if s := MeasureMojibake("あ\xe3\x81"); s != (MojibakeScores{Chars: 3, Replacement: 2, Japanese: 1}) {
+		t.Errorf("truncated: %+v", s)
 	}
 }
 

@@ -11,23 +11,26 @@ import (
 // MojibakeScores count the characters that text decoded with the wrong
 // character set leaves behind (文字化け). Each wrong decoding of Japanese
 // leaves its own trace, measured on real text decoded wrongly on purpose
-// (docs/presets/mojibake.md, TestMojibakeE2E):
+// with golang.org/x/text's decoders (docs/presets/mojibake.md,
+// TestMojibakeE2E):
 //
-//   - bytes that are not valid in the decoder's charset become U+FFFD
-//     (Shift_JIS read as EUC-JP or ISO-2022-JP, UTF-8 read as EUC-JP, any
-//     legacy bytes read as UTF-8 by a decoder that substitutes);
-//   - any multi-byte Japanese text read as Latin-1 or Windows-1252 becomes
-//     accented Latin letters, C1 controls and CP1252's extra signs
-//     (「日本」 in UTF-8 → "æ—¥æœ¬");
-//   - EUC-JP read as Shift_JIS becomes runs of half-width katakana (the
-//     EUC bytes 0xA1–0xDF are half-width kana in Shift_JIS) and, where two
-//     EUC bytes fall on a Shift_JIS lead byte 0xE0–0xEF, kanji of JIS X 0208
-//     level 2; UTF-8 read as Shift_JIS (or CP932) gives the same mix, its
-//     lead bytes 0xE3–0xE9 pairing into level-2 kanji (縺, 繧, 繝 …); UTF-8
-//     read as EUC-JP gives level-2 kanji between U+FFFD. NFKC (the default
-//     normalization) turns half-width kana into full-width ones, so only
-//     the level-2 kanji survive normalization: genuine text writes mostly
-//     level-1 (common) kanji.
+//   - bytes invalid in the decoder's charset become U+FFFD: Shift_JIS read
+//     as EUC-JP, EUC-JP and UTF-8 read as Shift_JIS or EUC-JP, anything
+//     read as ISO-2022-JP, legacy bytes read as UTF-8;
+//   - Japanese bytes read as Latin-1 or Windows-1252 become accented Latin
+//     letters, C1 controls and CP1252's extra signs (「日本」 in UTF-8 →
+//     "æ—¥æœ¬");
+//   - EUC-JP read as Shift_JIS becomes half-width katakana (EUC bytes
+//     0xA1–0xDF are half-width kana in Shift_JIS) and, where an EUC byte
+//     0xE0–0xEF leads a Shift_JIS pair, kanji of JIS X 0208 level 2;
+//     UTF-8 read as Shift_JIS/CP932 gives the same mix, its lead bytes
+//     0xE3–0xE9 pairing with a continuation byte into a few hundred level-2
+//     kanji (縺 繧 繝 譌 …); UTF-8 read as EUC-JP gives such kanji too.
+//
+// A decoder that drops the bytes it cannot decode (Python's
+// errors="ignore", iconv -c) leaves no U+FFFD, and NFKC (the default
+// normalization) makes half-width kana full-width: the kanji traces remain,
+// for genuine text writes mostly level-1 (common) kanji.
 //
 // A character is a code point. Japanese counts the hiragana and katakana
 // blocks (U+3041–U+30FF, ー and ・ included), half-width katakana and kanji

@@ -643,7 +643,7 @@ func TestMojibakeE2E(t *testing.T) {
 	}
 	moji := map[string]*kindStats{}
 	// sample: every stride-th real document makes mojibake samples.
-	seen := map[string]int{}
+	seen, samples, missed := map[string]int{}, map[string]int{}, map[string]int{}
 	add := func(group, id, text string, stride int) {
 		rs := real[group]
 		if rs == nil {
@@ -674,6 +674,7 @@ func TestMojibakeE2E(t *testing.T) {
 		if s.Hiragana+s.Katakana+s.Kanji < 100 || ratio(s.Hiragana+s.Katakana+s.Kanji, s.Letters) < 0.5 {
 			return // not Japanese enough for the default preset to keep it
 		}
+		samples[group]++
 		for _, k := range mojibakeKinds {
 			ks := moji[k.name]
 			if ks == nil {
@@ -683,6 +684,10 @@ func TestMojibakeE2E(t *testing.T) {
 			bad := misdecode(t, k, src)
 			for v, txt := range []string{bad, j.normalized(bad)} {
 				count(ks, v, txt)
+			}
+			if r, lowJP := j.fails(j.normalized(bad)); r == "" && !lowJP && missed[k.name] < 3 {
+				missed[k.name]++
+				t.Logf("kept: %s of %s %s: %+v", k.name, group, id, MeasureMojibake(j.normalized(bad)))
 			}
 		}
 	}
@@ -748,6 +753,7 @@ func TestMojibakeE2E(t *testing.T) {
 		t.Logf("  %32s largest level-2 and UTF-8 kanji shares: %s, %s", "", rs.maxID[1][3], rs.maxID[1][4])
 	}
 	t.Logf("  %-32s %6d %3d", "all", total, fp)
+	t.Logf("wrong-decoding samples (first 4,000 characters, >= 100 Japanese, Japanese ratio >= 0.5) per source: %v", samples)
 	t.Log("wrong decodings, as read | normalized: samples; dropped by the replacement, Latin, level-2 kanji and UTF-8 kanji rules each on its own, by one of them; by the Japanese-ratio rule; by one of the four:")
 	kinds := make([]string, 0, len(moji))
 	for k := range moji {

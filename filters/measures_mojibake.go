@@ -17,15 +17,15 @@ func (d *docState) mojibake() *MojibakeScores {
 // (MojibakeScores). The shipped presets' bounds were chosen on the shared
 // corpus (docs/presets/mojibake.md, TestMojibakeE2E): each lies well above
 // the largest score of 64,065 real documents decoded rightly (laws, Diet
-// speeches, Aozora works, web pages and feeds; as read and normalized) and
-// below the scores of at least 99.6 % of the wrong decodings the rule is
-// for (18 kinds, 2,177 real documents each):
+// speeches, Aozora works, web pages and feeds; as read and normalized: 0
+// dropped) and below the scores of the wrong decodings the rule is for
+// (18 kinds, 2,451 real documents each, normalized):
 //
-//	measure             real max   bound    e.g. dropped
-//	replacement_ratio   0          0.001    100 % of 13 kinds (as gov's replacement_chars)
-//	latin_ratio         0.0013     0.02     100 % read as Latin-1/CP1252
-//	level2_kanji_ratio  0.194      0.35     99.7 % EUC-JP read as Shift_JIS, invalid bytes dropped
-//	utf8_kanji_ratio    0.089      0.2      99.7–100 % UTF-8 read as EUC-JP or Shift_JIS, idem
+//	measure             real max   bound    dropped
+//	replacement_ratio   0          0.001    100 % of the 9 kinds whose decoder writes U+FFFD
+//	latin_ratio         0.006      0.02     100 % read as Latin-1/CP1252
+//	level2_kanji_ratio  0.194      0.35     99.3 % EUC-JP read as Shift_JIS (invalid bytes dropped)
+//	utf8_kanji_ratio    0.089      0.2      100 % / 97.6 % UTF-8 read as Shift_JIS / EUC-JP (idem)
 var mojibakeMeasures = []*Measure{
 	mj("replacement_ratio", "U+FFFD (and invalid UTF-8 bytes) / characters: bytes invalid in the charset they were read as (Shift_JIS read as EUC-JP, EUC-JP or UTF-8 read as Shift_JIS or EUC-JP, anything read as ISO-2022-JP); 0 on every real document measured",
 		func(s *MojibakeScores) float64 { return s.ReplacementRatio() }),

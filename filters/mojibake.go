@@ -22,7 +22,7 @@ import (
 //     "æ—¥æœ¬");
 //   - EUC-JP read as Shift_JIS becomes half-width katakana (EUC bytes
 //     0xA1–0xDF are half-width kana in Shift_JIS) and, where an EUC byte
-//     0xE0–0xEF leads a Shift_JIS pair, kanji of JIS X 0208 level 2;
+//     0xE0–0xEA leads a Shift_JIS pair, kanji of JIS X 0208 level 2;
 //     UTF-8 read as Shift_JIS/CP932 gives the same mix, its lead bytes
 //     0xE3–0xE9 pairing with a continuation byte into a few hundred level-2
 //     kanji (縺 繧 繝 譌 …); UTF-8 read as EUC-JP gives such kanji too.

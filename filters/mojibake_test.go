@@ -311,7 +311,7 @@ func TestMojibakeRealText(t *testing.T) {
 func TestMojibakeBounds(t *testing.T) {
 	j := newMojibakeJudge(t)
 	// 堯: JIS X 0208 84-1, the last row of level 2; 縺: UTF-8 E3 81 read as
-	// Shift_JIS, JIS 69-5.
+	// Shift_JIS, JIS 69-65.
 	lvl1, lvl2, u8 := "日", "堯", "縺"
 	if isLevel2('日') || !isLevel2('縺') || !isLevel2('堯') || isLevel2('亜') || !isLevel2('弌') || isLevel2('腕') || !isLevel2('熙') { // 熙: 84-6, added in 1990
 		t.Fatal("level-2 table")

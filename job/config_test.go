@@ -132,7 +132,8 @@ func TestLoadAccepts(t *testing.T) {
 			func(c Config) bool {
 				p, err := c.Filters.Preset("mine")
 				d := c.Filters.Presets["default"]
-				return err == nil && len(p.Steps) == 4 && d.Set["too_short"] == (filters.Bound{Cmp: filters.GreaterEq, Value: 7}) && d.Disable[0] == "too_long"
+				def, _ := filters.ShippedPreset("default")
+				return err == nil && len(p.Steps) == len(def.Steps)+1 && d.Set["too_short"] == (filters.Bound{Cmp: filters.GreaterEq, Value: 7}) && d.Disable[0] == "too_long"
 			}},
 		{"new settings", "max_problem_ratio: 0.01\nmax_bad_files: 3\nrejects_max_bytes: 10MiB\n", func(c Config) bool {
 			return c.MaxProblemRatio == 0.01 && c.MaxBadFiles == 3 && c.RejectsMaxBytes == 10<<20
@@ -158,7 +159,7 @@ func TestValidateNamesLine(t *testing.T) {
 		want       []string
 	}{
 		{"unknown rule", in + "filters:\n  presets:\n    default:\n      set:\n        too_shrt: \">= 3\"\n",
-			[]string{"FILE:7: filters.presets.default.set.too_shrt: no such rule in default (rules: too_short, too_long, low_japanese_ratio)"}},
+			[]string{"FILE:7: filters.presets.default.set.too_shrt: no such rule in default (rules: too_short, too_long, low_japanese_ratio, mojibake_replacement, mojibake_latin, mojibake_kanji, mojibake_utf8)"}},
 		{"unknown mode", in + "filters: {mode: dry}\n", []string{`FILE:3: filters.mode: "dry": want "drop" or "annotate"`}},
 		{"list without files", in + "filters:\n  lists:\n    ng: []\n", []string{"FILE:5: filters.lists.ng: no files"}},
 		{"disable unknown", in + "filters:\n  presets:\n    swallow:\n      disable: [x]\n",

@@ -2,7 +2,6 @@ package filters
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/zeebo/xxh3"
 )
@@ -39,87 +38,122 @@ type SwallowScores struct {
 // swallowMeter computes SwallowScores with reusable scratch.
 type swallowMeter struct {
 	runes  []rune
-	keys   []uint64 // n-gram keys of the previous n, per position
-	pos    []int32  // positions whose previous n-gram repeats
-	rep    []bool   // positions whose n-gram repeats, during a pass
-	single []bool   // positions whose n-gram occurred once, for some n so far
-	para   []byte   // a paragraph with orphan terminators removed
-	tab    countTable
+	cls    []uint64    // n-gram class (slot) per position, see ngrams
+	pos    []int32     // positions whose n-gram repeats
+	single []bool      // positions whose n-gram occurred once, for some n so far
+	para   []byte      // a paragraph with orphan terminators removed
+	tab    ngramTable  // passes of more than maxPacked positions
+	ptab   packedTable // the others
+	sink   uint64      // keeps the early reads of ngrams
 	seen   countTable
 }
 
-// Measure returns the scores of text.
+// Measure returns the scores of text. One pass over the text decodes it,
+// counts the character classes and cuts the lines (paragraphs) and
+// sentences as byte ranges, hashing each once; the n-gram passes then run
+// on the code points (ngrams).
 func (m *swallowMeter) Measure(text string) SwallowScores {
 	var sc SwallowScores
-	m.runes = m.runes[:0]
-	for _, r := range text {
-		m.runes = append(m.runes, r)
-	}
-	rs := m.runes
-	L := len(rs)
-	if cap(m.single) < L+1 {
-		m.single, m.rep = make([]bool, L+1), make([]bool, L+1)
-	}
-	m.single, m.rep = m.single[:L+1], m.rep[:L+1]
-	sc.NumLetters = L
-
-	// paragraphs (the lines, orphan terminators dropped) and sentences
+	rs := m.runes[:0]
+	var h, k, kj, ku, to int
 	var paras, dupParas, dupParaChars, totChars int
 	var sents, dupSents, dupSentChars, sumSent, ellipsis int
 	m.seen.reset(64)
-	for line := range strings.SplitSeq(text, "\n") {
-		// the paragraph is the line without its orphan terminators (those
-		// not after a non-terminator); usually none, so no copy is made
-		m.para = m.para[:0]
-		orphans, copied := false, 0 // copied: bytes of line already in m.para
-		paraLen := 0
-		start, n := -1, 0 // current run of non-terminators
-		emit := func(from, to, runes int) {
-			s := line[from:to]
-			sents++
-			sumSent += runes
-			sc.MaxSentence = max(sc.MaxSentence, runes)
-			if m.seen.add(hashPiece(1, s)) > 1 {
-				dupSents++
-				dupSentChars += runes
-			}
-			if t := strings.TrimRightFunc(s, pySpace); strings.HasSuffix(t, "・") || strings.HasSuffix(t, "…") {
-				ellipsis++
-			}
-			paraLen += runes
+
+	// The paragraph is the line without its orphan terminators (those not
+	// after a non-terminator, quality.py:8, 101); usually there are none,
+	// so no copy is made. The current sentence is text[start:] with n code
+	// points; start < 0: none.
+	line, copied, paraLen := 0, 0, 0 // copied: bytes of the line already in m.para
+	orphans := false
+	start, n := -1, 0
+	m.para = m.para[:0]
+	emit := func(end, runes int) {
+		s := text[start:end]
+		sents++
+		sumSent += runes
+		sc.MaxSentence = max(sc.MaxSentence, runes)
+		if m.seen.add(hashPiece(1, s)) > 1 {
+			dupSents++
+			dupSentChars += runes
 		}
-		for i, r := range line {
-			if isSentenceEnd(r) {
+		if t := strings.TrimRightFunc(s, pySpace); strings.HasSuffix(t, "・") || strings.HasSuffix(t, "…") {
+			ellipsis++
+		}
+		paraLen += runes
+	}
+	endLine := func(end int) {
+		var key uint64
+		if orphans {
+			m.para = append(m.para, text[copied:end]...)
+			key = hashPieceBytes(2, m.para)
+			m.para = m.para[:0]
+			orphans = false
+		} else {
+			key = hashPiece(2, text[line:end])
+		}
+		paras++
+		totChars += paraLen
+		if m.seen.add(key) > 1 {
+			dupParas++
+			dupParaChars += paraLen
+		}
+		paraLen = 0
+	}
+	for i, r := range text {
+		rs = append(rs, r)
+		term, size := false, 1
+		if r < 0x3000 {
+			switch r {
+			case '\n':
 				if start >= 0 {
-					emit(start, i+utf8.RuneLen(r), n+1)
-				} else { // an orphan: the paragraph skips it
-					m.para = append(m.para, line[copied:i]...)
-					copied = i + utf8.RuneLen(r)
-					orphans = true
+					emit(i, n)
 				}
 				start, n = -1, 0
+				endLine(i)
+				line, copied = i+1, i+1
 				continue
+			case '!', '?':
+				term = true
 			}
+		} else {
+			switch {
+			case r >= 0x3041 && r <= 0x3096:
+				h++
+			case r >= 0x30A1 && r <= 0x30FA:
+				k++
+			case r == '、' || r == '，':
+				to++
+			case r == '。' || r == '．' || r == '！' || r == '？':
+				ku++
+				term, size = true, 3
+			case swallowKanji(r):
+				kj++
+			}
+		}
+		if !term {
 			if start < 0 {
 				start = i
 			}
 			n++
+			continue
 		}
 		if start >= 0 {
-			emit(start, len(line), n)
+			emit(i+size, n+1)
+		} else { // an orphan: the paragraph skips it
+			m.para = append(m.para, text[copied:i]...)
+			copied = i + size
+			orphans = true
 		}
-		para := line
-		if orphans {
-			m.para = append(m.para, line[copied:]...)
-			para = string(m.para)
-		}
-		paras++
-		totChars += paraLen
-		if m.seen.add(hashPiece(2, para)) > 1 {
-			dupParas++
-			dupParaChars += paraLen
-		}
+		start, n = -1, 0
 	}
+	if start >= 0 {
+		emit(len(text), n)
+	}
+	endLine(len(text))
+	m.runes = rs
+	L := len(rs)
+	sc.NumLetters = L
 	sc.DupParagraph = frac(dupParas, paras)
 	sc.DupParagraphChars = frac(dupParaChars, totChars)
 	sc.DupSentence = frac(dupSents, sents)
@@ -127,97 +161,8 @@ func (m *swallowMeter) Measure(text string) SwallowScores {
 	sc.AvgSentence = frac(sumSent, sents)
 	sc.Ellipsis = frac(ellipsis, sents)
 
-	// Character n-grams, n = 2..10. Keys of n-grams up to 3 characters pack
-	// the code points exactly; longer ones extend the previous key with a
-	// 64-bit mix (a collision needs ~2³² n-grams). An n-gram that occurs
-	// once makes every longer n-gram at its position occur once too, so a
-	// pass counts only the positions whose previous n-gram repeated (all
-	// occurrences of a repeated n-gram are among them, so their counts are
-	// exact) and adds the others as distinct, once-only n-grams.
-	m.keys = m.keys[:0]
-	m.pos = m.pos[:0]
-	for i, r := range rs {
-		m.keys = append(m.keys, uint64(r))
-		m.pos = append(m.pos, int32(i))
-	}
-	once := 0 // positions below count whose n-gram is known to occur once
-	for n := 2; n <= 10; n++ {
-		count := L - n + 1
-		if count <= 0 {
-			continue // the fractions stay 0, as the reference's guard gives
-		}
-		if n > 2 && m.single[count] { // the last position is gone
-			once--
-		}
-		// the positions still in play, below count
-		live := m.pos[:0]
-		for _, i := range m.pos {
-			if int(i) < count {
-				live = append(live, i)
-			}
-		}
-		m.pos = live
-		m.tab.reset(len(live))
-		top, distinct, dup := 0, once, 0
-		if once > 0 {
-			top = 1
-		}
-		for _, i := range live {
-			var k uint64
-			if n <= 3 {
-				k = m.keys[i]<<21 | uint64(rs[int(i)+n-1])
-			} else {
-				k = mix64(m.keys[i]*0x9E3779B97F4A7C15 ^ uint64(rs[int(i)+n-1]))
-			}
-			m.keys[i] = k
-			c, first := m.tab.addFirst(k, i)
-			top = max(top, c)
-			switch c {
-			case 1:
-				distinct++
-			case 2:
-				dup++
-				m.rep[first] = true
-				m.rep[i] = true
-			default:
-				m.rep[i] = true
-			}
-		}
-		if n <= 4 {
-			sc.Top2to4[n-2] = frac(top, count)
-		} else {
-			sc.Dup5to10[n-5] = frac(dup, distinct)
-		}
-		// keep the positions whose n-gram repeats
-		kept := m.pos[:0]
-		for _, i := range live {
-			if m.rep[i] {
-				m.rep[i] = false
-				kept = append(kept, i)
-			} else {
-				m.single[i] = true
-				once++
-			}
-		}
-		m.pos = kept
-	}
-	clear(m.single[:L])
+	m.ngrams(&sc, rs)
 
-	var h, k, kj, ku, to int
-	for _, r := range rs {
-		switch {
-		case r >= 0x3041 && r <= 0x3096:
-			h++
-		case r >= 0x30A1 && r <= 0x30FA:
-			k++
-		case r == '、' || r == '，':
-			to++
-		case r == '。' || r == '．' || r == '！' || r == '？':
-			ku++
-		case swallowKanji(r):
-			kj++
-		}
-	}
 	jp := h + k + kj + ku + to
 	sc.NumJapanese = jp
 	sc.Hiragana, sc.Katakana, sc.Kanji = frac(h, jp), frac(k, jp), frac(kj, jp)
@@ -261,6 +206,11 @@ func frac(a, b int) float64 {
 // "３" and "２" collide.
 func hashPiece(kind uint64, s string) uint64 {
 	return mix64(xxh3.HashString(s) + kind*0x9E3779B97F4A7C15)
+}
+
+// hashPieceBytes is hashPiece of string(b), without the copy.
+func hashPieceBytes(kind uint64, b []byte) uint64 {
+	return mix64(xxh3.Hash(b) + kind*0x9E3779B97F4A7C15)
 }
 
 func mix64(x uint64) uint64 {

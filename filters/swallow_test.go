@@ -168,6 +168,8 @@ func BenchmarkSwallowScores(b *testing.B) {
 	docs := testcorpus.Fixture(b)
 	b.SetBytes(testcorpus.TextBytes(docs))
 	var m swallowMeter
+	b.ReportAllocs()
+	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, d := range docs {
 			m.Measure(d.Text)

@@ -44,7 +44,7 @@ type swallowMeter struct {
 	para   []byte      // a paragraph with orphan terminators removed
 	tab    ngramTable  // passes of more than maxPacked positions
 	ptab   packedTable // the others
-	sink   uint64      // keeps the early reads of ngrams
+	sink   uint64      // keeps packedPass's early reads
 	seen   countTable
 }
 

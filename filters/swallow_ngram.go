@@ -119,6 +119,40 @@ func b2i(b bool) int {
 	return i
 }
 
+// packedPass adds the n-grams at the positions live to slots (t.add
+// inlined, in a function of its own so that its variables stay in
+// registers), with next[i] the code point after position i's (n-1)-gram,
+// and returns the largest count, the new distinct n-grams and those that
+// reached a count of 2. It reads the slot of the position prefetchAhead
+// further early, so that a cache miss overlaps this work.
+func packedPass(slots []uint64, cb, sh uint, cls []uint64, next []rune, live []int32) (top, distinct, dup int, sink uint64) {
+	cb, sh = cb&63, sh&63
+	mask := len(slots) - 1
+	for x, i := range live {
+		if y := x + prefetchAhead; y < len(live) {
+			p := live[y]
+			sink += slots[int(((cls[p]<<21|uint64(next[p]))*0x9E3779B97F4A7C15)>>sh)&mask]
+		}
+		k := cls[i]<<21 | uint64(next[i])
+		j := int((k*0x9E3779B97F4A7C15)>>sh) & mask
+		var c uint64
+		for {
+			v := slots[j]
+			if b2i(v == 0)|b2i(v>>cb == k) != 0 {
+				c = v&(1<<cb-1) + 1
+				slots[j] = k<<cb | c
+				break
+			}
+			j = (j + 1) & mask
+		}
+		cls[i] = uint64(j)
+		top = max(top, int(c))
+		distinct += b2i(c == 1)
+		dup += b2i(c == 2)
+	}
+	return top, distinct, dup, sink
+}
+
 // prefetchAhead is how many positions ahead a pass reads a slot early.
 const prefetchAhead = 8
 
@@ -159,34 +193,9 @@ func (m *swallowMeter) ngrams(sc *SwallowScores, rs []rune) {
 		if len(live) <= maxPacked {
 			t := &m.ptab
 			t.reset(len(live))
-			// t.add inlined, with the slot of the position prefetchAhead
-			// further read early so that its cache miss overlaps this work
-			slots, cb, sh := t.slots, t.cbits, t.shift
-			mask := len(slots) - 1
-			var sink uint64
-			for x, i := range live {
-				if y := x + prefetchAhead; y < len(live) {
-					p := live[y]
-					sink += slots[int(((cls[p]<<21|uint64(rs[int(p)+n-1]))*0x9E3779B97F4A7C15)>>sh)]
-				}
-				k := cls[i]<<21 | uint64(rs[int(i)+n-1])
-				j := int((k * 0x9E3779B97F4A7C15) >> sh)
-				var c uint64
-				for {
-					v := slots[j]
-					if b2i(v == 0)|b2i(v>>cb == k) != 0 {
-						c = v&(1<<cb-1) + 1
-						slots[j] = k<<cb | c
-						break
-					}
-					j = (j + 1) & mask
-				}
-				cls[i] = uint64(j)
-				top = max(top, int(c))
-				distinct += b2i(c == 1)
-				dup += b2i(c == 2)
-			}
+			tp, d1, d2, sink := packedPass(t.slots, t.cbits, t.shift, cls, rs[n-1:], live)
 			m.sink += sink
+			top, distinct, dup = max(top, tp), distinct+d1, dup+d2
 			// keep the positions whose n-gram repeats, without branches
 			w := 0
 			for _, i := range live {

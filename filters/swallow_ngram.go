@@ -162,7 +162,7 @@ func (t *packedTable) count(j uint64) uint64 { return t.slots[j] & (1<<t.cbits -
 // ngrams fills sc.Top2to4 and sc.Dup5to10 for the code points rs.
 func (m *swallowMeter) ngrams(sc *SwallowScores, rs []rune) {
 	L := len(rs)
-	if cap(m.cls) < L {
+	if cap(m.single) < L+1 {
 		m.cls = make([]uint64, L)
 		m.pos = make([]int32, L)
 		m.single = make([]bool, L+1)

@@ -9,6 +9,21 @@ func sw(name string, kind Kind, doc string, f func(s *SwallowScores) float64) *M
 // with its definitions; docs/presets/swallow.md gives each one, with the
 // reference's file:line.
 var swallowMeasures = []*Measure{
+	{Name: "swallow.ng_url", Kind: Count, List: Domains,
+		Doc: "1 when swallow-corpus ngurl.py drops the URL, else 0 (ngurl.py:25-37): the host (Python urlparse().hostname, lower-cased) ends in .5ch.net or in wikipedia.org (no dot), " +
+			"or is itself in the list (an exact host: no parent domains, unlike url_blocked); no URL or no host: 0",
+		score: func(d *docState, r *rule) float64 {
+			if swallowURLRejected(d.url, r.domains) {
+				return 1
+			}
+			return 0
+		}},
+	{Name: "swallow.ng_fraction", Kind: Factor, List: Words,
+		Doc: "characters of the listed words a leftmost-longest, non-overlapping scan finds (ngword.py:15-28, Matcher.LongestCover) / num_japanese_letters, 0 without Japanese letters (ngword.py:29, annotate.py:22); can exceed 1",
+		score: func(d *docState, r *rule) float64 {
+			chars, _ := r.words.LongestCover(d.text)
+			return frac(chars, d.swallow().NumJapanese)
+		}},
 	sw("num_letters", Count, "code points of the whole text (quality.py:77)", func(s *SwallowScores) float64 { return float64(s.NumLetters) }),
 	sw("num_japanese_letters", Count, "hiragana U+3041–3096 + katakana U+30A1–30FA + kanji (々〇〻, U+3400–9FFF, U+F900–FAFF) + 。．！？ + 、， (quality.py:32-48, :84)",
 		func(s *SwallowScores) float64 { return float64(s.NumJapanese) }),

@@ -313,7 +313,7 @@ func TestSwallowNGURL(t *testing.T) {
 		{"https://ja.wikipedia.org.example.net/", false},
 		{"  \thttps://ja.wiki\npedia.org/", true}, // Python strips and drops these
 		{"https://[::1]:8080/", false},
-		{"https://[::1/", false}, // Python raises; no decision
+		{"https://[::1/", false},    // Python raises; no decision
 		{"example.com/page", false}, // no "//": no host in Python
 		{"//example.com/page", true},
 		{"", false},

@@ -310,10 +310,10 @@ func TestMatcherLongestCover(t *testing.T) {
 		// so 動画サイト (which overlaps) is not found, nor ト動 inside it
 		{"アダルト動画サイト", 6, 1},
 		{"アダルト動サイト", 4, 1},
-		{"ありがとう", 3, 1},     // ありが, then とう: no word
+		{"ありがとう", 3, 1},    // ありが, then とう: no word
 		{"どうもありがとう", 3, 1}, // found anywhere, no word boundaries
 		{"イエローヘッド病", 2, 1}, // エロ inside a longer word
-		{"あああ", 2, 1},       // ああ, then あ alone
+		{"あああ", 2, 1},      // ああ, then あ alone
 		{"ああああ", 4, 2},
 		{"エ\xffロエロ", 2, 1}, // an invalid byte is one character and no word
 	}

@@ -45,15 +45,24 @@ type swallowMeter struct {
 	tab    ngramTable  // passes of more than maxPacked positions
 	ptab   packedTable // the others
 	sink   uint64      // keeps packedPass's early reads
+	ngDone bool        // docState: the n-gram scores of the last measureText are in
 	seen   countTable
 }
 
-// Measure returns the scores of text. One pass over the text decodes it,
-// counts the character classes and cuts the lines (paragraphs) and
-// sentences as byte ranges, hashing each once; the n-gram passes then run
-// on the code points (ngrams).
+// Measure returns the scores of text: measureText, then ngrams.
 func (m *swallowMeter) Measure(text string) SwallowScores {
 	var sc SwallowScores
+	m.measureText(&sc, text)
+	m.ngrams(&sc, m.runes)
+	return sc
+}
+
+// measureText fills every score but the n-gram ones (Top2to4, Dup5to10)
+// and leaves the code points of text in m.runes for ngrams. One pass over
+// the text decodes it, counts the character classes and cuts the lines
+// (paragraphs) and sentences as byte ranges, hashing each once.
+func (m *swallowMeter) measureText(sc *SwallowScores, text string) {
+	m.ngDone = false
 	rs := m.runes[:0]
 	var h, k, kj, ku, to int
 	var paras, dupParas, dupParaChars, totChars int
@@ -160,14 +169,10 @@ func (m *swallowMeter) Measure(text string) SwallowScores {
 	sc.DupSentenceChars = frac(dupSentChars, totChars)
 	sc.AvgSentence = frac(sumSent, sents)
 	sc.Ellipsis = frac(ellipsis, sents)
-
-	m.ngrams(&sc, rs)
-
 	jp := h + k + kj + ku + to
 	sc.NumJapanese = jp
 	sc.Hiragana, sc.Katakana, sc.Kanji = frac(h, jp), frac(k, jp), frac(kj, jp)
 	sc.Japanese = frac(jp, L)
-	return sc
 }
 
 // isSentenceEnd reports the terminators of the reference's sentence

@@ -38,7 +38,7 @@ type SwallowScores struct {
 // swallowMeter computes SwallowScores with reusable scratch.
 type swallowMeter struct {
 	runes  []rune
-	cls    []uint64    // n-gram class (slot) per position, see ngrams
+	cls    []uint32    // n-gram class (slot) per position, see ngrams
 	pos    []int32     // positions whose n-gram repeats
 	single []bool      // positions whose n-gram occurred once, for some n so far
 	para   []byte      // a paragraph with orphan terminators removed

@@ -125,15 +125,15 @@ func b2i(b bool) int {
 // and returns the largest count, the new distinct n-grams and those that
 // reached a count of 2. It reads the slot of the position prefetchAhead
 // further early, so that a cache miss overlaps this work.
-func packedPass(slots []uint64, cb, sh uint, cls []uint64, next []rune, live []int32) (top, distinct, dup int, sink uint64) {
+func packedPass(slots []uint64, cb, sh uint, cls []uint32, next []rune, live []int32) (top, distinct, dup int, sink uint64) {
 	cb, sh = cb&63, sh&63
 	mask := len(slots) - 1
 	for x, i := range live {
 		if y := x + prefetchAhead; y < len(live) {
 			p := live[y]
-			sink += slots[int(((cls[p]<<21|uint64(next[p]))*0x9E3779B97F4A7C15)>>sh)&mask]
+			sink += slots[int(((uint64(cls[p])<<21|uint64(next[p]))*0x9E3779B97F4A7C15)>>sh)&mask]
 		}
-		k := cls[i]<<21 | uint64(next[i])
+		k := uint64(cls[i])<<21 | uint64(next[i])
 		j := int((k*0x9E3779B97F4A7C15)>>sh) & mask
 		var c uint64
 		for {
@@ -145,7 +145,7 @@ func packedPass(slots []uint64, cb, sh uint, cls []uint64, next []rune, live []i
 			}
 			j = (j + 1) & mask
 		}
-		cls[i] = uint64(j)
+		cls[i] = uint32(j)
 		top = max(top, int(c))
 		distinct += b2i(c == 1)
 		dup += b2i(c == 2)
@@ -157,19 +157,19 @@ func packedPass(slots []uint64, cb, sh uint, cls []uint64, next []rune, live []i
 const prefetchAhead = 8
 
 // count returns the count in slot j.
-func (t *packedTable) count(j uint64) uint64 { return t.slots[j] & (1<<t.cbits - 1) }
+func (t *packedTable) count(j uint32) uint64 { return t.slots[j] & (1<<t.cbits - 1) }
 
 // ngrams fills sc.Top2to4 and sc.Dup5to10 for the code points rs.
 func (m *swallowMeter) ngrams(sc *SwallowScores, rs []rune) {
 	L := len(rs)
 	if cap(m.single) < L+1 {
-		m.cls = make([]uint64, L)
+		m.cls = make([]uint32, L)
 		m.pos = make([]int32, L)
 		m.single = make([]bool, L+1)
 	}
 	cls, pos, single := m.cls[:L], m.pos[:L], m.single[:L+1]
 	for i, r := range rs {
-		cls[i] = uint64(r)
+		cls[i] = uint32(r)
 		pos[i] = int32(i)
 	}
 	live := pos
@@ -184,6 +184,20 @@ func (m *swallowMeter) ngrams(sc *SwallowScores, rs []rune) {
 		}
 		if k := len(live); k > 0 && int(live[k-1]) >= count {
 			live = live[:k-1] // positions ascend: only the last can be out
+		}
+		if n > 2 {
+			// the n-gram at i ends with the (n-1)-gram at i+1: when that
+			// occurs once, so does this one (read before this loop marks
+			// i+1, as positions ascend)
+			w := 0
+			for _, i := range live {
+				s := single[i+1]
+				live[w] = i
+				w += b2i(!s)
+				single[i] = s
+			}
+			once += len(live) - w
+			live = live[:w]
 		}
 		distinct, dup := once, 0
 		top := 0
@@ -210,8 +224,8 @@ func (m *swallowMeter) ngrams(sc *SwallowScores, rs []rune) {
 			t := &m.tab
 			t.reset(len(live))
 			for _, i := range live {
-				j, c := t.add(cls[i]<<21 | uint64(rs[int(i)+n-1]))
-				cls[i] = uint64(j)
+				j, c := t.add(uint64(cls[i])<<21 | uint64(rs[int(i)+n-1]))
+				cls[i] = uint32(j)
 				top = max(top, int(c))
 				switch c {
 				case 1:

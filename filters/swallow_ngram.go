@@ -94,22 +94,6 @@ func (t *packedTable) reset(n int) {
 	clear(t.slots)
 }
 
-// add counts k and returns its slot and its count so far. The slot at
-// home is usually k's or empty (load <= 1/2): one well-predicted branch
-// takes both cases.
-func (t *packedTable) add(k uint64) (int, uint64) {
-	slots, cb := t.slots, t.cbits
-	mask := len(slots) - 1
-	for j := int((k * 0x9E3779B97F4A7C15) >> t.shift); ; j = (j + 1) & mask {
-		v := slots[j]
-		if b2i(v == 0)|b2i(v>>cb == k) != 0 {
-			c := v&(1<<cb-1) + 1
-			slots[j] = k<<cb | c
-			return j, c
-		}
-	}
-}
-
 // b2i is 1 for true, 0 for false, without a branch.
 func b2i(b bool) int {
 	var i int
@@ -119,9 +103,8 @@ func b2i(b bool) int {
 	return i
 }
 
-// packedPass adds the n-grams at the positions live to slots (t.add
-// inlined, in a function of its own so that its variables stay in
-// registers), with next[i] the code point after position i's (n-1)-gram,
+// packedPass adds the n-grams at the positions live to slots, in a
+// function of its own so that its variables stay in registers, with next[i] the code point after position i's (n-1)-gram,
 // and returns the largest count, the new distinct n-grams and those that
 // reached a count of 2. It reads the slot of the position prefetchAhead
 // further early, so that a cache miss overlaps this work.
@@ -137,6 +120,8 @@ func packedPass(slots []uint64, cb, sh uint, cls []uint32, next []rune, live []i
 		j := int((k*0x9E3779B97F4A7C15)>>sh) & mask
 		var c uint64
 		for {
+			// the slot at home is usually k's or empty (load <= 1/2): one
+			// well-predicted branch takes both cases
 			v := slots[j]
 			if b2i(v == 0)|b2i(v>>cb == k) != 0 {
 				c = v&(1<<cb-1) + 1

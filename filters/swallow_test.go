@@ -328,6 +328,31 @@ func TestSwallowNGURL(t *testing.T) {
 	if !swallowURLRejected("https://ja.wikipedia.org/", nil) || swallowURLRejected("https://example.com/", nil) {
 		t.Error("nil list")
 	}
+	// the reference's own decisions on the golden URL cases (computed with
+	// an empty host map, so a nil list here)
+	urls := 0
+	eachGolden(t, "filters/swallow_golden.jsonl.gz", func(rec []byte, _ string) {
+		var g struct {
+			ID     string `json:"id"`
+			URL    *string
+			Scores struct {
+				OK *bool `json:"url_ok"`
+			} `json:"scores"`
+		}
+		if err := json.Unmarshal(rec, &g); err != nil {
+			t.Fatal(err)
+		}
+		if g.URL == nil || g.Scores.OK == nil {
+			return
+		}
+		urls++
+		if got := swallowURLRejected(*g.URL, nil); got == *g.Scores.OK {
+			t.Errorf("%s %q: rejected %v, reference url_ok %v", g.ID, *g.URL, got, *g.Scores.OK)
+		}
+	})
+	if urls != 6 {
+		t.Errorf("%d golden URL cases, want 6", urls)
+	}
 
 	// through the stage, on real text: the rule comes first, and without
 	// the list it is left out

@@ -40,6 +40,7 @@ type swallowMeter struct {
 	runes  []rune
 	cls    []uint32    // n-gram class (slot) per position, see ngrams
 	pos    []int32     // positions whose n-gram repeats
+	keys   []uint64    // the keys of a pass, then their slots
 	single []bool      // positions whose n-gram occurred once, for some n so far
 	para   []byte      // a paragraph with orphan terminators removed
 	tab    ngramTable  // passes of more than maxPacked positions

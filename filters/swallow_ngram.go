@@ -103,20 +103,19 @@ func b2i(b bool) int {
 	return i
 }
 
-// packedPass adds the n-grams at the positions live to slots, in a
-// function of its own so that its variables stay in registers, with next[i] the code point after position i's (n-1)-gram,
-// and returns the largest count, the new distinct n-grams and those that
-// reached a count of 2. It reads the slot of the position prefetchAhead
-// further early, so that a cache miss overlaps this work.
-func packedPass(slots []uint64, cb, sh uint, cls []uint32, next []rune, live []int32) (top, distinct, dup int, sink uint64) {
+// packedPass counts the n-gram keys in slots and replaces each key by its
+// slot, the n-gram's class. It is a function of its own so that its
+// variables stay in registers, and it reads only keys and slots. It returns
+// the largest count, the new distinct n-grams and those that reached a
+// count of 2. It reads the home slot of the key prefetchAhead further
+// early, so that its cache miss overlaps this work.
+func packedPass(slots []uint64, cb, sh uint, keys []uint64) (top, distinct, dup int, sink uint64) {
 	cb, sh = cb&63, sh&63
 	mask := len(slots) - 1
-	for x, i := range live {
-		if y := x + prefetchAhead; y < len(live) {
-			p := live[y]
-			sink += slots[int(((uint64(cls[p])<<21|uint64(next[p]))*0x9E3779B97F4A7C15)>>sh)&mask]
+	for x, k := range keys {
+		if y := x + prefetchAhead; y < len(keys) {
+			sink += slots[int((keys[y]*0x9E3779B97F4A7C15)>>sh)&mask]
 		}
-		k := uint64(cls[i])<<21 | uint64(next[i])
 		j := int((k*0x9E3779B97F4A7C15)>>sh) & mask
 		var c uint64
 		for {
@@ -130,7 +129,7 @@ func packedPass(slots []uint64, cb, sh uint, cls []uint32, next []rune, live []i
 			}
 			j = (j + 1) & mask
 		}
-		cls[i] = uint32(j)
+		keys[x] = uint64(j)
 		top = max(top, int(c))
 		distinct += b2i(c == 1)
 		dup += b2i(c == 2)
@@ -150,6 +149,7 @@ func (m *swallowMeter) ngrams(sc *SwallowScores, rs []rune) {
 	if cap(m.single) < L+1 {
 		m.cls = make([]uint32, L)
 		m.pos = make([]int32, L)
+		m.keys = make([]uint64, L)
 		m.single = make([]bool, L+1)
 	}
 	cls, pos, single := m.cls[:L], m.pos[:L], m.single[:L+1]
@@ -192,13 +192,19 @@ func (m *swallowMeter) ngrams(sc *SwallowScores, rs []rune) {
 		if len(live) <= maxPacked {
 			t := &m.ptab
 			t.reset(len(live))
-			tp, d1, d2, sink := packedPass(t.slots, t.cbits, t.shift, cls, rs[n-1:], live)
+			keys, next := m.keys[:len(live)], rs[n-1:]
+			for x, i := range live {
+				keys[x] = uint64(cls[i])<<21 | uint64(next[i])
+			}
+			tp, d1, d2, sink := packedPass(t.slots, t.cbits, t.shift, keys)
 			m.sink += sink
 			top, distinct, dup = max(top, tp), distinct+d1, dup+d2
 			// keep the positions whose n-gram repeats, without branches
 			w := 0
-			for _, i := range live {
-				rep := t.count(cls[i]) > 1
+			for x, i := range live {
+				j := uint32(keys[x])
+				cls[i] = j
+				rep := t.count(j) > 1
 				live[w] = i
 				w += b2i(rep)
 				single[i] = !rep

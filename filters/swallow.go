@@ -38,10 +38,8 @@ type SwallowScores struct {
 // swallowMeter computes SwallowScores with reusable scratch.
 type swallowMeter struct {
 	runes  []rune
-	cls    []uint32    // n-gram class (slot) per position, see ngrams
-	pos    []int32     // positions whose n-gram repeats
+	pos    []int32     // the positions an n-gram pass hashes
 	keys   []uint64    // the keys of a pass, then their slots
-	single []bool      // positions whose n-gram occurred once, for some n so far
 	para   []byte      // a paragraph with orphan terminators removed
 	tab    ngramTable  // passes of more than maxPacked positions
 	ptab   packedTable // the others

@@ -78,8 +78,9 @@ type packedTable struct {
 	cbits uint
 }
 
-// maxPacked is the most positions a packedTable pass takes.
-const maxPacked = 1 << 20
+// maxPacked is the most positions a packedTable pass takes (a variable so
+// that a test can send small documents through ngramTable).
+var maxPacked = 1 << 20
 
 func (t *packedTable) reset(n int) {
 	size, b := 16, uint(4)
@@ -140,83 +141,66 @@ func packedPass(slots []uint64, cb, sh uint, keys []uint64) (top, distinct, dup 
 // prefetchAhead is how many positions ahead a pass reads a slot early.
 const prefetchAhead = 8
 
-// count returns the count in slot j.
-func (t *packedTable) count(j uint32) uint64 { return t.slots[j] & (1<<t.cbits - 1) }
-
 // ngrams fills sc.Top2to4 and sc.Dup5to10 for the code points rs.
+//
+// Pass n hashes the live positions, those whose n-gram may repeat; every
+// other position below count = L-n+1 holds an n-gram known to occur once.
+// The n-gram at i is the (n-1)-gram at i followed by a code point and also
+// the code point i followed by the (n-1)-gram at i+1, so the (n+1)-gram at
+// i can repeat only when the n-grams at i and i+1 both repeat: those
+// positions are the next pass's live ones (and i+1 < count implies i <
+// count-1, so the shorter range needs no other check).
 func (m *swallowMeter) ngrams(sc *SwallowScores, rs []rune) {
 	L := len(rs)
-	if cap(m.single) < L+1 {
-		m.cls = make([]uint32, L)
-		m.pos = make([]int32, L)
+	if L < 2 {
+		return // no n-gram: the fractions stay 0, as the reference's guard gives
+	}
+	rx := append(rs, 0) // rx[L] = 0: a key made for a position that is dropped anyway
+	m.runes = rx[:L]
+	if cap(m.keys) < L {
 		m.keys = make([]uint64, L)
-		m.single = make([]bool, L+1)
+		m.pos = make([]int32, L)
 	}
-	cls, pos, single := m.cls[:L], m.pos[:L], m.single[:L+1]
-	for i, r := range rs {
-		cls[i] = uint32(r)
-		pos[i] = int32(i)
+	live, keys := m.pos[:L-1], m.keys[:L-1]
+	for i := range live {
+		live[i] = int32(i)
+		keys[i] = uint64(rs[i])<<21 | uint64(rs[i+1])
 	}
-	live := pos
-	once := 0 // positions below count whose n-gram is known to occur once
 	for n := 2; n <= 10; n++ {
 		count := L - n + 1
 		if count <= 0 {
-			break // the fractions stay 0, as the reference's guard gives
+			break
 		}
-		if single[count] { // the last position is gone
-			once--
-		}
-		if k := len(live); k > 0 && int(live[k-1]) >= count {
-			live = live[:k-1] // positions ascend: only the last can be out
-		}
-		if n > 2 {
-			// the n-gram at i ends with the (n-1)-gram at i+1: when that
-			// occurs once, so does this one (read before this loop marks
-			// i+1, as positions ascend)
-			w := 0
-			for _, i := range live {
-				s := single[i+1]
-				live[w] = i
-				w += b2i(!s)
-				single[i] = s
-			}
-			once += len(live) - w
-			live = live[:w]
-		}
-		distinct, dup := once, 0
-		top := 0
+		once := count - len(live) // distinct n-grams that occur once, outside the table
+		top, distinct, dup := 0, once, 0
 		if once > 0 {
 			top = 1
 		}
+		w := 0
 		if len(live) <= maxPacked {
 			t := &m.ptab
 			t.reset(len(live))
-			keys, next := m.keys[:len(live)], rs[n-1:]
-			for x, i := range live {
-				keys[x] = uint64(cls[i])<<21 | uint64(next[i])
-			}
 			tp, d1, d2, sink := packedPass(t.slots, t.cbits, t.shift, keys)
 			m.sink += sink
 			top, distinct, dup = max(top, tp), distinct+d1, dup+d2
-			// keep the positions whose n-gram repeats, without branches
-			w := 0
+			// the next pass's positions and keys, in place and without
+			// branches: position live[x-1] is decided at x
+			slots, cmask := t.slots, uint64(1)<<t.cbits-1
+			pi, pj, prep := int32(-2), uint64(0), false
 			for x, i := range live {
-				j := uint32(keys[x])
-				cls[i] = j
-				rep := t.count(j) > 1
-				live[w] = i
-				w += b2i(rep)
-				single[i] = !rep
+				j := keys[x]
+				rep := slots[j]&cmask > 1
+				live[w] = pi
+				keys[w] = pj<<21 | uint64(rx[int(pi)+n])
+				w += b2i(prep && rep && i == pi+1)
+				pi, pj, prep = i, j, rep
 			}
-			once += len(live) - w
-			live = live[:w]
 		} else {
 			t := &m.tab
 			t.reset(len(live))
-			for _, i := range live {
-				j, c := t.add(uint64(cls[i])<<21 | uint64(rs[int(i)+n-1]))
-				cls[i] = uint32(j)
+			for x, k := range keys {
+				j, c := t.add(k)
+				keys[x] = uint64(j)
 				top = max(top, int(c))
 				switch c {
 				case 1:
@@ -225,22 +209,23 @@ func (m *swallowMeter) ngrams(sc *SwallowScores, rs []rune) {
 					dup++
 				}
 			}
-			kept := live[:0]
-			for _, i := range live {
-				if t.slots[cls[i]].count > 1 {
-					kept = append(kept, i)
-				} else {
-					single[i] = true
-					once++
+			pi, pj, prep := int32(-2), uint64(0), false
+			for x, i := range live {
+				j := keys[x]
+				rep := t.slots[j].count > 1
+				if prep && rep && i == pi+1 {
+					live[w] = pi
+					keys[w] = pj<<21 | uint64(rx[int(pi)+n])
+					w++
 				}
+				pi, pj, prep = i, j, rep
 			}
-			live = kept
 		}
+		live, keys = live[:w], keys[:w]
 		if n <= 4 {
 			sc.Top2to4[n-2] = frac(top, count)
 		} else {
 			sc.Dup5to10[n-5] = frac(dup, distinct)
 		}
 	}
-	clear(single)
 }

@@ -165,6 +165,27 @@ func TestSwallowScoresGolden(t *testing.T) {
 	t.Logf("%d documents, %d scores differ", docs, bad)
 }
 
+// TestSwallowWideTables: passes too large for the packed tables (more than
+// maxPacked positions) use ngramTable, and give the same scores; here on
+// the fixture, with the limit lowered.
+func TestSwallowWideTables(t *testing.T) {
+	docs := testcorpus.Fixture(t)
+	var m swallowMeter
+	want := make([]SwallowScores, len(docs))
+	for i, d := range docs {
+		want[i] = m.Measure(d.Text)
+	}
+	defer func(n int) { maxPacked = n }(maxPacked)
+	for _, limit := range []int{0, 50, 1000} {
+		maxPacked = limit
+		for i, d := range docs {
+			if got := m.Measure(d.Text); got != want[i] {
+				t.Fatalf("limit %d, %s: %+v, packed %+v", limit, d.ID, got, want[i])
+			}
+		}
+	}
+}
+
 // BenchmarkSwallowScores measures every swallow score on real text.
 func BenchmarkSwallowScores(b *testing.B) {
 	docs := testcorpus.Fixture(b)

@@ -62,64 +62,32 @@ func (m *swallowMeter) Measure(text string) SwallowScores {
 // (paragraphs) and sentences as byte ranges, hashing each once.
 func (m *swallowMeter) measureText(sc *SwallowScores, text string) {
 	m.ngDone = false
-	rs := m.runes[:0]
+	if cap(m.runes) < len(text)+1 {
+		m.runes = make([]rune, 0, len(text)+1) // + 1: see ngrams
+	}
+	rs := m.runes[:len(text)] // no more code points than bytes
+	nr := 0
 	var h, k, kj, ku, to int
-	var paras, dupParas, dupParaChars, totChars int
-	var sents, dupSents, dupSentChars, sumSent, ellipsis int
+	p := pieces{m: m, text: text}
 	m.seen.reset(64)
-
-	// The paragraph is the line without its orphan terminators (those not
-	// after a non-terminator, quality.py:8, 101); usually there are none,
-	// so no copy is made. The current sentence is text[start:] with n code
-	// points; start < 0: none.
-	line, copied, paraLen := 0, 0, 0 // copied: bytes of the line already in m.para
-	orphans := false
-	start, n := -1, 0
 	m.para = m.para[:0]
-	emit := func(end, runes int) {
-		s := text[start:end]
-		sents++
-		sumSent += runes
-		sc.MaxSentence = max(sc.MaxSentence, runes)
-		if m.seen.add(hashPiece(1, s)) > 1 {
-			dupSents++
-			dupSentChars += runes
-		}
-		if t := strings.TrimRightFunc(s, pySpace); strings.HasSuffix(t, "・") || strings.HasSuffix(t, "…") {
-			ellipsis++
-		}
-		paraLen += runes
-	}
-	endLine := func(end int) {
-		var key uint64
-		if orphans {
-			m.para = append(m.para, text[copied:end]...)
-			key = hashPieceBytes(2, m.para)
-			m.para = m.para[:0]
-			orphans = false
-		} else {
-			key = hashPiece(2, text[line:end])
-		}
-		paras++
-		totChars += paraLen
-		if m.seen.add(key) > 1 {
-			dupParas++
-			dupParaChars += paraLen
-		}
-		paraLen = 0
-	}
+
+	// The current sentence is text[start:] with n code points; start < 0:
+	// none. The variables of this loop are its own (no closure captures
+	// them), so they stay in registers.
+	start, n := -1, 0
 	for i, r := range text {
-		rs = append(rs, r)
+		rs[nr] = r
+		nr++
 		term, size := false, 1
 		if r < 0x3000 {
 			switch r {
 			case '\n':
 				if start >= 0 {
-					emit(i, n)
+					p.sentence(start, i, n)
 				}
 				start, n = -1, 0
-				endLine(i)
-				line, copied = i+1, i+1
+				p.endLine(i)
 				continue
 			case '!', '?':
 				term = true
@@ -147,31 +115,90 @@ func (m *swallowMeter) measureText(sc *SwallowScores, text string) {
 			continue
 		}
 		if start >= 0 {
-			emit(i+size, n+1)
-		} else { // an orphan: the paragraph skips it
-			m.para = append(m.para, text[copied:i]...)
-			copied = i + size
-			orphans = true
+			p.sentence(start, i+size, n+1)
+		} else {
+			p.orphan(i, size)
 		}
 		start, n = -1, 0
 	}
 	if start >= 0 {
-		emit(len(text), n)
+		p.sentence(start, len(text), n)
 	}
-	endLine(len(text))
-	m.runes = rs
-	L := len(rs)
+	p.endLine(len(text))
+	m.runes = rs[:nr]
+	L := nr
 	sc.NumLetters = L
-	sc.DupParagraph = frac(dupParas, paras)
-	sc.DupParagraphChars = frac(dupParaChars, totChars)
-	sc.DupSentence = frac(dupSents, sents)
-	sc.DupSentenceChars = frac(dupSentChars, totChars)
-	sc.AvgSentence = frac(sumSent, sents)
-	sc.Ellipsis = frac(ellipsis, sents)
+	sc.MaxSentence = p.maxSent
+	sc.DupParagraph = frac(p.dupParas, p.paras)
+	sc.DupParagraphChars = frac(p.dupParaChars, p.totChars)
+	sc.DupSentence = frac(p.dupSents, p.sents)
+	sc.DupSentenceChars = frac(p.dupSentChars, p.totChars)
+	sc.AvgSentence = frac(p.sumSent, p.sents)
+	sc.Ellipsis = frac(p.ellipsis, p.sents)
 	jp := h + k + kj + ku + to
 	sc.NumJapanese = jp
 	sc.Hiragana, sc.Katakana, sc.Kanji = frac(h, jp), frac(k, jp), frac(kj, jp)
 	sc.Japanese = frac(jp, L)
+}
+
+// pieces counts the paragraphs and sentences of measureText.
+type pieces struct {
+	m    *swallowMeter
+	text string
+	// the current line starts at line; the paragraph is the line without
+	// its orphan terminators (those not after a non-terminator,
+	// quality.py:8, 101): usually there are none and no copy is made,
+	// else m.para holds text[line:copied] without them
+	line, copied, paraLen int
+	orphans               bool
+
+	paras, dupParas, dupParaChars, totChars          int
+	sents, dupSents, dupSentChars, sumSent, ellipsis int
+	maxSent                                          int
+}
+
+// sentence counts the sentence text[start:end] of runes code points.
+func (p *pieces) sentence(start, end, runes int) {
+	s := p.text[start:end]
+	p.sents++
+	p.sumSent += runes
+	p.maxSent = max(p.maxSent, runes)
+	if p.m.seen.add(hashPiece(1, s)) > 1 {
+		p.dupSents++
+		p.dupSentChars += runes
+	}
+	if t := strings.TrimRightFunc(s, pySpace); strings.HasSuffix(t, "・") || strings.HasSuffix(t, "…") {
+		p.ellipsis++
+	}
+	p.paraLen += runes
+}
+
+// orphan leaves the terminator text[i:i+size] out of the paragraph.
+func (p *pieces) orphan(i, size int) {
+	p.m.para = append(p.m.para, p.text[p.copied:i]...)
+	p.copied = i + size
+	p.orphans = true
+}
+
+// endLine counts the paragraph of the line that ends at end.
+func (p *pieces) endLine(end int) {
+	var key uint64
+	if p.orphans {
+		p.m.para = append(p.m.para, p.text[p.copied:end]...)
+		key = hashPieceBytes(2, p.m.para)
+		p.m.para = p.m.para[:0]
+		p.orphans = false
+	} else {
+		key = hashPiece(2, p.text[p.line:end])
+	}
+	p.paras++
+	p.totChars += p.paraLen
+	if p.m.seen.add(key) > 1 {
+		p.dupParas++
+		p.dupParaChars += p.paraLen
+	}
+	p.paraLen = 0
+	p.line, p.copied = end+1, end+1
 }
 
 // isSentenceEnd reports the terminators of the reference's sentence

@@ -4,15 +4,18 @@ package filters
 // duplicate_{5..10}gram_character_fraction (quality.py:29-30, 62-71; see
 // docs/presets/swallow.md §3.4, §4.1).
 //
-// The n-grams are counted exactly, with no string and no map. Position i
-// holds the class of its n-gram: the slot of that n-gram in the table of
-// pass n. The (n+1)-gram at i is then the pair (class, rune i+n), an exact
-// 53-bit key (slot index << 21 | code point), so two different n-grams
-// never share a key. An n-gram that occurs once makes every longer n-gram
-// at its position occur once too, so pass n+1 hashes only the positions
-// whose n-gram repeats (every occurrence of a repeated (n+1)-gram is among
-// them, so its count is exact) and adds the others as distinct, once-only
-// n-grams.
+// The n-grams are counted exactly, with no string and no map. Pass n
+// gives each position it hashes the class of its n-gram: the slot of that
+// n-gram in the pass's table. The (n+1)-gram at i is then the pair (class,
+// code point i+n), an exact key (slot index << 21 | code point), so two
+// different n-grams never share a key. An n-gram that occurs once makes
+// every longer n-gram at its position occur once too, and so does a
+// once-only n-gram at the next position, so pass n+1 hashes only the
+// positions whose n-gram and whose right neighbour's n-gram repeat (every
+// occurrence of a repeated (n+1)-gram is among them, so its count is exact)
+// and counts every other position as a distinct, once-only n-gram. Most
+// documents use packedTable (8-byte slots, key and count in one word);
+// passes over more than maxPacked positions use ngramTable.
 
 // ngramSlot is one slot of ngramTable: 16 bytes, so four share a cache line.
 type ngramSlot struct {

@@ -67,6 +67,8 @@ func TestParseBound(t *testing.T) {
 // the reference's "reject if > 0.30" is "<= 0.30" here.
 func TestSwallowPresetRules(t *testing.T) {
 	want := []string{
+		"ng_url swallow.ng_url < 1",
+		"ng_words swallow.ng_fraction < 0.05",
 		"num_letters swallow.num_letters >= 400",
 		"duplicate_paragraph_fraction swallow.duplicate_paragraph_fraction <= 0.3",
 		"duplicate_sentence_fraction swallow.duplicate_sentence_fraction <= 0.3",
@@ -308,7 +310,10 @@ func TestConfigPreset(t *testing.T) {
 			t.Errorf("set: %v", s.Keep)
 		}
 	}
-	if q, _ := ShippedPreset("swallow"); len(q.Steps) != 22 {
+	if len(p.Off) != 2 {
+		t.Errorf("off: %v", p.Off)
+	}
+	if q, _ := ShippedPreset("swallow"); len(q.Steps) != 24 {
 		t.Errorf("the shipped preset changed: %d steps", len(q.Steps))
 	}
 	mine, err := c.Preset("mine")

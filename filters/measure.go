@@ -172,7 +172,8 @@ func (d *docState) lines() *textStats {
 
 func (d *docState) swallow() *SwallowScores {
 	if !d.swOK {
-		d.sw = d.swm.Measure(d.text)
+		d.sw = SwallowScores{}
+		d.swm.measureText(&d.sw, d.text) // the n-gram scores: swallowNgrams
 		d.swOK = true
 	}
 	return &d.sw

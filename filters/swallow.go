@@ -2,7 +2,6 @@ package filters
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/zeebo/xxh3"
 )
@@ -39,190 +38,167 @@ type SwallowScores struct {
 // swallowMeter computes SwallowScores with reusable scratch.
 type swallowMeter struct {
 	runes  []rune
-	keys   []uint64 // n-gram keys of the previous n, per position
-	pos    []int32  // positions whose previous n-gram repeats
-	rep    []bool   // positions whose n-gram repeats, during a pass
-	single []bool   // positions whose n-gram occurred once, for some n so far
-	para   []byte   // a paragraph with orphan terminators removed
-	tab    countTable
+	pos    []int32     // the positions an n-gram pass hashes
+	keys   []uint64    // the keys of a pass, then their slots
+	para   []byte      // a paragraph with orphan terminators removed
+	tab    ngramTable  // passes of more than maxPacked positions
+	ptab   packedTable // the others
+	sink   uint64      // keeps packedPass's early reads
+	ngDone bool        // docState: the n-gram scores of the last measureText are in
 	seen   countTable
 }
 
-// Measure returns the scores of text.
+// Measure returns the scores of text: measureText, then ngrams.
 func (m *swallowMeter) Measure(text string) SwallowScores {
 	var sc SwallowScores
-	m.runes = m.runes[:0]
-	for _, r := range text {
-		m.runes = append(m.runes, r)
-	}
-	rs := m.runes
-	L := len(rs)
-	if cap(m.single) < L+1 {
-		m.single, m.rep = make([]bool, L+1), make([]bool, L+1)
-	}
-	m.single, m.rep = m.single[:L+1], m.rep[:L+1]
-	sc.NumLetters = L
+	m.measureText(&sc, text)
+	m.ngrams(&sc, m.runes)
+	return sc
+}
 
-	// paragraphs (the lines, orphan terminators dropped) and sentences
-	var paras, dupParas, dupParaChars, totChars int
-	var sents, dupSents, dupSentChars, sumSent, ellipsis int
+// measureText fills every score but the n-gram ones (Top2to4, Dup5to10)
+// and leaves the code points of text in m.runes for ngrams. One pass over
+// the text decodes it, counts the character classes and cuts the lines
+// (paragraphs) and sentences as byte ranges, hashing each once.
+func (m *swallowMeter) measureText(sc *SwallowScores, text string) {
+	m.ngDone = false
+	if cap(m.runes) < len(text)+1 {
+		m.runes = make([]rune, 0, len(text)+1) // + 1: see ngrams
+	}
+	rs := m.runes[:len(text)] // no more code points than bytes
+	nr := 0
+	var h, k, kj, ku, to int
+	p := pieces{m: m, text: text}
 	m.seen.reset(64)
-	for line := range strings.SplitSeq(text, "\n") {
-		// the paragraph is the line without its orphan terminators (those
-		// not after a non-terminator); usually none, so no copy is made
-		m.para = m.para[:0]
-		orphans, copied := false, 0 // copied: bytes of line already in m.para
-		paraLen := 0
-		start, n := -1, 0 // current run of non-terminators
-		emit := func(from, to, runes int) {
-			s := line[from:to]
-			sents++
-			sumSent += runes
-			sc.MaxSentence = max(sc.MaxSentence, runes)
-			if m.seen.add(hashPiece(1, s)) > 1 {
-				dupSents++
-				dupSentChars += runes
-			}
-			if t := strings.TrimRightFunc(s, pySpace); strings.HasSuffix(t, "・") || strings.HasSuffix(t, "…") {
-				ellipsis++
-			}
-			paraLen += runes
-		}
-		for i, r := range line {
-			if isSentenceEnd(r) {
+	m.para = m.para[:0]
+
+	// The current sentence is text[start:] with n code points; start < 0:
+	// none. The variables of this loop are its own (no closure captures
+	// them), so they stay in registers.
+	start, n := -1, 0
+	for i, r := range text {
+		rs[nr] = r
+		nr++
+		term, size := false, 1
+		if r < 0x3000 {
+			switch r {
+			case '\n':
 				if start >= 0 {
-					emit(start, i+utf8.RuneLen(r), n+1)
-				} else { // an orphan: the paragraph skips it
-					m.para = append(m.para, line[copied:i]...)
-					copied = i + utf8.RuneLen(r)
-					orphans = true
+					p.sentence(start, i, n)
 				}
 				start, n = -1, 0
+				p.endLine(i)
 				continue
+			case '!', '?':
+				term = true
 			}
+		} else {
+			switch {
+			case r >= 0x3041 && r <= 0x3096:
+				h++
+			case r >= 0x30A1 && r <= 0x30FA:
+				k++
+			case r == '、' || r == '，':
+				to++
+			case r == '。' || r == '．' || r == '！' || r == '？':
+				ku++
+				term, size = true, 3
+			case swallowKanji(r):
+				kj++
+			}
+		}
+		if !term {
 			if start < 0 {
 				start = i
 			}
 			n++
+			continue
 		}
 		if start >= 0 {
-			emit(start, len(line), n)
-		}
-		para := line
-		if orphans {
-			m.para = append(m.para, line[copied:]...)
-			para = string(m.para)
-		}
-		paras++
-		totChars += paraLen
-		if m.seen.add(hashPiece(2, para)) > 1 {
-			dupParas++
-			dupParaChars += paraLen
-		}
-	}
-	sc.DupParagraph = frac(dupParas, paras)
-	sc.DupParagraphChars = frac(dupParaChars, totChars)
-	sc.DupSentence = frac(dupSents, sents)
-	sc.DupSentenceChars = frac(dupSentChars, totChars)
-	sc.AvgSentence = frac(sumSent, sents)
-	sc.Ellipsis = frac(ellipsis, sents)
-
-	// Character n-grams, n = 2..10. Keys of n-grams up to 3 characters pack
-	// the code points exactly; longer ones extend the previous key with a
-	// 64-bit mix (a collision needs ~2³² n-grams). An n-gram that occurs
-	// once makes every longer n-gram at its position occur once too, so a
-	// pass counts only the positions whose previous n-gram repeated (all
-	// occurrences of a repeated n-gram are among them, so their counts are
-	// exact) and adds the others as distinct, once-only n-grams.
-	m.keys = m.keys[:0]
-	m.pos = m.pos[:0]
-	for i, r := range rs {
-		m.keys = append(m.keys, uint64(r))
-		m.pos = append(m.pos, int32(i))
-	}
-	once := 0 // positions below count whose n-gram is known to occur once
-	for n := 2; n <= 10; n++ {
-		count := L - n + 1
-		if count <= 0 {
-			continue // the fractions stay 0, as the reference's guard gives
-		}
-		if n > 2 && m.single[count] { // the last position is gone
-			once--
-		}
-		// the positions still in play, below count
-		live := m.pos[:0]
-		for _, i := range m.pos {
-			if int(i) < count {
-				live = append(live, i)
-			}
-		}
-		m.pos = live
-		m.tab.reset(len(live))
-		top, distinct, dup := 0, once, 0
-		if once > 0 {
-			top = 1
-		}
-		for _, i := range live {
-			var k uint64
-			if n <= 3 {
-				k = m.keys[i]<<21 | uint64(rs[int(i)+n-1])
-			} else {
-				k = mix64(m.keys[i]*0x9E3779B97F4A7C15 ^ uint64(rs[int(i)+n-1]))
-			}
-			m.keys[i] = k
-			c, first := m.tab.addFirst(k, i)
-			top = max(top, c)
-			switch c {
-			case 1:
-				distinct++
-			case 2:
-				dup++
-				m.rep[first] = true
-				m.rep[i] = true
-			default:
-				m.rep[i] = true
-			}
-		}
-		if n <= 4 {
-			sc.Top2to4[n-2] = frac(top, count)
+			p.sentence(start, i+size, n+1)
 		} else {
-			sc.Dup5to10[n-5] = frac(dup, distinct)
+			p.orphan(i, size)
 		}
-		// keep the positions whose n-gram repeats
-		kept := m.pos[:0]
-		for _, i := range live {
-			if m.rep[i] {
-				m.rep[i] = false
-				kept = append(kept, i)
-			} else {
-				m.single[i] = true
-				once++
-			}
-		}
-		m.pos = kept
+		start, n = -1, 0
 	}
-	clear(m.single[:L])
-
-	var h, k, kj, ku, to int
-	for _, r := range rs {
-		switch {
-		case r >= 0x3041 && r <= 0x3096:
-			h++
-		case r >= 0x30A1 && r <= 0x30FA:
-			k++
-		case r == '、' || r == '，':
-			to++
-		case r == '。' || r == '．' || r == '！' || r == '？':
-			ku++
-		case swallowKanji(r):
-			kj++
-		}
+	if start >= 0 {
+		p.sentence(start, len(text), n)
 	}
+	p.endLine(len(text))
+	m.runes = rs[:nr]
+	L := nr
+	sc.NumLetters = L
+	sc.MaxSentence = p.maxSent
+	sc.DupParagraph = frac(p.dupParas, p.paras)
+	sc.DupParagraphChars = frac(p.dupParaChars, p.totChars)
+	sc.DupSentence = frac(p.dupSents, p.sents)
+	sc.DupSentenceChars = frac(p.dupSentChars, p.totChars)
+	sc.AvgSentence = frac(p.sumSent, p.sents)
+	sc.Ellipsis = frac(p.ellipsis, p.sents)
 	jp := h + k + kj + ku + to
 	sc.NumJapanese = jp
 	sc.Hiragana, sc.Katakana, sc.Kanji = frac(h, jp), frac(k, jp), frac(kj, jp)
 	sc.Japanese = frac(jp, L)
-	return sc
+}
+
+// pieces counts the paragraphs and sentences of measureText.
+type pieces struct {
+	m    *swallowMeter
+	text string
+	// the current line starts at line; the paragraph is the line without
+	// its orphan terminators (those not after a non-terminator,
+	// quality.py:8, 101): usually there are none and no copy is made,
+	// else m.para holds text[line:copied] without them
+	line, copied, paraLen int
+	orphans               bool
+
+	paras, dupParas, dupParaChars, totChars          int
+	sents, dupSents, dupSentChars, sumSent, ellipsis int
+	maxSent                                          int
+}
+
+// sentence counts the sentence text[start:end] of runes code points.
+func (p *pieces) sentence(start, end, runes int) {
+	s := p.text[start:end]
+	p.sents++
+	p.sumSent += runes
+	p.maxSent = max(p.maxSent, runes)
+	if p.m.seen.add(hashPiece(1, s)) > 1 {
+		p.dupSents++
+		p.dupSentChars += runes
+	}
+	if t := strings.TrimRightFunc(s, pySpace); strings.HasSuffix(t, "・") || strings.HasSuffix(t, "…") {
+		p.ellipsis++
+	}
+	p.paraLen += runes
+}
+
+// orphan leaves the terminator text[i:i+size] out of the paragraph.
+func (p *pieces) orphan(i, size int) {
+	p.m.para = append(p.m.para, p.text[p.copied:i]...)
+	p.copied = i + size
+	p.orphans = true
+}
+
+// endLine counts the paragraph of the line that ends at end.
+func (p *pieces) endLine(end int) {
+	var key uint64
+	if p.orphans {
+		p.m.para = append(p.m.para, p.text[p.copied:end]...)
+		key = hashPieceBytes(2, p.m.para)
+		p.m.para = p.m.para[:0]
+		p.orphans = false
+	} else {
+		key = hashPiece(2, p.text[p.line:end])
+	}
+	p.paras++
+	p.totChars += p.paraLen
+	if p.m.seen.add(key) > 1 {
+		p.dupParas++
+		p.dupParaChars += p.paraLen
+	}
+	p.paraLen = 0
+	p.line, p.copied = end+1, end+1
 }
 
 // isSentenceEnd reports the terminators of the reference's sentence
@@ -261,6 +237,11 @@ func frac(a, b int) float64 {
 // "３" and "２" collide.
 func hashPiece(kind uint64, s string) uint64 {
 	return mix64(xxh3.HashString(s) + kind*0x9E3779B97F4A7C15)
+}
+
+// hashPieceBytes is hashPiece of string(b), without the copy.
+func hashPieceBytes(kind uint64, b []byte) uint64 {
+	return mix64(xxh3.Hash(b) + kind*0x9E3779B97F4A7C15)
 }
 
 func mix64(x uint64) uint64 {

@@ -572,3 +572,54 @@ func (c *coverage) add(start, end int) {
 	}
 	c.spans = append(c.spans, span{lo, end})
 }
+
+// LongestCover scans text as swallow-corpus ngword.py's LongestMatch does
+// (2d03507, ngword.py:15-24): from the start, take the longest listed word
+// that begins at the current character and continue after it; where no
+// word begins, move on one character. Matches are leftmost-longest and do
+// not overlap (with ありが and がとう listed, ありがとう gives ありが
+// only). It returns the characters (runes, as Count counts them) inside
+// the matches and the number of matches. Categories do not matter here.
+func (m *Matcher) LongestCover(text string) (chars, matches int) {
+	if len(m.outs) == 0 {
+		return 0, 0
+	}
+	nodes, outs := m.nodes, m.outs
+	for i := 0; i < len(text); {
+		// walk the trie from the root along text[i:], remembering the
+		// deepest state where a listed word ends (its own word is the
+		// longest output of a state)
+		s, depth, best, bestEnd := int32(0), 0, 0, 0
+		first := 0 // bytes of the rune at i
+		for q := i; q < len(text) && depth < m.maxRunes; {
+			r, w := utf8.DecodeRuneInString(text[q:])
+			if first == 0 {
+				first = w
+			}
+			c := int32(0)
+			if w > 1 || r != utf8.RuneError {
+				c = m.symbol(r)
+			}
+			if c == 0 {
+				break
+			}
+			p := nodes[s].base + c
+			if nodes[p].check != s {
+				break
+			}
+			s, q = p, q+w
+			depth++
+			if o := nodes[s].out; o >= 0 && int(outs[o].runes) == depth {
+				best, bestEnd = depth, q
+			}
+		}
+		if best > 0 {
+			chars += best
+			matches++
+			i = bestEnd
+			continue
+		}
+		i += first // the walk reads at least the rune at i
+	}
+	return chars, matches
+}

@@ -265,6 +265,96 @@ func TestMatcherFixture(t *testing.T) {
 	}
 }
 
+// refLongest is ngword.py's LongestMatch.finditer (2d03507, :15-24)
+// written naively: at each character the longest listed word that starts
+// there, else one character on.
+func refLongest(lists []*WordList, text string) (chars, matches int) {
+	words := map[string]bool{}
+	longest := 0
+	for _, l := range lists {
+		for _, w := range l.Words {
+			words[w] = true
+			longest = max(longest, utf8.RuneCountInString(w))
+		}
+	}
+	rs := []rune(text)
+	for i := 0; i < len(rs); {
+		n := 0
+		for k := min(longest, len(rs)-i); k > 0; k-- {
+			if words[string(rs[i:i+k])] {
+				n = k
+				break
+			}
+		}
+		if n == 0 {
+			i++
+			continue
+		}
+		chars += n
+		matches++
+		i += n
+	}
+	return chars, matches
+}
+
+func TestMatcherLongestCover(t *testing.T) {
+	m := NewMatcher(&WordList{Category: "a", Words: []string{"アダルト", "アダルト動画", "動画サイト", "ありが", "がとう", "エロ", "ああ"}},
+		&WordList{Category: "b", Words: []string{"ト動"}})
+	cases := []struct {
+		text           string
+		chars, matches int
+	}{
+		{"", 0, 0},
+		{"無関係な文です。", 0, 0},
+		// the longest word at a position wins; the scan resumes after it,
+		// so 動画サイト (which overlaps) is not found, nor ト動 inside it
+		{"アダルト動画サイト", 6, 1},
+		{"アダルト動サイト", 4, 1},
+		{"ありがとう", 3, 1},    // ありが, then とう: no word
+		{"どうもありがとう", 3, 1}, // found anywhere, no word boundaries
+		{"イエローヘッド病", 2, 1}, // エロ inside a longer word
+		{"あああ", 2, 1},      // ああ, then あ alone
+		{"ああああ", 4, 2},
+		{"エ\xffロエロ", 2, 1}, // an invalid byte is one character and no word
+	}
+	for _, c := range cases {
+		chars, matches := m.LongestCover(c.text)
+		if chars != c.chars || matches != c.matches {
+			t.Errorf("%q: %d characters in %d matches, want %d in %d", c.text, chars, matches, c.chars, c.matches)
+		}
+		// Count takes overlapping occurrences, so it covers at least as much
+		if cc := m.Count(c.text); cc.Chars < chars {
+			t.Errorf("%q: Count covers %d < %d", c.text, cc.Chars, chars)
+		}
+	}
+	if c, n := NewMatcher().LongestCover("ああ"); c != 0 || n != 0 {
+		t.Errorf("empty matcher: %d %d", c, n)
+	}
+	// real text against the naive scan, with lists whose words overlap
+	docs := testcorpus.Fixture(t)
+	for _, lists := range [][]*WordList{
+		loadLists(t, "violence.txt", "adult.txt", "discrimination.txt", "ads.txt"),
+		loadLists(t, "bench_5000.txt"),
+	} {
+		m := NewMatcher(lists...)
+		total := 0
+		for _, d := range docs {
+			chars, matches := m.LongestCover(d.Text)
+			wc, wm := refLongest(lists, d.Text)
+			if chars != wc || matches != wm {
+				t.Fatalf("%s: %d characters in %d matches, want %d in %d", d.ID, chars, matches, wc, wm)
+			}
+			if c := m.Count(d.Text); c.Chars < chars {
+				t.Fatalf("%s: Count covers %d < %d", d.ID, c.Chars, chars)
+			}
+			total += chars
+		}
+		if total == 0 {
+			t.Error("no match in the fixture")
+		}
+	}
+}
+
 func TestCoverageWindow(t *testing.T) {
 	// many disjoint spans force the buffer to drop spans out of reach
 	text := strings.Repeat("テロと", 5000) + strings.Repeat("あ", 3)

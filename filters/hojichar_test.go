@@ -14,7 +14,7 @@ import (
 // rejecting filter, the same verdict of every filter on the text it sees,
 // and (normalization and masking) the same final text.
 func TestHojicharGolden(t *testing.T) {
-	h := newHojichar()
+	h := newHojicharRef()
 	bad := 0
 	docs := eachGolden(t, "filters/hojichar_golden.jsonl.gz", func(rec []byte, text string) {
 		var g struct {
@@ -58,7 +58,7 @@ func TestHojicharGolden(t *testing.T) {
 func BenchmarkHojichar(b *testing.B) {
 	docs := testcorpus.Fixture(b)
 	b.SetBytes(testcorpus.TextBytes(docs))
-	h := newHojichar()
+	h := newHojicharRef()
 	for i := 0; i < b.N; i++ {
 		for _, d := range docs {
 			h.run(d.Text)

@@ -142,11 +142,11 @@ func TestHojicharFastCases(t *testing.T) {
 		bbs, ads int
 	}{
 		{"2020年1月2日", 1, 0},
-		{"2020-01-02", 1, 0},          // the date takes its hyphens
-		{"12020-01-02", 1, 0},         // five digits: the date starts at the second
-		{"2020-123-4", 2, 0},          // no date (three digits): two hyphens
+		{"2020-01-02", 1, 0},       // the date takes its hyphens
+		{"12020-01-02", 1, 0},      // five digits: the date starts at the second
+		{"2020-123-4", 2, 0},       // no date (three digits): two hyphens
 		{"2020年 1月  2日日日です", 1, 0}, // spaces and 日*
-		{"٢٠٢٠/١/٢", 1, 0},            // Arabic-Indic digits are \d
+		{"٢٠٢٠/١/٢", 1, 0},         // Arabic-Indic digits are \d
 		{"第12話と3話", 2, 0},
 		{"(月)(木)(祝)", 2, 0},
 		{"SOLD OUTsold out", 1, 0},

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/jacorpus/jacorpus/internal/testcorpus"
+	"github.com/jacorpus/jacorpus/normalize"
+	"github.com/jacorpus/jacorpus/pipeline"
 )
 
 // TestHojicharGolden: the hojichar preset decides as HojiChar 3ca1d27 did
@@ -64,4 +66,71 @@ func BenchmarkHojichar(b *testing.B) {
 			h.run(d.Text)
 		}
 	}
+}
+
+// hojicharRuleOf maps HojiChar's class names (the golden rejected_by) to
+// the preset's rules.
+var hojicharRuleOf = map[string]string{
+	"DocumentLengthFilter": "document_length", "DiscardBBSComments": "bbs_comments", "DiscardAds": "ads",
+	"AcceptJapanese": "accept_japanese", "DiscardRareKuten": "rare_kuten", "CharRepetitionRatioFilter": "char_repetition",
+	"DiscardTooManySpecialToken": "special_tokens", "SingleCharacterRepetitionFilter": "single_char_repetition",
+	"DiscardTooManyEndingEllipsis": "ending_ellipsis", "DiscardTooShortLines": "short_lines",
+}
+
+// TestHojicharPresetGolden runs every golden record through normalize and
+// the filters stage with the hojichar preset (drop mode), as a run does:
+// the drop reason is the rule of HojiChar's first rejecting filter, and a
+// kept document's text is HojiChar's final text (NFKC, then masked), byte
+// for byte.
+func TestHojicharPresetGolden(t *testing.T) {
+	st, err := NewStage(DefaultConfig(), map[string]string{"web": "hojichar"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.NeedsRaw() {
+		t.Fatal("hojichar judges normalized text")
+	}
+	p, _ := st.NewProcessor()
+	np, _ := normalize.Stage{Options: normalize.Default(), KeepRaw: true}.NewProcessor()
+	n, bad, kept := 0, 0, 0
+	eachGolden(t, "filters/hojichar_golden.jsonl.gz", func(rec []byte, text string) {
+		var g struct {
+			File       string  `json:"file"`
+			ID         string  `json:"id"`
+			Keep       bool    `json:"keep"`
+			RejectedBy *string `json:"rejected_by"`
+			Sha        string  `json:"text_sha256_after"`
+		}
+		if err := json.Unmarshal(rec, &g); err != nil {
+			t.Fatal(err)
+		}
+		want := ""
+		if g.RejectedBy != nil {
+			want = hojicharRuleOf[*g.RejectedBy]
+			if want == "" {
+				t.Fatalf("%s: unknown filter %q", g.ID, *g.RejectedBy)
+			}
+		}
+		d := &pipeline.Document{Source: "web", Text: text}
+		np.Process(d)
+		got, err := p.Process(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		sum := sha256.Sum256([]byte(d.Text))
+		if got != want || (g.Keep && hex.EncodeToString(sum[:]) != g.Sha) {
+			bad++
+			if bad <= 10 {
+				t.Errorf("%s %s: dropped by %q, HojiChar %q (or the kept text differs)", g.File, g.ID, got, want)
+			}
+		}
+		if got == "" {
+			kept++
+		}
+	})
+	if n < 1400 || bad > 0 {
+		t.Errorf("%d records, %d decided otherwise", n, bad)
+	}
+	t.Logf("%d records, %d kept", n, kept)
 }

@@ -79,18 +79,19 @@ var hojicharClass = func() *[0x10000]uint8 {
 	return &t
 }()
 
-// hjDecode decodes the rune at t[i] as a range loop does.
+// hjDecode decodes the rune at t[i] as a range loop does. (The hot loops
+// repeat its 3-byte case inline: it is too large for the inliner.)
 func hjDecode(t string, i int) (rune, int) {
-	c := t[i]
-	if c < utf8.RuneSelf {
-		return rune(c), 1
+	r := rune(t[i])
+	if r < utf8.RuneSelf {
+		return r, 1
 	}
-	if c&0xF0 == 0xE0 && i+2 < len(t) {
+	if i+2 < len(t) {
 		c1, c2 := t[i+1], t[i+2]
-		if c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
-			if r := rune(c&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F); r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
-				return r, 3
-			}
+		r3 := (r&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+		// 1110xxxx 10xxxxxx 10xxxxxx, not overlong, not a surrogate
+		if r&0xF0 == 0xE0 && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && r3 >= 0x800 && r3>>11 != 0x1B {
+			return r3, 3
 		}
 	}
 	return utf8.DecodeRuneInString(t[i:])
@@ -165,13 +166,17 @@ type hojicharTail struct {
 
 // hojicharMeter computes the scores, with reusable scratch.
 type hojicharMeter struct {
-	grams []hjGram
-	vals  []int
-}
-
-type hjGram struct {
-	hi, lo uint64
-	n      int32
+	// charRepetition's scratch, all empty between texts: the ids of the
+	// characters (BMP, others) and the characters seen; the table of
+	// 5-grams (slots, counts from 15 on) and its used slots; the counts
+	// above 1.
+	bmp    []uint16
+	astral map[rune]uint16
+	seen   []rune
+	slots  []uint64
+	big    []uint32
+	used   []uint32
+	vals   []int
 }
 
 // head computes hojicharHead in one pass.
@@ -181,7 +186,20 @@ func (m *hojicharMeter) head(t string) (h hojicharHead) {
 	// i, and whether 話 follows it
 	runEnd, runLeft, wa := -1, 0, false
 	for i := 0; i < len(t); {
-		r, size := hjDecode(t, i)
+		r, size := rune(t[i]), 1
+		if r >= utf8.RuneSelf { // hjDecode, inline
+			size = 0
+			if i+2 < len(t) {
+				c1, c2 := t[i+1], t[i+2]
+				r3 := (r&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+				if r&0xF0 == 0xE0 && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && r3 >= 0x800 && r3>>11 != 0x1B {
+					r, size = r3, 3
+				}
+			}
+			if size == 0 {
+				r, size = utf8.DecodeRuneInString(t[i:])
+			}
+		}
 		h.Runes++
 		var cls uint8
 		if r < 0x10000 {
@@ -327,7 +345,20 @@ func (m *hojicharMeter) tail(t string) (s hojicharTail) {
 	prev, run := rune(-1), 0
 	lineStart := 0 // characters before the current line
 	for i := 0; i < len(t); {
-		r, size := hjDecode(t, i)
+		r, size := rune(t[i]), 1
+		if r >= utf8.RuneSelf { // hjDecode, inline
+			size = 0
+			if i+2 < len(t) {
+				c1, c2 := t[i+1], t[i+2]
+				r3 := (r&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+				if r&0xF0 == 0xE0 && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && r3 >= 0x800 && r3>>11 != 0x1B {
+					r, size = r3, 3
+				}
+			}
+			if size == 0 {
+				r, size = utf8.DecodeRuneInString(t[i:])
+			}
+		}
 		s.Runes++
 		if r == prev {
 			run++
@@ -364,61 +395,140 @@ func (m *hojicharMeter) tail(t string) (s hojicharTail) {
 // charRepetition is CharRepetitionRatioFilter's ratio (:840-865) with
 // ngram_size=5: of the len(text)-4 character 5-grams, the share of the
 // k = min(⌊√distinct⌋, distinct grams occurring more than once) most
-// frequent ones; 0 below 5 characters. A 5-gram of code points (21 bits
-// each) is its 105-bit value, counted exactly in an open-addressing table.
+// frequent ones; 0 under 5 characters.
+//
+// The characters get dense ids of 12 bits (1, 2, … in order of first
+// appearance), so a 5-gram is a 60-bit key, counted exactly in an
+// open-addressing table of uint64 slots: the key and, in the top 4 bits,
+// its count up to 15 (larger counts go on in a side array). Texts of more
+// than 4095 distinct characters are counted in a map.
 func (m *hojicharMeter) charRepetition(t string) float64 {
 	const n = 5
-	grams := utf8.RuneCountInString(t) - n + 1
-	if grams <= 0 {
+	if len(t) < n {
 		return 0
 	}
-	// a table of at least twice the grams, up to 1<<16 slots to start
-	// with, doubled when half full
+	// a table for twice the grams of Japanese text (3 bytes a character),
+	// doubled when half full
 	lg := 4
-	for 1<<lg < 2*grams && lg < 16 {
+	for 1<<lg < 2*len(t)/3 && lg < 20 {
 		lg++
 	}
-	tab := m.table(1 << lg)
-	shift, used := uint(64-lg), 0
-	var hi, lo uint64
-	k := 0
+	if len(m.slots) < 1<<lg {
+		m.slots, m.big = make([]uint64, 1<<lg), make([]uint32, 1<<lg)
+	}
+	if m.bmp == nil {
+		m.bmp = make([]uint16, 0x10000)
+	}
+	slots, big, bmp, used := m.slots[:1<<lg], m.big, m.bmp, m.used[:0]
+	shift, mask := uint(64-lg), uint64(1<<lg-1)
+	var key uint64
+	next, k := uint16(0), 0
 	for i := 0; i < len(t); {
-		r, sz := hjDecode(t, i)
-		i += sz
-		hi = (hi<<21 | lo>>43) & (1<<41 - 1)
-		lo = lo<<21 | uint64(r)
+		r, size := rune(t[i]), 1
+		if r >= utf8.RuneSelf { // hjDecode, inline
+			size = 0
+			if i+2 < len(t) {
+				c1, c2 := t[i+1], t[i+2]
+				r3 := (r&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+				if r&0xF0 == 0xE0 && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && r3 >= 0x800 && r3>>11 != 0x1B {
+					r, size = r3, 3
+				}
+			}
+			if size == 0 {
+				r, size = utf8.DecodeRuneInString(t[i:])
+			}
+		}
+		i += size
+		var id uint16
+		if r < 0x10000 {
+			id = bmp[r]
+		} else {
+			id = m.astral[r]
+		}
+		if id == 0 {
+			if next == 1<<12-1 {
+				m.used = used
+				m.resetCounts(slots, big)
+				return m.charRepetitionWide(t)
+			}
+			next++
+			id = next
+			if r < 0x10000 {
+				bmp[r] = id
+			} else {
+				if m.astral == nil {
+					m.astral = map[rune]uint16{}
+				}
+				m.astral[r] = id
+			}
+			m.seen = append(m.seen, r)
+		}
+		key = (key<<12 | uint64(id)) & (1<<60 - 1)
 		if k++; k < n {
 			continue
 		}
-		mask := uint64(len(tab) - 1)
-		for j := hjHash(hi, lo) >> shift; ; j = (j + 1) & mask {
-			g := &tab[j]
-			if g.n == 0 {
-				g.hi, g.lo, g.n = hi, lo, 1
-				if used++; 2*used > len(tab) {
-					tab = m.grow(tab)
-					shift--
+		for j := (key * 0x9E3779B97F4A7C15) >> shift; ; j = (j + 1) & mask {
+			v := slots[j]
+			if v&(1<<60-1) == key {
+				if c := v >> 60; c < 15 {
+					slots[j] = v + 1<<60
+					if c == 14 {
+						big[j] = 15
+					}
+				} else {
+					big[j]++
 				}
 				break
 			}
-			if g.lo == lo && g.hi == hi {
-				g.n++
+			if v == 0 { // ids start at 1: no key is 0
+				slots[j] = key | 1<<60
+				used = append(used, uint32(j))
+				if 2*len(used) > len(slots) {
+					slots, big = m.grow(slots, big, used)
+					shift--
+					mask = uint64(len(slots) - 1)
+				}
 				break
 			}
 		}
 	}
-	distinct := 0
+	grams := k - n + 1
 	vals := m.vals[:0]
-	for _, g := range tab {
-		if g.n > 0 {
-			distinct++
-			if g.n > 1 {
-				vals = append(vals, int(g.n))
-			}
+	for _, j := range used {
+		if c := slots[j] >> 60; c == 15 {
+			vals = append(vals, int(big[j]))
+		} else if c > 1 {
+			vals = append(vals, int(c))
 		}
 	}
-	m.vals = vals
-	top := min(int(math.Sqrt(float64(distinct))), len(vals)) // int(np.sqrt(len(freqs)))
+	m.vals, m.used = vals, used
+	m.resetCounts(slots, big)
+	if grams <= 0 {
+		return 0
+	}
+	return hjTopShare(vals, len(used), grams)
+}
+
+// resetCounts empties the used slots and forgets the ids.
+func (m *hojicharMeter) resetCounts(slots []uint64, big []uint32) {
+	for _, j := range m.used {
+		slots[j], big[j] = 0, 0
+	}
+	m.used = m.used[:0]
+	for _, r := range m.seen {
+		if r < 0x10000 {
+			m.bmp[r] = 0
+		}
+	}
+	m.seen = m.seen[:0]
+	clear(m.astral)
+}
+
+// hjTopShare is the sum of the ⌊√distinct⌋ largest of vals (the counts
+// above 1; int(np.sqrt(len(freqs))) in float64 as numpy computes it) over
+// grams.
+func hjTopShare(vals []int, distinct, grams int) float64 {
+	top := min(int(math.Sqrt(float64(distinct))), len(vals))
 	if top == 0 {
 		return 0
 	}
@@ -430,38 +540,41 @@ func (m *hojicharMeter) charRepetition(t string) float64 {
 	return float64(sum) / float64(grams)
 }
 
-func hjHash(hi, lo uint64) uint64 {
-	h := (lo*0x9E3779B97F4A7C15 ^ hi*0xC2B2AE3D27D4EB4F) * 0xBF58476D1CE4E5B9
-	return h ^ h>>31
+// charRepetitionWide counts the grams of 5 code points in a map.
+func (m *hojicharMeter) charRepetitionWide(t string) float64 {
+	rs := []rune(t)
+	grams := len(rs) - 4
+	freq := make(map[[5]rune]int, grams)
+	for i := range grams {
+		freq[[5]rune(rs[i:i+5])]++
+	}
+	vals := m.vals[:0]
+	for _, v := range freq {
+		if v > 1 {
+			vals = append(vals, v)
+		}
+	}
+	m.vals = vals
+	return hjTopShare(vals, len(freq), grams)
 }
 
-// table returns a cleared table of size slots, reusing the scratch.
-func (m *hojicharMeter) table(size int) []hjGram {
-	if cap(m.grams) < size {
-		m.grams = make([]hjGram, size)
-	}
-	tab := m.grams[:size]
-	clear(tab)
-	return tab
-}
-
-// grow returns a table of twice the size holding tab's grams.
-func (m *hojicharMeter) grow(tab []hjGram) []hjGram {
-	nt := make([]hjGram, 2*len(tab))
-	mask := uint64(len(nt) - 1)
-	shift := uint(64 - bits.Len(uint(len(nt))) + 1)
-	for _, g := range tab {
-		if g.n == 0 {
-			continue
+// grow moves the keys and counts at the used slots to a table twice the
+// size, which becomes the scratch; used is rewritten with the new slots.
+func (m *hojicharMeter) grow(slots []uint64, big []uint32, used []uint32) ([]uint64, []uint32) {
+	ns, nb := make([]uint64, 2*len(slots)), make([]uint32, 2*len(slots))
+	mask := uint64(len(ns) - 1)
+	shift := uint(64 - bits.Len(uint(len(ns))) + 1)
+	for u, j := range used {
+		k := ((slots[j] & (1<<60 - 1)) * 0x9E3779B97F4A7C15) >> shift
+		for ns[k] != 0 {
+			k = (k + 1) & mask
 		}
-		j := hjHash(g.hi, g.lo) >> shift
-		for nt[j].n != 0 {
-			j = (j + 1) & mask
-		}
-		nt[j] = g
+		ns[k], nb[k] = slots[j], big[j]
+		slots[j], big[j] = 0, 0
+		used[u] = uint32(k)
 	}
-	m.grams = nt
-	return nt
+	m.slots, m.big = ns, nb
+	return ns, nb
 }
 
 // hojicharMask is MaskPersonalInformation (:684-729): phone numbers, then

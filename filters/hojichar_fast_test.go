@@ -175,6 +175,27 @@ func TestHojicharFastCases(t *testing.T) {
 	}
 }
 
+// TestHojicharCharRepetitionPaths: texts of more than 4095 distinct
+// characters (the map), counts past 15 (the side array) and tables that
+// grow (ASCII: more grams than the first table expects), on one meter.
+func TestHojicharCharRepetitionPaths(t *testing.T) {
+	var m hojicharMeter
+	var wide strings.Builder
+	for r := rune(0x4E00); r < 0x4E00+5000; r++ {
+		wide.WriteRune(r)
+		if r%7 == 0 {
+			wide.WriteString("の中の")
+		}
+	}
+	texts := []string{wide.String(), strings.Repeat("あいうえおか", 40), "あい", strings.Repeat("abcdefghij", 3000) + wide.String()[:3000],
+		strings.Repeat("ab", 20000), wide.String()}
+	for i, s := range texts {
+		if got, want := m.charRepetition(s), hojicharCharRepetition(s); got != want {
+			t.Errorf("text %d: %v, reference %v", i, got, want)
+		}
+	}
+}
+
 func FuzzHojicharFast(f *testing.F) {
 	for _, p := range hojicharPieces {
 		f.Add(p + "2020-1-1 03-1234-5678 a@b.jp…\n")

@@ -31,15 +31,33 @@ var hojicharAds = []string{"お問い合わせください", "にお任せくだ
 	"試聴する", "セット内容", "製品構成", "よくある質問", "①", "②", "③", "④", "⑤", "⑥", "無効な値", "商品データ",
 	"クリックして応援", "ほしい物リスト", "注文はお早めに", "■"}
 
-// hojicharAdsByFirst groups the keywords by their first character.
-var hojicharAdsByFirst = func() map[rune][]string {
-	m := map[rune][]string{}
+// hjAdsFirst groups the keywords by their first character, in a small
+// open-addressing table (hjAdsOf looks it up).
+var hjAdsFirst = func() (t [64]struct {
+	r  rune
+	ws []string
+}) {
 	for _, w := range hojicharAds {
 		r, _ := utf8.DecodeRuneInString(w)
-		m[r] = append(m[r], w)
+		j := r & 63
+		for t[j].r != 0 && t[j].r != r {
+			j = (j + 1) & 63
+		}
+		t[j].r = r
+		t[j].ws = append(t[j].ws, w)
 	}
-	return m
+	return t
 }()
+
+// hjAdsOf returns the keywords that start with r, in file order.
+func hjAdsOf(r rune) []string {
+	for j := r & 63; hjAdsFirst[j].r != 0; j = (j + 1) & 63 {
+		if hjAdsFirst[j].r == r {
+			return hjAdsFirst[j].ws
+		}
+	}
+	return nil
+}
 
 // Class bits of hojicharClass, for the runes of the BMP.
 const (
@@ -72,8 +90,10 @@ var hojicharClass = func() *[0x10000]uint8 {
 	for _, r := range "コSレ投ペ(質楽-" {
 		t[r] |= hjBBS
 	}
-	for r := range hojicharAdsByFirst {
-		t[r] |= hjAds
+	for _, e := range hjAdsFirst {
+		if e.r != 0 {
+			t[e.r] |= hjAds
+		}
 	}
 	t['。'] |= hjKuten
 	return &t
@@ -185,6 +205,15 @@ func (m *hojicharMeter) head(t string) (h hojicharHead) {
 	// the digit run around i: where it ends, how many digits remain from
 	// i, and whether 話 follows it
 	runEnd, runLeft, wa := -1, 0, false
+	n := 0
+	for _, r := range t {
+		if n++; n > 50 {
+			break
+		}
+		if r < 0x10000 && hojicharClass[r]&hjKana != 0 {
+			h.KanaHead++
+		}
+	}
 	for i := 0; i < len(t); {
 		r, size := rune(t[i]), 1
 		if r >= utf8.RuneSelf { // hjDecode, inline
@@ -207,12 +236,9 @@ func (m *hojicharMeter) head(t string) (h hojicharHead) {
 		} else if unicode.IsDigit(r) {
 			cls = hjDigit
 		}
-		if cls == 0 {
+		if cls&(hjDigit|hjBBS|hjAds|hjKuten) == 0 {
 			i += size
 			continue
-		}
-		if cls&hjKana != 0 && h.Runes <= 50 {
-			h.KanaHead++
 		}
 		if cls&hjKuten != 0 {
 			h.Kuten++
@@ -236,7 +262,7 @@ func (m *hojicharMeter) head(t string) (h hojicharHead) {
 			}
 		}
 		if cls&hjAds != 0 && i >= adsNext {
-			for _, w := range hojicharAdsByFirst[r] {
+			for _, w := range hjAdsOf(r) {
 				if strings.HasPrefix(t[i:], w) {
 					h.Ads++
 					adsNext = i + len(w)

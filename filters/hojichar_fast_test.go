@@ -205,20 +205,37 @@ func FuzzHojicharFast(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) { compareHojichar(t, ref, &m, "fuzz", s, true) })
 }
 
-// BenchmarkHojicharFast runs the fast meter and mask on the fixture: every
-// score of every document (no early rejection).
+// BenchmarkHojicharFast runs the fast meter and mask on the fixture: all
+// of it on every document (no early rejection: NFKC, head pass, mask, tail
+// pass, character repetition), and each part alone on the fixture text.
 func BenchmarkHojicharFast(b *testing.B) {
 	docs := testcorpus.Fixture(b)
-	b.SetBytes(testcorpus.TextBytes(docs))
 	var m hojicharMeter
-	b.ResetTimer()
-	for range b.N {
-		for _, d := range docs {
-			t := nfkc.String(d.Text)
-			m.head(t)
-			t, _ = hojicharMask(t)
-			m.tail(t)
-			m.charRepetition(t)
-		}
+	for _, p := range []struct {
+		name string
+		f    func(string)
+	}{
+		{"all", func(s string) {
+			s = nfkc.String(s)
+			m.head(s)
+			s, _ = hojicharMask(s)
+			m.tail(s)
+			m.charRepetition(s)
+		}},
+		{"nfkc", func(s string) { nfkc.String(s) }},
+		{"head", func(s string) { m.head(s) }},
+		{"mask", func(s string) { hojicharMask(s) }},
+		{"tail", func(s string) { m.tail(s) }},
+		{"char_repetition", func(s string) { m.charRepetition(s) }},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			b.SetBytes(testcorpus.TextBytes(docs))
+			b.ResetTimer()
+			for range b.N {
+				for _, d := range docs {
+					p.f(d.Text)
+				}
+			}
+		})
 	}
 }

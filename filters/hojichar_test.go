@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/jacorpus/jacorpus/internal/testcorpus"
@@ -134,4 +136,86 @@ func TestHojicharPresetGolden(t *testing.T) {
 		t.Errorf("%d records, %d decided otherwise", n, bad)
 	}
 	t.Logf("%d records, %d kept", n, kept)
+}
+
+// TestHojicharPresetBounds: each rule of the preset at its threshold and
+// one step past it, with the preset's own bound (HojiChar's strictness:
+// "> 14" rejects, so 14 keeps; ">= 200" rejects, so 199 keeps; …).
+func TestHojicharPresetBounds(t *testing.T) {
+	p, ok := ShippedPreset("hojichar")
+	if !ok {
+		t.Fatal("no hojichar preset")
+	}
+	bound := map[string]*Step{}
+	var order []string
+	for i, s := range p.Steps {
+		if s.Rule != "" {
+			bound[s.Rule] = &p.Steps[i]
+			order = append(order, s.Rule)
+		} else {
+			order = append(order, "transform "+s.Transform)
+		}
+	}
+	wantOrder := "transform nfkc document_length bbs_comments ads accept_japanese rare_kuten transform hojichar.mask " +
+		"char_repetition special_tokens single_char_repetition ending_ellipsis short_lines"
+	if strings.Join(order, " ") != wantOrder {
+		t.Errorf("steps %v", order)
+	}
+	rep := strings.Repeat
+	cases := []struct {
+		rule, text string
+		keep       bool
+	}{
+		{"document_length", "", true},
+		{"bbs_comments", rep("-", 14), true},
+		{"bbs_comments", rep("-", 15), false},
+		{"bbs_comments", rep("2020年1月1日", 15), false},
+		{"ads", rep("■", 14), true},
+		{"ads", rep("送料", 15), false},
+		{"accept_japanese", rep("漢", 49) + "あ", true},
+		{"accept_japanese", rep("漢", 50) + "あ", false},
+		{"accept_japanese", "", false},
+		{"rare_kuten", rep("あ", 99) + "。", true},
+		{"rare_kuten", rep("あ", 100) + "。", false},
+		{"rare_kuten", "", true},
+		{"rare_kuten", "あ", false},
+		{"char_repetition", "あいうえおか", true},
+		{"char_repetition", rep("あいうえお", 3), false}, // 5 distinct grams, the top ⌊√5⌋ = 2 occur 3 and 2 times: 5/11
+		{"special_tokens", "abc!!", true},
+		{"special_tokens", "ab!!!", false},
+		{"single_char_repetition", rep("あ", 199), true},
+		{"single_char_repetition", rep("あ", 200), false},
+		{"ending_ellipsis", rep("ab...\n", 7) + rep("cd\n", 3), true},
+		{"ending_ellipsis", rep("ab…\n", 8) + rep("cd\n", 2), false},
+		{"short_lines", "短い\nこれは十一文字以上ある長い行です", true},
+		{"short_lines", "短い\n短い\nこれは十一文字以上ある長い行です", false},
+		{"short_lines", "", false},
+	}
+	var d docState
+	for _, c := range cases {
+		s := bound[c.rule]
+		m, err := LookupMeasure(s.Measure)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.reset(c.text, "")
+		score := m.score(&d, nil)
+		if got := s.Keep.Keep(score); got != c.keep {
+			t.Errorf("%s %.40q: score %v, keep %v, want %v", c.rule, c.text, score, got, c.keep)
+		}
+		// the reference port agrees
+		if i := slices.Index(hojicharFilters, hojicharClassOf(c.rule)); i >= 0 && newHojicharRef().rejects(i, c.text) == c.keep {
+			t.Errorf("%s %.40q: the reference port decides otherwise", c.rule, c.text)
+		}
+	}
+}
+
+// hojicharClassOf is the HojiChar class of a rule of the preset.
+func hojicharClassOf(rule string) string {
+	for class, r := range hojicharRuleOf {
+		if r == rule {
+			return class
+		}
+	}
+	return ""
 }

@@ -182,6 +182,14 @@ func appendFrom(out []byte, s string, i int) []byte {
 			_, n := utf8.DecodeRuneInString(s[j:])
 			j += n
 		}
+		if !utf8.ValidString(s[start:j]) {
+			// x/text treats a truncated sequence at the end of its input as
+			// incomplete and passes the rest through, so its result for an
+			// invalid byte can depend on what follows the segment: let it
+			// see the rest of the text (s[:start] is valid: no earlier
+			// segment was invalid).
+			return appendSegment(out, s[start:])
+		}
 		out = appendSegment(out, s[start:j])
 		prevIn = -1
 		i = j

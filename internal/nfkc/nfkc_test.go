@@ -69,7 +69,7 @@ var pool = []string{
 	"、", "。", "「", "　", "Ａ", "１", "（", "～", "ｶ", "ﾊ", "ｰ", "ﾞ", "ﾟ", "ｳ", "\u3099", "\u309a", "゛", "゜", "\u0301",
 	"\u0300", "\u0308", "\u0327", "\u0323", "\u05b0", "가", "\u1100", "\u1161", "\u11a8", "①", "㍻", "㌔", "ﬁ", "…", "™",
 	"²", "Ω", "Å", "ǅ", "\u0f73", "\u0344", "\U0001d400", "\U0002f800", "😀", "\u200b", "\ufeff", "\xff", "\xe3\x81",
-	"\xe3", "\x80", "\xed\xa0\x80", "\xf0\x9f", "\u00a0", "ς", "ϒ\u0301", "\u0b47", "\u0b3e", "\u0bc6", "\u0bbe",
+	"\xe3", "\x80", "\xed\xa0\x80", "\xf0\x9f", "\xf0", "\xf1", "\xc3", "ٶ", "ǅ", "\u00bd", "\u00a0", "ς", "ϒ\u0301", "\u0b47", "\u0b3e", "\u0bc6", "\u0bbe",
 }
 
 func randomString(rng *rand.Rand) string {
@@ -110,6 +110,14 @@ func TestRealText(t *testing.T) {
 	}
 }
 
+// TestInvalidUTF8: x/text passes a truncated sequence at the end of its
+// input through, so a segment with invalid bytes must not be cut short.
+func TestInvalidUTF8(t *testing.T) {
+	for _, s := range []string{"\xf1ٶ0", "\xf1ٶ", "あ\xf0ǅ①", "\xe3\x81ｶﾞ", "①\xf1\x80①", "ｶ\xffｶﾞ"} {
+		check(t, s)
+	}
+}
+
 func TestUnchangedNoCopy(t *testing.T) {
 	s := "吾輩は猫である。名前はまだ無い。ABC"
 	if got := String(s); unsafeData(got) != unsafeData(s) {
@@ -125,6 +133,7 @@ func FuzzString(f *testing.F) {
 		f.Add("か" + p + "ﾞ")
 	}
 	f.Add("ｶﾞｷﾞｸﾞ　１２３（月）")
+	f.Add("\xf1ٶ0") // a truncated sequence before a segment's end (x/text: incomplete at EOF)
 	f.Fuzz(func(t *testing.T, s string) { check(t, s) })
 }
 

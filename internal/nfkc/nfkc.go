@@ -12,7 +12,10 @@
 // rune, with the fast rune before it (which may compose with it: か+U+3099 →
 // が, e + U+0301 → é) and every rune up to the next fast rune, is handed to
 // x/text. So the voiced sound marks U+3099–309C, halfwidth katakana
-// (ｶﾞ → ガ) and everything outside the fast set take x/text's path.
+// (ｶﾞ → ガ) and everything outside the fast set take x/text's path. A
+// segment holding invalid UTF-8 hands x/text the whole rest of the text:
+// x/text passes a truncated sequence at the end of its input through
+// unnormalized, so its result there depends on what follows.
 //
 // Unicode versions: x/text v0.44.0 built with Go < 1.27 uses its Unicode
 // 15.0.0 tables (tables15.0.0.go), with Go >= 1.27 its 17.0.0 tables.

@@ -72,7 +72,7 @@ var hojicharMeasures = []*Measure{
 		func(s *hojicharTail) float64 { return ratio(s.Special, s.Runes) }),
 	hjt("single_char_repetition", Count, "longest run of one repeated code point (SingleCharacterRepetitionFilter, :1030-1038)",
 		func(s *hojicharTail) float64 { return float64(s.MaxRun) }),
-	hjt("ending_ellipsis", Factor, "matches of (\\.{3}|…)\\n / max(count(\"\\n\"), 1) (DiscardTooManyEndingEllipsis, :1076-1081)",
+	hjt("ending_ellipsis", Ratio, "matches of (\\.{3}|…)\\n / max(count(\"\\n\"), 1) (DiscardTooManyEndingEllipsis, :1076-1081)",
 		func(s *hojicharTail) float64 { return ratio(s.Ellipsis, max(s.Newlines, 1)) }),
 	hjt("short_lines", Ratio, "lines of text.split(\"\\n\") of at most 10 code points / lines (DiscardTooShortLines, :1105-1110; empty text is one short line)",
 		func(s *hojicharTail) float64 { return ratio(s.ShortLines, s.Newlines+1) }),

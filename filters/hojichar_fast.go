@@ -548,6 +548,9 @@ func (m *hojicharMeter) resetCounts(slots []uint64, big []uint32) {
 	}
 	m.seen = m.seen[:0]
 	clear(m.astral)
+	if len(m.slots) > 1<<21 { // do not keep a huge text's table (24 MB) for the next ones
+		m.slots, m.big, m.used, m.vals = nil, nil, nil, nil
+	}
 }
 
 // hjTopShare is the sum of the ⌊√distinct⌋ largest of vals (the counts

@@ -219,3 +219,25 @@ func hojicharClassOf(rule string) string {
 	}
 	return ""
 }
+
+// TestHojicharAnnotateNoKuten: a text without 。 scores the largest float64
+// on rare_kuten, which survives the meta and re-thresholding.
+func TestHojicharAnnotateNoKuten(t *testing.T) {
+	c := DefaultConfig()
+	c.Mode = Annotate
+	st, err := NewStage(c, map[string]string{"web": "hojichar"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := st.NewProcessor()
+	d := &pipeline.Document{Source: "web", Text: "句点のない文章です、読点はあります"}
+	if r, err := p.Process(d); r != "" || err != nil {
+		t.Fatalf("annotate dropped: %q %v", r, err)
+	}
+	if got := d.Meta["filter.rare_kuten"]; got != "1.7976931348623157e+308" {
+		t.Errorf("rare_kuten score %q", got)
+	}
+	if r, err := Rethreshold(d.Meta, DefaultConfig()); r != "rare_kuten" || err != nil {
+		t.Errorf("rethreshold: %q %v", r, err)
+	}
+}

@@ -114,7 +114,7 @@ func familyOf(name string) string {
 // measures_*.go. It is built once and never changed.
 var measureTable = func() map[string]*Measure {
 	t := map[string]*Measure{}
-	for _, group := range [][]*Measure{genericMeasures, swallowMeasures, mojibakeMeasures} {
+	for _, group := range [][]*Measure{genericMeasures, swallowMeasures, mojibakeMeasures, hojicharMeasures} {
 		for _, m := range group {
 			if _, dup := t[m.Name]; dup {
 				panic("filters: measure " + m.Name + " defined twice")
@@ -141,12 +141,17 @@ type docState struct {
 
 	mj   MojibakeScores
 	mjOK bool
+
+	hj                          hojicharScores
+	hjHeadOK, hjTailOK, hjRepOK bool
+	hjm                         hojicharMeter
 }
 
 func (d *docState) reset(text, url string) {
 	d.text, d.url = text, url
 	d.charsOK, d.linesOK, d.swOK = false, false, false
 	d.mjOK = false
+	d.hjHeadOK, d.hjTailOK, d.hjRepOK = false, false, false
 	d.stats = textStats{} // chars and lines add to zero counts
 }
 

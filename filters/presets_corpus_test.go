@@ -71,7 +71,7 @@ var degradations = []struct {
 	name, rule string
 	apply      func(text string, rng *rand.Rand) string
 }{
-	{"truncated to 10 characters", "too_short", func(text string, _ *rand.Rand) string { return firstRunes(text, 10) }},
+	{"truncated to 10 characters", "too_short", func(text string, _ *rand.Rand) string { return prefixRunes(text, 10) }},
 	{"5% of bytes replaced by U+FFFD", "replacement_chars", replaceBytes},
 	{"every line duplicated", "dup_lines", func(text string, _ *rand.Rand) string {
 		var b strings.Builder
@@ -112,8 +112,8 @@ var degradations = []struct {
 	}},
 }
 
-// firstRunes returns the first n characters of s.
-func firstRunes(s string, n int) string {
+// prefixRunes returns the first n characters of s.
+func prefixRunes(s string, n int) string {
 	for i := range s {
 		if n == 0 {
 			return s[:i]
@@ -127,7 +127,7 @@ func firstRunes(s string, n int) string {
 // law's title, a speaker and the start of the speech, a work's title and
 // author).
 func headOf(text string) string {
-	return firstRunes(strings.Join(strings.Fields(strings.ReplaceAll(text, "\u3000", " ")), ""), 30)
+	return prefixRunes(strings.Join(strings.Fields(strings.ReplaceAll(text, "\u3000", " ")), ""), 30)
 }
 
 // phraseOf returns 30 Japanese letters and 、。 from the middle of text.
@@ -377,7 +377,7 @@ func TestPresetsCorpusE2E(t *testing.T) {
 				if why == "" {
 					kept++
 				} else {
-					dropped[why] = append(dropped[why], id+" "+firstRunes(title, 40))
+					dropped[why] = append(dropped[why], id+" "+prefixRunes(title, 40))
 				}
 				if n%100 == 0 {
 					for _, dg := range degradations {

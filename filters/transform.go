@@ -3,7 +3,7 @@ package filters
 import (
 	"sort"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/jacorpus/jacorpus/internal/nfkc"
 )
 
 // A transform rewrites a document's text between the rules of a preset: the
@@ -21,12 +21,14 @@ var transformTable = func() map[string]*transform {
 	for _, tr := range []*transform{
 		{name: "nfkc", doc: "Unicode NFKC (as Python's unicodedata.normalize(\"NFKC\"), which HojiChar's DocumentNormalizer applies)",
 			apply: func(_ *processor, text string) (string, int) {
-				out := norm.NFKC.String(text)
+				out := nfkc.String(text)
 				if out == text {
 					return text, 0
 				}
 				return out, 1
 			}},
+		{name: "hojichar.mask", doc: "HojiChar's MaskPersonalInformation: phone numbers keep all but their last four digits (…XXXX), e-mail addresses become xxxx@yyy and their last domain label (document_filters.py:684-729)",
+			apply: func(_ *processor, text string) (string, int) { return hojicharMask(text) }},
 		{name: "mask_pii", doc: "replace e-mail addresses, Japanese phone numbers, 〒 postal codes and card numbers by the placeholders of filters.pii (MaskPII)",
 			apply: func(p *processor, text string) (string, int) {
 				out, c := MaskPII(text, p.st.pii)

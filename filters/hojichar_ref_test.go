@@ -1,9 +1,10 @@
 package filters
 
 import (
+	"math"
 	"regexp"
 	"slices"
-	"sort"
+
 	"strings"
 	"unicode/utf8"
 
@@ -16,25 +17,19 @@ import (
 // citations: docs/presets/hojichar.md. Python's \d is any Unicode digit,
 // hence \p{Nd}; ${1} because Go would read $1XXXX as a group name.
 //
-// This is the reference port, checked against HojiChar's own decisions
-// (testdata/filters/hojichar_golden.jsonl.gz); it is not a preset of the
-// filters stage yet.
-type hojichar struct {
+// This is the slow, regexp-based reference port, checked against HojiChar's
+// own decisions (testdata/filters/hojichar_golden.jsonl.gz); the tests use
+// it as the oracle of the fast meter (hojichar_fast.go) and the mask.
+type hojicharRef struct {
 	bbs, ads, ja, phone, email, ellipsis *regexp.Regexp
 }
 
-// hojicharAds is DiscardAds' bundled keyword list (ad phrases, not NG words).
-var hojicharAds = []string{"お問い合わせください", "にお任せください", "現在公開中", "営業時間", "求人情報", "送料",
-	"製品のアップグレード", "別途料金", "研修制度", "ご応募", "求める人物", "未経験歓迎", "応募資格", "勤務期間", "勤務地",
-	"試聴する", "セット内容", "製品構成", "よくある質問", "①", "②", "③", "④", "⑤", "⑥", "無効な値", "商品データ",
-	"クリックして応援", "ほしい物リスト", "注文はお早めに", "■"}
-
-func newHojichar() *hojichar {
+func newHojicharRef() *hojicharRef {
 	q := make([]string, len(hojicharAds))
 	for i, w := range hojicharAds {
 		q[i] = regexp.QuoteMeta(w)
 	}
-	return &hojichar{
+	return &hojicharRef{
 		bbs:      regexp.MustCompile(`\p{Nd}{4}[年\.\-\/][\ ]*\p{Nd}{1,2}[月\.\-\/][\ ]*\p{Nd}{1,2}[日]*|コメント|SOLD OUT|レビュー|投稿|ページ|\([月火水木金土日]\)|質問|\p{Nd}+話|楽天市場|-`),
 		ads:      regexp.MustCompile(strings.Join(q, "|")),
 		ja:       regexp.MustCompile(`[ぁ-んァ-ン]`),
@@ -53,7 +48,7 @@ var hojicharFilters = []string{"DiscardBBSComments", "DiscardAds", "AcceptJapane
 // run applies the preset to text: the final text, the first filter that
 // rejects ("" when kept) and, for each filter, whether it would reject the
 // text it sees (all are evaluated).
-func (h *hojichar) run(text string) (out, rejectedBy string, rejects []bool) {
+func (h *hojicharRef) run(text string) (out, rejectedBy string, rejects []bool) {
 	t := norm.NFKC.String(text) // DocumentNormalizer; DocumentLengthFilter is a no-op at its defaults
 	rejects = make([]bool, len(hojicharFilters))
 	for i, name := range hojicharFilters {
@@ -69,7 +64,7 @@ func (h *hojichar) run(text string) (out, rejectedBy string, rejects []bool) {
 	return t, rejectedBy, rejects
 }
 
-func (h *hojichar) rejects(i int, t string) bool {
+func (h *hojicharRef) rejects(i int, t string) bool {
 	switch i {
 	case 0: // DiscardBBSComments(max_allowed_num=14)
 		return len(h.bbs.FindAllStringIndex(t, -1)) > 14
@@ -127,12 +122,6 @@ func (h *hojichar) rejects(i int, t string) bool {
 	}
 }
 
-// hojicharIsSpecial reports membership in hojicharSpecial.
-func hojicharIsSpecial(c rune) bool {
-	i := sort.Search(len(hojicharSpecial), func(i int) bool { return hojicharSpecial[i][1] >= c })
-	return i < len(hojicharSpecial) && hojicharSpecial[i][0] <= c
-}
-
 // hojicharCharRepetition is CharRepetitionRatioFilter's ratio: the share of
 // all 5-gram occurrences taken by the ⌊√distinct⌋ most frequent 5-grams,
 // counting only 5-grams that occur more than once among those.
@@ -156,20 +145,11 @@ func hojicharCharRepetition(t string) float64 {
 		total += v
 	}
 	slices.SortFunc(vals, func(a, b int) int { return b - a })
-	k := int(sqrtFloor(len(vals)))
+	k := int(math.Sqrt(float64(len(vals)))) // int(np.sqrt(U))
 	k = min(k, len(vals)-once)
 	s := 0
 	for _, v := range vals[:k] {
 		s += v
 	}
 	return float64(s) / float64(total)
-}
-
-// sqrtFloor is int(math.sqrt(n)) as Python computes it for the sizes met here.
-func sqrtFloor(n int) int {
-	r := 0
-	for (r+1)*(r+1) <= n {
-		r++
-	}
-	return r
 }

@@ -32,8 +32,8 @@ type llmjpGolden struct {
 	URL  string  `json:"url"`
 	R    struct {
 		Nonblank, HeadKana, Ads, Adult, Discrimination, Violence, Kuten, Len, Zlib, Bytes, Nsfw, OutLen int
-		Domain                                                                                           *int
-		OutSHA1                                                                                          string
+		Domain                                                                                          *int
+		OutSHA1                                                                                         string
 	} `json:"r"`
 	V map[string]string `json:"v"`
 }
@@ -258,13 +258,13 @@ func TestLLMJPCountFirst(t *testing.T) {
 		kata bool
 		want int
 	}{
-		{"殺害", true, 1},                   // 殺 is listed first: 殺害 never matches
-		{"テロリスト", true, 1},                // テロ fails the lookahead (リ), テロリスト matches
-		{"テロリストだ", true, 1},               //
-		{"テロリストー", true, 0},               // ー after: neither
-		{"反テロ、アンチテロ、テロー", true, 1},        // only after 反
-		{"アンチテロ行為", true, 1},              // mixed script: no boundary
-		{"ｱテロｱ", true, 1},                 // half-width katakana is not [ァ-ヴー]
+		{"殺害", true, 1},                    // 殺 is listed first: 殺害 never matches
+		{"テロリスト", true, 1},                 // テロ fails the lookahead (リ), テロリスト matches
+		{"テロリストだ", true, 1},                //
+		{"テロリストー", true, 0},                // ー after: neither
+		{"反テロ、アンチテロ、テロー", true, 1},         // only after 反
+		{"アンチテロ行為", true, 1},               // mixed script: no boundary
+		{"ｱテロｱ", true, 1},                  // half-width katakana is not [ァ-ヴー]
 		{"ヴテロ", true, 0}, {"ヵテロ", true, 1}, // ヴ (U+30F4) is in the class, ヵ (U+30F5) is not
 		{"テロ", false, 1}, {"テロリスト", false, 1}, // without katakanaApart: plain alternation
 		{"あああ", true, 1}, {"ああああ", true, 2}, // non-overlapping

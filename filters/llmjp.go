@@ -122,7 +122,7 @@ func measureLLMJP(text string) llmjpStats {
 			i++
 			continue
 		}
-		r, w := utf8.DecodeRuneInString(text[i:])
+		r, w := decodeRuneAt(text, i)
 		i += w
 		s.Runes++
 		if r == '。' {
@@ -331,4 +331,20 @@ func llmjpStripASCIIRuns(s string) (string, int) {
 	}
 	b.WriteString(s[last:])
 	return b.String(), n
+}
+
+// decodeRuneAt is utf8.DecodeRuneInString(s[i:]) with the three-byte
+// sequences of kana and kanji decoded inline.
+func decodeRuneAt(s string, i int) (rune, int) {
+	b := s[i]
+	if b < utf8.RuneSelf {
+		return rune(b), 1
+	}
+	if b&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		r := rune(b&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+		if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+			return r, 3
+		}
+	}
+	return utf8.DecodeRuneInString(s[i:])
 }

@@ -361,3 +361,34 @@ func BenchmarkLLMJP(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLLMJPParts times each pass of the llm-jp rules on the fixture.
+func BenchmarkLLMJPParts(b *testing.B) {
+	docs := testcorpus.Fixture(b)
+	wl, err := LoadWordList(testcorpus.Path("filters/lists/llmjp_violence.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ng := NewMatcher(wl)
+	var buf []byte
+	for _, part := range []struct {
+		name string
+		f    func(text string)
+	}{
+		{"chars", func(text string) { measureLLMJP(text) }},
+		{"ads", func(text string) { llmjpAdMatcher().CountFirst(text, false) }},
+		{"ng", func(text string) { ng.CountFirst(text, true) }},
+		{"zlib", func(text string) { llmjpZlibRatio(text, &buf) }},
+		{"extract", func(text string) { llmjpExtract(text) }},
+	} {
+		b.Run(part.name, func(b *testing.B) {
+			b.SetBytes(testcorpus.TextBytes(docs))
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				for _, d := range docs {
+					part.f(d.Text)
+				}
+			}
+		})
+	}
+}

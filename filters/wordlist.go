@@ -634,7 +634,7 @@ func (m *Matcher) CountFirst(text string, katakanaApart bool) int {
 	n := 0
 	prevKata := false // the rune before i is [ァ-ヴー]
 	for i := 0; i < len(text); {
-		r, w := utf8.DecodeRuneInString(text[i:])
+		r, w := decodeRuneAt(text, i)
 		if w == 1 && r == utf8.RuneError {
 			r = -1
 		}
@@ -654,13 +654,12 @@ func (m *Matcher) CountFirst(text string, katakanaApart bool) int {
 					break
 				}
 				s = q
-				_, wj := utf8.DecodeRuneInString(text[j:])
+				_, wj := decodeRuneAt(text, j)
 				j += wj
 				var next rune = -1
-				var wn int
 				if j < len(text) {
-					next, wn = utf8.DecodeRuneInString(text[j:])
-					if wn == 1 && next == utf8.RuneError {
+					var wn int
+					if next, wn = decodeRuneAt(text, j); wn == 1 && next == utf8.RuneError {
 						next = -1
 					}
 				}

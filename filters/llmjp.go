@@ -102,6 +102,10 @@ type llmjpStats struct {
 	Nonblank int // code points that are not pyIsSpace: text.strip() != "" iff > 0
 	HeadKana int // [ぁ-ん] or [ァ-ン] among the first 50 code points (AcceptJapanese)
 	Kuten    int // 。 (U+3002 only; DiscardRareKuten)
+
+	// the zlib ratio, computed on demand (both compression rules read it)
+	zlib   float64
+	zlibOK bool
 }
 
 // llmjpHeadRunes is AcceptJapanese's lookup size: document_filters.py:514

@@ -38,7 +38,13 @@ var llmjpMeasures = []*Measure{
 	lj("chars_per_kuten", Count, "code points / 。 (U+3002): DiscardRareKuten drops count(。) < len/MAX, i.e. keeps <= MAX; no 。 in a non-empty text: the largest float64 (document_filters.py:533-559)",
 		llmjpCharsPerKuten),
 	{Name: "llmjp.zlib_ratio", Kind: Factor, Doc: "zlib level-9 stream length / UTF-8 bytes, length_factor 0 (has_good_compression_ratio, filters.py:86-134); Go compress/zlib unless a C zlib is plugged in",
-		score: func(d *docState, _ *rule) float64 { return llmjpZlibRatio(d.text, &d.ljBuf) }},
+		score: func(d *docState, _ *rule) float64 {
+			s := d.llmjp() // reset with the document version
+			if !s.zlibOK {
+				s.zlib, s.zlibOK = llmjpZlibRatio(d.text, &d.ljBuf), true
+			}
+			return s.zlib
+		}},
 	{Name: "llmjp.nsfw_count", Kind: Count, List: Words, Doc: "sum over the list's words of text.count(word): each word's non-overlapping occurrences, words counted independently (v1.0.1 is_ethical, filters.py:144-150 @61f2bf7)",
 		score: func(d *docState, r *rule) float64 { return float64(r.words.CountEach(d.text, 0)) }},
 }

@@ -202,12 +202,20 @@ func llmjpZlibRatio(text string, scratch *[]byte) float64 {
 	return float64(llmjpCompressedLen(*scratch)) / float64(len(text))
 }
 
-// llmjpAdMatcher is HojiChar 0.9.0 DiscardAds' default list
-// (hojichar/dict/advertisement_keywords_ja.txt, 31 entries, the same as
-// hojicharAds), counted with CountFirst as its re.findall over the
-// re.escape'd alternation does (document_filters.py:465-501).
+// llmjpAdKeywords is HojiChar 0.9.0 DiscardAds' default list
+// (hojichar/dict/advertisement_keywords_ja.txt at v0.9.0: 31 lines, the
+// last one ■ with no newline), in file order; the list is the same in the
+// HojiChar commit of hojichar.go.
+var llmjpAdKeywords = []string{"お問い合わせください", "にお任せください", "現在公開中", "営業時間", "求人情報", "送料",
+	"製品のアップグレード", "別途料金", "研修制度", "ご応募", "求める人物", "未経験歓迎", "応募資格", "勤務期間", "勤務地",
+	"試聴する", "セット内容", "製品構成", "よくある質問", "①", "②", "③", "④", "⑤", "⑥", "無効な値", "商品データ",
+	"クリックして応援", "ほしい物リスト", "注文はお早めに", "■"}
+
+// llmjpAdMatcher counts llmjpAdKeywords with CountFirst, as DiscardAds'
+// re.findall over the re.escape'd alternation does
+// (document_filters.py:465-501).
 var llmjpAdMatcher = sync.OnceValue(func() *Matcher {
-	return NewMatcher(&WordList{Category: "ads", Words: hojicharAds})
+	return NewMatcher(&WordList{Category: "ads", Words: llmjpAdKeywords})
 })
 
 // llmjpExtract is extract_japanese_text (filters.py:235-261): split on

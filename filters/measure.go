@@ -114,7 +114,7 @@ func familyOf(name string) string {
 // measures_*.go. It is built once and never changed.
 var measureTable = func() map[string]*Measure {
 	t := map[string]*Measure{}
-	for _, group := range [][]*Measure{genericMeasures, swallowMeasures, mojibakeMeasures, hojicharMeasures} {
+	for _, group := range [][]*Measure{genericMeasures, swallowMeasures, mojibakeMeasures, hojicharMeasures, llmjpMeasures} {
 		for _, m := range group {
 			if _, dup := t[m.Name]; dup {
 				panic("filters: measure " + m.Name + " defined twice")
@@ -145,6 +145,10 @@ type docState struct {
 	hj                          hojicharScores
 	hjHeadOK, hjTailOK, hjRepOK bool
 	hjm                         hojicharMeter
+
+	lj    llmjpStats
+	ljOK  bool
+	ljBuf []byte
 }
 
 func (d *docState) reset(text, url string) {
@@ -152,6 +156,7 @@ func (d *docState) reset(text, url string) {
 	d.charsOK, d.linesOK, d.swOK = false, false, false
 	d.mjOK = false
 	d.hjHeadOK, d.hjTailOK, d.hjRepOK = false, false, false
+	d.ljOK = false
 	d.stats = textStats{} // chars and lines add to zero counts
 }
 

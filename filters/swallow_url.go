@@ -42,6 +42,7 @@ func swallowURLRejected(rawURL string, hosts *DomainList) bool {
 // there is no host (Python's None) and when Python raises (a "[" without
 // "]" in the netloc, or the reverse). Python lower-cases with str.lower,
 // this with strings.ToLower; they differ only on a few non-ASCII letters.
+// Shared by the swallow (ngurl.py) and llm-jp (filter_data.py) URL rules.
 func pyHostname(u string) (host string, ok bool) {
 	u = strings.TrimLeftFunc(u, func(r rune) bool { return r <= ' ' })
 	if strings.ContainsAny(u, "\t\r\n") {
@@ -76,7 +77,13 @@ func pyHostname(u string) (host string, ok bool) {
 	if host == "" {
 		return "", false
 	}
-	return strings.ToLower(host), true
+	// Python lower-cases before any '%' only (an IPv6 zone keeps its case)
+	h, zone, pct := strings.Cut(host, "%")
+	h = strings.ToLower(h)
+	if pct {
+		h += "%" + zone
+	}
+	return h, true
 }
 
 func isSchemeStart(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

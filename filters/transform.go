@@ -34,6 +34,8 @@ var transformTable = func() map[string]*transform {
 				out, c := MaskPII(text, p.st.pii)
 				return out, c.Total()
 			}},
+		{name: "llmjp.extract_japanese", doc: "llm-jp-corpus v1 extract_japanese_text: keep the lines with kana, remove URLs and runs of 100+ ASCII characters, join the lines with no separator (llmjpExtract)",
+			apply: func(_ *processor, text string) (string, int) { return llmjpExtract(text) }},
 	} {
 		t[tr.name] = tr
 	}

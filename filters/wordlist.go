@@ -144,6 +144,8 @@ func scanList(name string, r io.Reader, fn func(line int, s string) error) error
 // words) at about 100 MB/s before any counting, and its dense DFA takes about
 // 500 bytes per state (10 MB for those words); this automaton counts in the
 // same pass, with no allocation per match.
+//
+// Besides the automaton's 16 bytes, each state has 4 for CountFirst.
 type Matcher struct {
 	cats     []string
 	ids      []uint16       // symbol of each rune below len(ids); 0: in no word
@@ -151,6 +153,12 @@ type Matcher struct {
 	nodes    []acNode       // the double array; nodes[0] is the root
 	outs     []acOut        // outputs; see acNode.out
 	maxRunes int            // longest word, in runes
+	// for CountFirst and CountEach: the words in first-seen order, the
+	// index in words of the word ending exactly at each state (-1: none)
+	// and whether each word is all katakana ([ァ-ヴー]+)
+	words []string
+	term  []int32
+	kata  []bool
 }
 
 // acNode is one state of the automaton (or an unused slot, check == -1).
@@ -201,6 +209,11 @@ func NewMatcher(lists ...*WordList) *Matcher {
 		}
 	}
 	m.build(words, wordCats)
+	m.words = words
+	m.kata = make([]bool, len(words))
+	for k, w := range words {
+		m.kata[k] = allKatakana(w)
+	}
 	return m
 }
 
@@ -261,7 +274,8 @@ func (m *Matcher) symbol(r rune) int32 {
 func (m *Matcher) build(words []string, wordCats map[string][]int32) {
 	nsym := m.symbols(words)
 	trie := []trieNode{{}}
-	for _, w := range words {
+	ends := make([]int32, len(words)) // trie node where each word ends
+	for k, w := range words {
 		t := int32(0)
 		runes := int32(0)
 		for _, r := range w {
@@ -281,6 +295,7 @@ func (m *Matcher) build(words []string, wordCats map[string][]int32) {
 		}
 		trie[t].cats = wordCats[w]
 		trie[t].runes = runes
+		ends[k] = t
 		m.maxRunes = max(m.maxRunes, int(runes))
 	}
 
@@ -402,6 +417,13 @@ func (m *Matcher) build(words []string, wordCats map[string][]int32) {
 		m.outs[h].cat = int32(len(m.outs) - h - 1)
 	}
 	m.nodes = slices.Clip(nodes)
+	m.term = make([]int32, len(nodes))
+	for i := range m.term {
+		m.term[i] = -1
+	}
+	for k, t := range ends {
+		m.term[da[t]] = int32(k)
+	}
 }
 
 // CategoryCounts are the matches of one category in one text.
@@ -622,4 +644,126 @@ func (m *Matcher) LongestCover(text string) (chars, matches int) {
 		i += first // the walk reads at least the rune at i
 	}
 	return chars, matches
+}
+
+// isKatakanaPy is the class [ァ-ヴー] of HojiChar's NgWordsFilterJa
+// (document_filters.py:255-283, v0.9.0): U+30A1–U+30F4 and U+30FC, not
+// ヵヶ, ・, half-width katakana.
+func isKatakanaPy(r rune) bool { return 0x30A1 <= r && r <= 0x30F4 || r == 0x30FC }
+
+func allKatakana(w string) bool {
+	for _, r := range w {
+		if !isKatakanaPy(r) {
+			return false
+		}
+	}
+	return w != ""
+}
+
+// CountFirst counts the matches that Python's re.findall finds with the
+// alternation of the matcher's words in list order, each re.escape'd: the
+// scan goes left to right; at each position the first-listed word that
+// occurs there is a match (not the longest: a later word that starts with
+// an earlier one never matches where the earlier one does) and the scan
+// resumes after it; matches do not overlap. Words are compared rune by
+// rune, case-sensitively; an invalid byte is a rune in no word. Lists
+// merged into the matcher keep their order (the first list's words first).
+//
+// With katakanaApart, CountFirst is the pattern HojiChar's NgWordsFilterJa
+// builds with ignore_confused=True (document_filters.py:255-283, v0.9.0):
+// the words made only of [ァ-ヴー] (U+30A1–U+30F4, U+30FC) are tried after
+// all the others, and match only where the rune before is not of that
+// class and the rune after is not either ((?<![ァ-ヴー])(K1|…)(?![ァ-ヴー]));
+// a word whose following rune fails leaves the next listed one a chance.
+// (When a list has no word of one kind, Python's pattern gets an empty
+// alternative that matches everywhere; CountFirst does not copy that.)
+func (m *Matcher) CountFirst(text string, katakanaApart bool) int {
+	if len(m.words) == 0 {
+		return 0
+	}
+	nodes, term := m.nodes, m.term
+	n := 0
+	prevKata := false // the rune before i is [ァ-ヴー]
+	for i := 0; i < len(text); {
+		r, w := decodeRuneAt(text, i)
+		if w == 1 && r == utf8.RuneError {
+			r = -1
+		}
+		c := int32(0)
+		if r >= 0 {
+			c = m.symbol(r)
+		}
+		if c != 0 {
+			// walk the trie from i: best is the first-listed word of the
+			// first kind, kbest of the katakana kind (its lookahead checked)
+			best, kbest := int32(-1), int32(-1)
+			bestEnd, kbestEnd := 0, 0
+			s, j, cj := int32(0), i, c
+			for {
+				q := nodes[s].base + cj
+				if nodes[q].check != s {
+					break
+				}
+				s = q
+				_, wj := decodeRuneAt(text, j)
+				j += wj
+				var next rune = -1
+				if j < len(text) {
+					var wn int
+					if next, wn = decodeRuneAt(text, j); wn == 1 && next == utf8.RuneError {
+						next = -1
+					}
+				}
+				if t := term[s]; t >= 0 {
+					switch {
+					case katakanaApart && m.kata[t]:
+						if (kbest < 0 || t < kbest) && !prevKata && !isKatakanaPy(next) {
+							kbest, kbestEnd = t, j
+						}
+					case best < 0 || t < best:
+						best, bestEnd = t, j
+					}
+				}
+				if next < 0 {
+					break
+				}
+				if cj = m.symbol(next); cj == 0 {
+					break
+				}
+			}
+			end := -1
+			if best >= 0 {
+				end = bestEnd
+			} else if kbest >= 0 {
+				end = kbestEnd
+			}
+			if end > i {
+				n++
+				last, _ := utf8.DecodeLastRuneInString(text[:end])
+				prevKata = isKatakanaPy(last)
+				i = end
+				continue
+			}
+		}
+		prevKata = isKatakanaPy(r)
+		i += w
+	}
+	return n
+}
+
+// CountEach returns the sum over the matcher's words of the number of
+// non-overlapping occurrences of each word, as Python's
+// sum(text.count(w) for w in words) (llm-jp-corpus v1.0.1 is_ethical,
+// scripts/filters.py:144-150 @61f2bf7): each word is counted on its own,
+// so words that overlap each other all count, but "ああ" occurs once in
+// "あああ". The scan stops once the sum reaches limit (limit <= 0: no limit).
+func (m *Matcher) CountEach(text string, limit int) int {
+	n := 0
+	for _, w := range m.words {
+		n += strings.Count(text, w)
+		if limit > 0 && n >= limit {
+			break
+		}
+	}
+	return n
 }

@@ -20,7 +20,7 @@ func TestFiltersCommand(t *testing.T) {
 		code int
 		want []string
 	}{
-		{[]string{"filters"}, 0, []string{"swallow ", "gov ", "transforms: hojichar.mask, mask_pii, nfkc"}},
+		{[]string{"filters"}, 0, []string{"swallow ", "gov ", "transforms: hojichar.mask, llmjp.extract_japanese, mask_pii, nfkc"}},
 		{[]string{"filters", "-c", cfg}, 0, []string{"web2 "}},
 		{[]string{"filters", "show", "swallow"}, 0, []string{"hiragana_fraction", "swallow.hiragana_fraction", ">= 0.2", "quality.py:136"}},
 		{[]string{"filters", "-c", cfg, "show", "gov"}, 0, []string{"too_short", ">= 300"}},

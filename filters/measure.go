@@ -114,7 +114,7 @@ func familyOf(name string) string {
 // measures_*.go. It is built once and never changed.
 var measureTable = func() map[string]*Measure {
 	t := map[string]*Measure{}
-	for _, group := range [][]*Measure{genericMeasures, swallowMeasures} {
+	for _, group := range [][]*Measure{genericMeasures, swallowMeasures, fineweb2Measures} {
 		for _, m := range group {
 			if _, dup := t[m.Name]; dup {
 				panic("filters: measure " + m.Name + " defined twice")
@@ -138,11 +138,16 @@ type docState struct {
 	sw   SwallowScores
 	swOK bool
 	swm  swallowMeter
+
+	fw                   FineWeb2Scores
+	fwLinesOK, fwWordsOK bool
+	fwm                  fineweb2Meter
 }
 
 func (d *docState) reset(text, url string) {
 	d.text, d.url = text, url
 	d.charsOK, d.linesOK, d.swOK = false, false, false
+	d.fwLinesOK, d.fwWordsOK = false, false
 	d.stats = textStats{} // chars and lines add to zero counts
 }
 

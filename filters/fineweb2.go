@@ -235,7 +235,7 @@ func (m *fineweb2Meter) wordScores(sc *FineWeb2Scores, text string, words []stri
 	sc.NonSymbolWords = nonSym
 	sc.AvgWordLength = frac(nonSymLen, nonSym)
 	sc.AlphaWords = frac(alpha, nw)
-	sc.StopWords = stops
+	sc.StopWords, sc.DistinctStopWords = stops, 0
 	for ; distinct != 0; distinct &= distinct - 1 {
 		sc.DistinctStopWords++
 	}

@@ -80,7 +80,6 @@ var fineweb2StopWords = [...]string{"の", "に", "を", "は", "た", "て", "�
 type fineweb2Meter struct {
 	tok   *tokenize.Tokenizer
 	tab   countTable
-	words []string
 	boff  []int  // byte offset of each word in join, and the end
 	rpre  []int  // code points of the words before each word, and in all
 	join  []byte // the words without separators
@@ -179,13 +178,15 @@ func (m *fineweb2Meter) tokenize(text string) []string {
 		}
 		m.tok = t
 	}
-	m.words = m.words[:0]
-	for _, w := range m.tok.Wakati(text) {
+	words := m.tok.Wakati(text)
+	n := 0 // strip in place: Wakati's slice is ours
+	for _, w := range words {
 		if w = strings.TrimFunc(w, pySpace); w != "" {
-			m.words = append(m.words, w)
+			words[n] = w
+			n++
 		}
 	}
-	return m.words
+	return words[:n]
 }
 
 // wordScores computes the scores that need the words.

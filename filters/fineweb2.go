@@ -78,12 +78,12 @@ var fineweb2StopWords = [...]string{"の", "に", "を", "は", "た", "て", "�
 // fineweb2Meter computes FineWeb2Scores with reusable scratch. Its kagome
 // tokenizer is made on first use (the dictionary is shared by the process).
 type fineweb2Meter struct {
-	tok   *tokenize.Tokenizer
-	tab   countTable
-	boff  []int  // byte offset of each word in join, and the end
-	rpre  []int  // code points of the words before each word, and in all
-	join  []byte // the words without separators
-	spc   []byte // the words joined by one space
+	tok  *tokenize.Tokenizer
+	tab  countTable
+	boff []int  // byte offset of each word in join, and the end
+	rpre []int  // code points of the words before each word, and in all
+	join []byte // the words without separators
+	spc  []byte // the words joined by one space
 }
 
 // lines computes the scores that need no words.

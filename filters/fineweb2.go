@@ -181,12 +181,20 @@ func (m *fineweb2Meter) tokenize(text string) []string {
 	words := m.tok.Wakati(text)
 	n := 0 // strip in place: Wakati's slice is ours
 	for _, w := range words {
-		if w = strings.TrimFunc(w, pySpace); w != "" {
+		if first, _ := utf8.DecodeRuneInString(w); pySpace(first) || pySpace(lastRune(w)) {
+			w = strings.TrimFunc(w, pySpace)
+		}
+		if w != "" {
 			words[n] = w
 			n++
 		}
 	}
 	return words[:n]
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
 }
 
 // wordScores computes the scores that need the words.

@@ -204,6 +204,12 @@ func (m *fineweb2Meter) wordScores(sc *FineWeb2Scores, text string, words []stri
 
 	// per-word counts, and the two joins: word i is join[boff[i]:boff[i+1]]
 	// and spc[boff[i]+i:boff[i+1]+i], with rpre[i] code points before it
+	if cap(m.boff) < nw+1 {
+		m.boff, m.rpre = make([]int, 0, nw+1), make([]int, 0, nw+1)
+	}
+	if cap(m.spc) < len(text)+nw {
+		m.join, m.spc = make([]byte, 0, len(text)), make([]byte, 0, len(text)+nw)
+	}
 	m.boff, m.rpre = append(m.boff[:0], 0), append(m.rpre[:0], 0)
 	m.join, m.spc = m.join[:0], m.spc[:0]
 	var nonSym, nonSymLen, alpha, stops int

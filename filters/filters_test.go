@@ -495,7 +495,7 @@ func TestBadInput(t *testing.T) {
 				}
 				if mode == Drop && name == "20MB line" {
 					want := map[string]string{PresetDefault: "too_long", "swallow": "duplicate_sentence_fraction", "gov": "repetitive", "literature": "repetitive",
-						"llm-jp": "domain", "llm-jp-strict": "domain", "llm-jp-v1-0-1": "domain"}[preset] // llm-jp: no URL
+						"llm-jp": "domain", "llm-jp-strict": "domain", "llm-jp-v1-0-1": "domain", "fineweb2-ja": "top_2_gram"}[preset] // llm-jp: no URL
 					if reason != want {
 						t.Errorf("%s: the 20 MB text dropped by %q, want %q", preset, reason, want)
 					}

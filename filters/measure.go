@@ -114,7 +114,7 @@ func familyOf(name string) string {
 // measures_*.go. It is built once and never changed.
 var measureTable = func() map[string]*Measure {
 	t := map[string]*Measure{}
-	for _, group := range [][]*Measure{genericMeasures, swallowMeasures, mojibakeMeasures, hojicharMeasures, llmjpMeasures} {
+	for _, group := range [][]*Measure{genericMeasures, swallowMeasures, mojibakeMeasures, hojicharMeasures, llmjpMeasures, fineweb2Measures} {
 		for _, m := range group {
 			if _, dup := t[m.Name]; dup {
 				panic("filters: measure " + m.Name + " defined twice")
@@ -149,6 +149,10 @@ type docState struct {
 	lj    llmjpStats
 	ljOK  bool
 	ljBuf []byte
+
+	fw                   FineWeb2Scores
+	fwLinesOK, fwWordsOK bool
+	fwm                  fineweb2Meter
 }
 
 func (d *docState) reset(text, url string) {
@@ -157,6 +161,7 @@ func (d *docState) reset(text, url string) {
 	d.mjOK = false
 	d.hjHeadOK, d.hjTailOK, d.hjRepOK = false, false, false
 	d.ljOK = false
+	d.fwLinesOK, d.fwWordsOK = false, false
 	d.stats = textStats{} // chars and lines add to zero counts
 }
 

@@ -222,7 +222,7 @@ func TestValidateOrigin(t *testing.T) {
 		want  []string
 	}{
 		{"file", func(c *Config) {}, []string{
-			`FILE:2: inputs[0].preset: unknown preset "strict" (known: default, gov, hojichar, literature, none, swallow)`,
+			`FILE:2: inputs[0].preset: unknown preset "strict" (known: default, fineweb2-ja, gov, hojichar, literature, llm-jp, llm-jp-strict, llm-jp-v1-0-1, none, swallow)`,
 			"FILE:3: workers: -1 must be >= 0 (0: all cores)"}},
 		{"flags", func(c *Config) {
 			c.Workers = -2

@@ -33,12 +33,12 @@ unit:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./job
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./ingest ./normalize ./dedup ./filters ./tokenize ./shard
-	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem -count=1 ./dedup/... ./phases ./filters
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem -count=1 ./dedup/... ./phases ./filters ./internal/nfkc ./internal/zlibsize
 	$(MAKE) --no-print-directory bench-mem
 
 # Big-corpus runs over ../shared/corpus (skipped with a message when it is absent).
 e2e:
-	JACORPUS_E2E=1 $(GO) test -count=1 -run E2E -v -timeout 60m ./internal/interop ./phases ./dedup/lines
+	JACORPUS_E2E=1 $(GO) test -count=1 -run E2E -v -timeout 60m ./internal/interop ./phases ./dedup/lines ./filters
 
 clean:
 	rm -rf bin out

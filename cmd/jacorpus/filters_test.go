@@ -43,3 +43,31 @@ func TestFiltersCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestRunSwallowSample: `jacorpus run -c configs/swallow.yaml` (the swallow
+// preset on every sample source) prints the documents each Swallow rule
+// dropped, in the stage table and in the filters table.
+func TestRunSwallowSample(t *testing.T) {
+	t.Chdir("../..") // the config's paths are relative to the repository
+	out, rej := t.TempDir(), t.TempDir()
+	code, stdout, stderr := run("run", "-q", "-c", "configs/swallow.yaml", "--output", out, "--rejects", rej)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	var table string
+	for _, line := range strings.Split(stdout, "\n") {
+		if strings.Contains(line, "swallow ") && strings.Contains(line, "1084") {
+			table = line
+		}
+	}
+	// laws: blank lines are repeated paragraphs; short speeches: too few
+	// letters; long sentences of laws and literature
+	for _, w := range []string{"num_letters=", "duplicate_paragraph_fraction=", "avg_sentence_length_max=", "max_sentence_length="} {
+		if !strings.Contains(table, w) {
+			t.Errorf("no %q in the swallow row %q\n%s", w, table, stdout)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(rej, "dropped.parquet")); err != nil {
+		t.Errorf("rejects: %v", err)
+	}
+}

@@ -426,25 +426,51 @@ func TestHistogram(t *testing.T) {
 // BenchmarkPreset runs each shipped preset through the stage, as a run does
 // (drop mode: a document stops at its first failing rule; annotate mode:
 // every rule of every document), on the real fixture text.
+//
+// The lists/ runs give every list rule a list (the 5,000-word benchmark list
+// as NG words, the UT1-style test list as hosts, the llm-jp test lists) and
+// every document a URL, so the list and URL rules run too; the plain runs
+// leave list rules off, as a job without filters.lists does.
 func BenchmarkPreset(b *testing.B) {
 	docs := testcorpus.Fixture(b)
-	for _, mode := range []Mode{Drop, Annotate} {
-		for _, preset := range Presets() {
-			b.Run(string(mode)+"/"+preset, func(b *testing.B) {
-				c := DefaultConfig()
-				c.Mode = mode
-				st, err := NewStage(c, map[string]string{"x": preset})
-				if err != nil {
-					b.Fatal(err)
-				}
-				p, _ := st.NewProcessor()
-				b.SetBytes(testcorpus.TextBytes(docs))
-				for i := 0; i < b.N; i++ {
-					for _, d := range docs {
-						p.Process(&pipeline.Document{Source: "x", Text: d.Text})
+	lists := llmjpLists()
+	lists["ng_words"] = []string{testcorpus.Path("filters/lists/bench_5000.txt")}
+	lists["ng_hosts"] = []string{testcorpus.Path("filters/lists/domains_ut1.txt")}
+	for _, withLists := range []bool{false, true} {
+		for _, mode := range []Mode{Drop, Annotate} {
+			for _, preset := range Presets() {
+				name, url := string(mode)+"/"+preset, ""
+				if withLists {
+					p, _ := ShippedPreset(preset)
+					needs := false
+					for _, s := range p.Steps {
+						needs = needs || s.List != "" || strings.Contains(s.Rule, "domain")
 					}
+					if !needs {
+						continue
+					}
+					name, url = "lists/"+name, "https://www.example.jp/2024/01/page.html"
 				}
-			})
+				b.Run(name, func(b *testing.B) {
+					c := DefaultConfig()
+					c.Mode = mode
+					if withLists {
+						c.Lists = lists
+					}
+					st, err := NewStage(c, map[string]string{"x": preset})
+					if err != nil {
+						b.Fatal(err)
+					}
+					p, _ := st.NewProcessor()
+					b.SetBytes(testcorpus.TextBytes(docs))
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						for _, d := range docs {
+							p.Process(&pipeline.Document{Source: "x", Text: d.Text, URL: url})
+						}
+					}
+				})
+			}
 		}
 	}
 }

@@ -358,9 +358,16 @@ func TestConfigPreset(t *testing.T) {
 // every score; thresholding the scores afterwards gives exactly the drop
 // mode's decisions, for every preset on every fixture document and on
 // edited variants near the thresholds.
+//
+// Every list rule has a list and every document a URL (half of them on a
+// listed host), so the list and URL rules decide too.
 func TestAnnotateRethreshold(t *testing.T) {
 	docs := testcorpus.Fixture(t)
 	c := DefaultConfig()
+	c.Lists = llmjpLists()
+	c.Lists["ng_words"] = []string{testcorpus.Path("filters/lists/adult.txt"), testcorpus.Path("filters/lists/violence.txt")}
+	c.Lists["ng_hosts"] = []string{testcorpus.Path("filters/lists/domains_ut1.txt")}
+	urls := []string{"https://www.example.jp/a/b.html", "http://example.com/page"}
 	for _, preset := range Presets() {
 		presetOf := map[string]string{"x": preset}
 		drop, err := NewStage(c, presetOf)
@@ -373,10 +380,10 @@ func TestAnnotateRethreshold(t *testing.T) {
 		dp, _ := drop.NewProcessor()
 		ap, _ := ann.NewProcessor()
 		kept := 0
-		for _, d := range docs {
+		for k, d := range docs {
 			for _, text := range []string{d.Text, d.Text[:len(d.Text)/3], strings.Repeat(d.Text[:min(len(d.Text), 300)], 2)} {
-				a := &pipeline.Document{Source: "x", Text: text}
-				b := &pipeline.Document{Source: "x", Text: text}
+				a := &pipeline.Document{Source: "x", Text: text, URL: urls[k%2]}
+				b := &pipeline.Document{Source: "x", Text: text, URL: urls[k%2]}
 				want, _ := dp.Process(a)
 				if r, _ := ap.Process(b); r != "" {
 					t.Fatalf("%s: annotate dropped %q", preset, r)

@@ -2,7 +2,6 @@ package filters
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -114,15 +113,7 @@ type fineweb2Golden struct {
 // and the preset drops each document for the reason the reference gives
 // (its first failing filter), or keeps it.
 func TestFineweb2Golden(t *testing.T) {
-	f, err := os.Open(testcorpus.Path("filters/fineweb2_golden.jsonl.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	zr := openData(t, testcorpus.Path("filters/fineweb2_golden.jsonl.gz"))
 	var golden []fineweb2Golden
 	sc := bufio.NewScanner(zr)
 	sc.Buffer(nil, 16<<20)

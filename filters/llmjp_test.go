@@ -2,7 +2,6 @@ package filters
 
 import (
 	"bufio"
-	"compress/gzip"
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
@@ -75,15 +74,7 @@ func llmjpLists() map[string][]string {
 // readLLMJPGolden returns the golden records and their texts.
 func readLLMJPGolden(t *testing.T) ([]llmjpGolden, []string) {
 	t.Helper()
-	f, err := os.Open(testcorpus.Path("filters/llmjp_golden.jsonl.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	zr := openData(t, testcorpus.Path("filters/llmjp_golden.jsonl.gz"))
 	files := map[string]map[string]string{}
 	var recs []llmjpGolden
 	var texts []string

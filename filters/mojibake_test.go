@@ -3,7 +3,6 @@ package filters
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -462,19 +461,7 @@ func sharedCorpus() string {
 // eachJSONL calls fn with the id and text of every record of a (gzip)
 // JSONL file.
 func eachJSONL(t *testing.T, path string, fn func(id, text string)) {
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = zr
-	}
+	r := openData(t, path)
 	sc := bufio.NewScanner(r)
 	sc.Buffer(nil, 256<<20)
 	for sc.Scan() {
@@ -493,15 +480,7 @@ func eachJSONL(t *testing.T, path string, fn func(id, text string)) {
 // the HTTP Content-Type, "" when none) and the HTTP body of every response
 // record of a WARC file of gzip members.
 func eachWARCResponse(t *testing.T, path string, fn func(uri, charset string, body []byte)) {
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	zr := openData(t, path)
 	br := bufio.NewReaderSize(zr, 1<<20)
 	for {
 		line, err := br.ReadString('\n')
@@ -582,17 +561,6 @@ var markup = regexp.MustCompile(`(?is)<script.*?</script>|<style.*?</style>|<!--
 func htmlText(s string) string {
 	s = html.UnescapeString(markup.ReplaceAllString(s, "\n"))
 	return html.UnescapeString(markup.ReplaceAllString(s, "\n"))
-}
-
-// truncRunes is s cut after n code points.
-func truncRunes(s string, n int) string {
-	for i := range s {
-		if n == 0 {
-			return s[:i]
-		}
-		n--
-	}
-	return s
 }
 
 // TestMojibakeE2E measures the mojibake rules on the whole shared corpus:
@@ -679,7 +647,7 @@ func TestMojibakeE2E(t *testing.T) {
 		if stride == 0 || seen[group]%stride != 0 {
 			return
 		}
-		src := truncRunes(text, 4000)
+		src := prefixRunes(text, 4000)
 		var s textStats
 		new(statsMeter).chars(&s, src)
 		if s.Hiragana+s.Katakana+s.Kanji < 100 || ratio(s.Hiragana+s.Katakana+s.Kanji, s.Letters) < 0.5 {

@@ -3,7 +3,6 @@ package filters
 import (
 	"bufio"
 	"cmp"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -110,17 +109,6 @@ var degradations = []struct {
 	{"a phrase repeated on one line", "repetitive", func(text string, _ *rand.Rand) string {
 		return strings.Repeat(phraseOf(text), 200)
 	}},
-}
-
-// prefixRunes returns the first n characters of s.
-func prefixRunes(s string, n int) string {
-	for i := range s {
-		if n == 0 {
-			return s[:i]
-		}
-		n--
-	}
-	return s
 }
 
 // headOf returns the first 30 characters of text without white space (a
@@ -431,15 +419,7 @@ func quantile(v []float64, q float64) float64 {
 // eachRecord calls f with the id, title (a speech: its meeting) and text of
 // every record of a gzipped JSON-lines file of the shared corpus.
 func eachRecord(t *testing.T, path string, f func(id, title, text string)) {
-	file, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer file.Close()
-	gz, err := gzip.NewReader(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	gz := openData(t, path)
 	sc := bufio.NewScanner(gz)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for sc.Scan() {

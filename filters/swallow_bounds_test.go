@@ -142,10 +142,4 @@ func TestSwallowPresetBounds(t *testing.T) {
 	t.Logf("%d texts; no exact hit: %v", len(texts), sortedKeys(noExact))
 }
 
-func firstN(s string, n int) string {
-	r := []rune(s)
-	if len(r) > n {
-		r = r[:n]
-	}
-	return strings.ReplaceAll(string(r), "\n", "⏎")
-}
+func firstN(s string, n int) string { return strings.ReplaceAll(prefixRunes(s, n), "\n", "⏎") }

@@ -2,16 +2,12 @@ package filters
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/jacorpus/jacorpus/internal/testcorpus"
 	"github.com/jacorpus/jacorpus/pipeline"
@@ -28,27 +24,7 @@ type swallowGolden struct {
 // readJSONL returns id → text of a testdata JSONL file (gzip or zstd by name).
 func readJSONL(t *testing.T, rel string) map[string]string {
 	t.Helper()
-	f, err := os.Open(testcorpus.Path(rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var r io.Reader = f
-	switch {
-	case strings.HasSuffix(rel, ".gz"):
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = zr
-	case strings.HasSuffix(rel, ".zst"):
-		zr, err := zstd.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer zr.Close()
-		r = zr
-	}
+	r := openData(t, testcorpus.Path(rel))
 	out := map[string]string{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(nil, 64<<20)
@@ -70,15 +46,7 @@ func readJSONL(t *testing.T, rel string) map[string]string {
 // cases), else the testdata document it names. It returns the record count.
 func eachGolden(t *testing.T, rel string, fn func(rec []byte, text string)) int {
 	t.Helper()
-	f, err := os.Open(testcorpus.Path(rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	zr := openData(t, testcorpus.Path(rel))
 	texts := map[string]map[string]string{}
 	sc := bufio.NewScanner(zr)
 	sc.Buffer(nil, 64<<20)

@@ -614,7 +614,7 @@ func (m *Matcher) LongestCover(text string) (chars, matches int) {
 		s, depth, best, bestEnd := int32(0), 0, 0, 0
 		first := 0 // bytes of the rune at i
 		for q := i; q < len(text) && depth < m.maxRunes; {
-			r, w := utf8.DecodeRuneInString(text[q:])
+			r, w := decodeRuneAt(text, q)
 			if first == 0 {
 				first = w
 			}

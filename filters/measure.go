@@ -241,7 +241,7 @@ var genericMeasures = []*Measure{
 	gl("max_sentence_chars", Count, "longest sentence in characters", func(s *textStats) float64 { return float64(s.MaxSentence) }),
 	g("max_char_run", Count, "longest run of one repeated character, any character, spaces and newlines included (ああああ…, ーーー, !!!!; as HojiChar SingleCharacterRepetitionFilter)", func(s *textStats) float64 { return float64(s.MaxRun) }),
 	g("url_char_ratio", Ratio, "characters of http(s):// URLs (the scheme and the RFC 3986 characters after it: a full-width ） or a kana ends it) / characters", func(s *textStats) float64 { return ratio(s.URLChars, s.Chars) }),
-	{Name: "compression_ratio", Kind: Factor, Doc: "DEFLATE size (Go compress/flate, level 6) / UTF-8 size: repetitive text scores low, random strings high",
+	{Name: "compression_ratio", Kind: Factor, Doc: "zlib size at level 6 / UTF-8 size, exactly Python's len(zlib.compress(b, 6)) / len(b) with C zlib (internal/zlibsize): repetitive text scores low, random strings high",
 		score: func(d *docState, _ *rule) float64 { return d.sm.compressionRatio(d.text) }},
 	{Name: "ng_word_ratio", Kind: Ratio, List: Words, Doc: "characters inside an occurrence of a listed word (Aho–Corasick, overlapping occurrences, each character once) / characters",
 		score: func(d *docState, r *rule) float64 {

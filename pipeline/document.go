@@ -174,3 +174,20 @@ type DropScore struct{}
 // it was read (a string) when it changed it and a later stage asked for it:
 // filter presets that reproduce another tool judge the text that tool saw.
 type RawText struct{}
+
+// HTMLPayload is the Scratch key under which a source leaves a web page it
+// did not turn into text itself (a WARC response record's HTML) as a *Page,
+// with Document.Text empty; the extract stage decodes it, puts the main
+// text into Text and deletes the key. Extraction is costly, so it runs in
+// the parallel workers, not on the source's goroutine.
+type HTMLPayload struct{}
+
+// Page is a fetched web page as a source read it.
+type Page struct {
+	// Body is the HTTP payload, de-chunked and content-decoded, in its own
+	// character encoding.
+	Body []byte
+	// ContentType is the HTTP Content-Type header
+	// ("text/html; charset=Shift_JIS"), "" when there was none.
+	ContentType string
+}

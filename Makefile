@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/jacorpus
 PKGS    := ./...
 
-.PHONY: all build run test deps lint unit bench bench-mem e2e clean
+.PHONY: all build run test deps lint unit fuzz bench bench-mem e2e clean
 
 all: build
 
@@ -15,7 +15,7 @@ run: build
 	./$(BIN) run -c configs/default.yaml --overwrite
 
 # Everything CI checks. Installs what the tests need first (scripts/test-deps.sh).
-test: deps lint unit
+test: deps lint unit fuzz
 
 deps:
 	./scripts/test-deps.sh
@@ -28,6 +28,10 @@ lint:
 unit:
 	$(GO) test -count=1 $(PKGS)
 	$(GO) test -count=1 -race -short ./pipeline ./ingest
+
+# A short run of every fuzz target (FUZZTIME each, default 2s; seeds in testdata/fuzz/).
+fuzz:
+	./scripts/fuzz.sh
 
 # Throughput of every stage and of the whole pipeline on the sample (per core and all cores).
 bench:

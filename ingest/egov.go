@@ -94,6 +94,9 @@ type EgovLaw struct {
 	charset string // canonical input encoding; "" for UTF-8 or as declared
 	dec     *xml.Decoder
 	bom     int64 // bytes of a UTF-8 byte order mark before the decoder
+	// badCharset is the encoding the XML declaration names when it is not
+	// supported.
+	badCharset string
 	done    bool
 	err     error // fatal: bad configuration
 
@@ -252,6 +255,7 @@ func (e *EgovLaw) charsetReader(label string, r io.Reader) (io.Reader, error) {
 	case "us-ascii", "ascii":
 		return r, nil
 	default:
+		e.badCharset = label
 		return nil, fmt.Errorf("unsupported encoding %q", label)
 	}
 	return enc.NewDecoder().Reader(r), nil
@@ -314,10 +318,15 @@ func (e *EgovLaw) fail(err error, pos pipeline.Position) error {
 				fmt.Sprintf("<%s> response holds no <Law> (an API response of another kind, or an empty law)", e.root), nil)
 		}
 		return nil
+	case errors.As(err, &se) && se.Msg == "unexpected EOF" && len(e.stack) > 0:
+		pos.Line, pos.Offset = int64(se.Line), at
+		return newProblem(pipeline.ProblemTruncated, pos,
+			fmt.Sprintf("XML ends inside <%s> at decoded byte offset %d", e.stack[len(e.stack)-1].name, at), nil)
 	case errors.As(err, &se):
-		pos.Line = int64(se.Line)
-		pos.Offset = at
+		pos.Line, pos.Offset = int64(se.Line), at
 		return newProblem(ProblemMalformedXML, pos, fmt.Sprintf("%s (decoded byte offset %d)", se.Msg, at), nil)
+	case e.badCharset != "":
+		return newProblem(ProblemMalformedXML, pos, fmt.Sprintf("unsupported encoding %q in the XML declaration", e.badCharset), nil)
 	}
 	pos.Offset = at
 	return streamProblem(err, pos, at, nil)

@@ -253,7 +253,7 @@ func nameFiles(files []File, in Input, r root) (resolved bool, err error) {
 // stripExts removes compression and then format extensions from a file name.
 func stripExts(name string) string {
 	lower := strings.ToLower(name)
-	for _, exts := range [][]string{{".gz", ".zst", ".zstd"}, {".jsonl", ".ndjson", ".json", ".txt"}} {
+	for _, exts := range [][]string{{".gz", ".zst", ".zstd"}, {".jsonl", ".ndjson", ".json", ".txt", ".xml"}} {
 		for _, e := range exts {
 			if strings.HasSuffix(lower, e) && len(name) > len(e) {
 				name, lower = name[:len(name)-len(e)], lower[:len(lower)-len(e)]

@@ -16,6 +16,9 @@ const (
 	FormatJSONL = "jsonl"
 	// FormatText is plain text, split into documents according to Input.Split.
 	FormatText = "text"
+	// FormatEgovLaw is e-Gov law XML (法令標準XML) or an e-Gov API response
+	// holding it: one document per law (see EgovLaw).
+	FormatEgovLaw = "egov-law"
 )
 
 // Text split modes.
@@ -46,9 +49,9 @@ const (
 type Input struct {
 	// Path is a file, a directory or a glob pattern (filepath.Match syntax).
 	Path string `yaml:"path" json:"path,omitempty"`
-	// Format is FormatJSONL, FormatText, or "" to choose by file extension
-	// (.jsonl and .ndjson are JSON Lines, .txt is text; .gz, .zst and .zstd
-	// are stripped first). An unknown extension with an empty Format is an
+	// Format is FormatJSONL, FormatText, FormatEgovLaw, or "" to choose by
+	// file extension (.jsonl and .ndjson are JSON Lines, .txt is text, .xml
+	// e-Gov law XML; .gz, .zst and .zstd are stripped first). An unknown extension with an empty Format is an
 	// error from Expand.
 	Format string `yaml:"format,omitempty" json:"format,omitempty"`
 	// Source is written to Document.Source and starts the names of the
@@ -83,9 +86,9 @@ func (in Input) Validate() error {
 		return errors.New("path is empty")
 	}
 	switch in.Format {
-	case "", FormatJSONL, FormatText:
+	case "", FormatJSONL, FormatText, FormatEgovLaw:
 	default:
-		return fmt.Errorf("format %q: want %q, %q or empty (by extension)", in.Format, FormatJSONL, FormatText)
+		return fmt.Errorf("format %q: want %q, %q, %q or empty (by extension)", in.Format, FormatJSONL, FormatText, FormatEgovLaw)
 	}
 	if _, _, err := lookupEncoding(in.Encoding); err != nil {
 		return err
@@ -116,6 +119,10 @@ func (in Input) checkFormat(format string) error {
 	case FormatText:
 		if in.TextField != "" || in.IDField != "" || in.URLField != "" || len(in.MetaFields) > 0 {
 			return fmt.Errorf("text_field, id_field, url_field and meta_fields apply to %s inputs only, not %s", FormatJSONL, format)
+		}
+	case FormatEgovLaw:
+		if in.TextField != "" || in.IDField != "" || in.URLField != "" || len(in.MetaFields) > 0 || in.Split != "" {
+			return fmt.Errorf("text_field, id_field, url_field, meta_fields and split do not apply to %s inputs", format)
 		}
 	}
 	return nil
@@ -151,6 +158,8 @@ func formatByExt(name string) string {
 		return FormatJSONL
 	case ".txt":
 		return FormatText
+	case ".xml":
+		return FormatEgovLaw
 	}
 	return ""
 }

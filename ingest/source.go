@@ -219,6 +219,10 @@ func (s *Source) openNext() error {
 		j := newJSONL(st, name, in, &s.lr)
 		j.MaxLineBytes = s.MaxLineBytes
 		s.cur = j
+	case FormatEgovLaw:
+		e := NewEgovLaw(st, name, in)
+		e.MaxDocBytes = s.MaxDocBytes
+		s.cur = e
 	default:
 		t := newText(st, name, in, &s.lr)
 		t.MaxDocBytes = s.MaxDocBytes

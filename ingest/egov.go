@@ -30,14 +30,14 @@ const (
 
 // Document.Meta keys of an e-Gov law.
 const (
-	metaTitle      = "title"             // LawTitle, ruby readings removed
-	metaLawNum     = "law_num"           // LawNum: 平成十七年法律第八十六号
-	metaLawType    = "law_type"          // Law@LawType: Act, CabinetOrder, MinisterialOrdinance, Rule, …
-	metaLawID      = "law_id"            // Law@LawId or the API's ApplData/LawId: 417AC0000000086
-	metaEra        = "era"               // Law@Era: Meiji, Taisho, Showa, Heisei, Reiwa
-	metaYear       = "year"              // Law@Year, the year of the era, without leading zeros
-	metaNum        = "num"               // Law@Num, the law's number in its year and type, without leading zeros
-	metaPromulgate = "promulgation_date" // YYYY-MM-DD from Era, Year, PromulgateMonth, PromulgateDay
+	metaEgovTitle      = "title"             // LawTitle, ruby readings removed
+	metaEgovLawNum     = "law_num"           // LawNum: 平成十七年法律第八十六号
+	metaEgovLawType    = "law_type"          // Law@LawType: Act, CabinetOrder, MinisterialOrdinance, Rule, …
+	metaEgovLawID      = "law_id"            // Law@LawId or the API's ApplData/LawId: 417AC0000000086
+	metaEgovEra        = "era"               // Law@Era: Meiji, Taisho, Showa, Heisei, Reiwa
+	metaEgovYear       = "year"              // Law@Year, the year of the era, without leading zeros
+	metaEgovNum        = "num"               // Law@Num, the law's number in its year and type, without leading zeros
+	metaEgovPromulgate = "promulgation_date" // YYYY-MM-DD from Era, Year, PromulgateMonth, PromulgateDay
 )
 
 // maxXMLDepth bounds the element nesting the reader follows; real laws
@@ -97,8 +97,8 @@ type EgovLaw struct {
 	// badCharset is the encoding the XML declaration names when it is not
 	// supported.
 	badCharset string
-	done    bool
-	err     error // fatal: bad configuration
+	done       bool
+	err        error // fatal: bad configuration
 
 	stack   []egovElem
 	root    string // name of the root element, "" before it
@@ -128,47 +128,47 @@ type egovElem struct {
 type egovKind uint8
 
 const (
-	kInline    egovKind = iota // text continues the current line
-	kBlock                     // starts and ends a line
-	kParagraph                 // a block, but the first paragraph continues its article's title line
-	kLabel                     // starts a line; its text is followed by U+3000 before the next text
-	kLineStart                 // starts a line that the next inline text continues (別表第一（第九条関係）)
-	kSentence                  // inline inside a *Sentence or Column element, else a block
-	kColumn                    // a part of a sentence: U+3000 before it
-	kRow                       // a table row: one line
-	kCell                      // a table cell: a tab before it, blocks inside joined by U+3000
-	kSupplLabel                // 附　則, followed by the amending law's number and 抄
-	kTitle                     // LawTitle: a block, also the title meta
-	kLawNum                    // LawNum inside Law: meta only
-	kSkip                      // Rt, TOC, Fig: nothing of it is text
+	egovInline     egovKind = iota // text continues the current line
+	egovBlock                      // starts and ends a line
+	egovParagraph                  // a block, but the first paragraph continues its article's title line
+	egovLabel                      // starts a line; its text is followed by U+3000 before the next text
+	egovLineStart                  // starts a line that the next inline text continues (別表第一（第九条関係）)
+	egovSentence                   // inline inside a *Sentence or Column element, else a block
+	egovColumn                     // a part of a sentence: U+3000 before it
+	egovRow                        // a table row: one line
+	egovCell                       // a table cell: a tab before it, blocks inside joined by U+3000
+	egovSupplLabel                 // 附　則, followed by the amending law's number and 抄
+	egovTitle                      // LawTitle: a block, also the title meta
+	egovLawNum                     // LawNum inside Law: meta only
+	egovSkip                       // Rt, TOC, Fig: nothing of it is text
 )
 
 // egovKindOf classifies an element of a law by name.
 func egovKindOf(name string) egovKind {
 	switch name {
 	case "Sentence":
-		return kSentence
+		return egovSentence
 	case "Column":
-		return kColumn
+		return egovColumn
 	case "Paragraph":
-		return kParagraph
+		return egovParagraph
 	case "ArticleTitle", "ParagraphNum", "ItemTitle", "ClassTitle":
-		return kLabel
+		return egovLabel
 	case "TableRow", "TableHeaderRow":
-		return kRow
+		return egovRow
 	case "TableColumn", "TableHeaderColumn":
-		return kCell
+		return egovCell
 	case "SupplProvisionLabel":
-		return kSupplLabel
+		return egovSupplLabel
 	case "LawTitle":
-		return kTitle
+		return egovTitle
 	case "LawNum":
-		return kLawNum
+		return egovLawNum
 	case "Rt", "TOC", "Fig":
-		return kSkip
+		return egovSkip
 	case "AppdxTableTitle", "AppdxNoteTitle", "AppdxStyleTitle", "AppdxFormatTitle", "AppdxFigTitle",
 		"SupplProvisionAppdxTableTitle", "SupplProvisionAppdxStyleTitle", "ArithFormulaNum":
-		return kLineStart
+		return egovLineStart
 	case "EnactStatement", "Preamble", "MainProvision", "SupplProvision",
 		"Part", "Chapter", "Section", "Subsection", "Division",
 		"PartTitle", "ChapterTitle", "SectionTitle", "SubsectionTitle", "DivisionTitle",
@@ -179,22 +179,22 @@ func egovKindOf(name string) egovKind {
 		"AppdxTable", "AppdxNote", "AppdxStyle", "AppdxFormat", "AppdxFig", "Appdx",
 		"SupplProvisionAppdxTable", "SupplProvisionAppdxStyle", "SupplProvisionAppdx",
 		"AmendProvision", "AmendProvisionSentence", "NewProvision", "SupplNote":
-		return kBlock
+		return egovBlock
 	}
 	if s, ok := strings.CutPrefix(name, "Subitem"); ok && s != "" {
 		if s[0] >= '1' && s[0] <= '9' {
 			if strings.HasSuffix(s, "Title") {
-				return kLabel // Subitem1Title … Subitem10Title
+				return egovLabel // Subitem1Title … Subitem10Title
 			}
 			if !strings.HasSuffix(s, "Sentence") {
-				return kBlock // Subitem1 … Subitem10
+				return egovBlock // Subitem1 … Subitem10
 			}
 		}
 	}
 	if s, ok := strings.CutPrefix(name, "Sublist"); ok && s != "" && !strings.HasSuffix(s, "Sentence") {
-		return kBlock // Sublist1 … Sublist3
+		return egovBlock // Sublist1 … Sublist3
 	}
-	return kInline
+	return egovInline
 }
 
 // egovBuilder collects the text and meta of one law.
@@ -363,15 +363,15 @@ func (e *EgovLaw) start(t xml.StartElement, pos pipeline.Position) *pipeline.Pro
 	case e.law != nil:
 		el.kind = egovKindOf(name)
 		e.law.start(&el, e.stack, t.Attr)
-		if el.kind == kSkip {
+		if el.kind == egovSkip {
 			e.skip = len(e.stack) + 1
 		}
 	case name == "Law":
 		e.laws++
 		e.lawAt = len(e.stack) + 1
 		e.law = newEgovBuilder(pos, t.Attr, e.MaxDocBytes)
-		if e.apiLawID != "" && e.law.meta[metaLawID] == "" {
-			e.law.meta[metaLawID] = e.apiLawID
+		if e.apiLawID != "" && e.law.meta[metaEgovLawID] == "" {
+			e.law.meta[metaEgovLawID] = e.apiLawID
 		}
 	case name == "ImageData": // base64 of the figures, megabytes: not text
 		e.skip = len(e.stack) + 1
@@ -433,8 +433,8 @@ func (e *EgovLaw) end(t xml.EndElement, pos pipeline.Position) (*pipeline.Docume
 func (e *EgovLaw) finish() (*pipeline.Document, *pipeline.Problem) {
 	b := e.law
 	e.law = nil
-	if b.meta[metaLawNum] == "" && e.apiLawNum != "" {
-		b.meta[metaLawNum] = e.apiLawNum
+	if b.meta[metaEgovLawNum] == "" && e.apiLawNum != "" {
+		b.meta[metaEgovLawNum] = e.apiLawNum
 	}
 	if b.tooLong > 0 {
 		limit := e.MaxDocBytes
@@ -500,15 +500,15 @@ func newEgovBuilder(pos pipeline.Position, attrs []xml.Attr, limit int) *egovBui
 		}
 		switch a.Name.Local {
 		case "LawType":
-			b.meta[metaLawType] = v
+			b.meta[metaEgovLawType] = v
 		case "LawId":
-			b.meta[metaLawID] = v
+			b.meta[metaEgovLawID] = v
 		case "Era":
-			b.meta[metaEra] = v
+			b.meta[metaEgovEra] = v
 		case "Year":
-			b.meta[metaYear] = trimZeros(v)
+			b.meta[metaEgovYear] = egovTrimZeros(v)
 		case "Num":
-			b.meta[metaNum] = trimZeros(v)
+			b.meta[metaEgovNum] = egovTrimZeros(v)
 		case "PromulgateMonth":
 			month = v
 		case "PromulgateDay":
@@ -517,16 +517,16 @@ func newEgovBuilder(pos pipeline.Position, attrs []xml.Attr, limit int) *egovBui
 			orig = v
 		}
 	}
-	if d := promulgationDate(b.meta[metaEra], b.meta[metaYear], month, day); d != "" {
-		b.meta[metaPromulgate] = d
-	} else if d := slashDate(orig); d != "" {
-		b.meta[metaPromulgate] = d
+	if d := egovPromulgationDate(b.meta[metaEgovEra], b.meta[metaEgovYear], month, day); d != "" {
+		b.meta[metaEgovPromulgate] = d
+	} else if d := egovSlashDate(orig); d != "" {
+		b.meta[metaEgovPromulgate] = d
 	}
 	return b
 }
 
-// trimZeros removes leading zeros from a number ("05" → "5", "011" → "11").
-func trimZeros(s string) string {
+// egovTrimZeros removes leading zeros from a number ("05" → "5", "011" → "11").
+func egovTrimZeros(s string) string {
 	t := strings.TrimLeft(s, "0")
 	if t == "" && s != "" {
 		return "0"
@@ -534,13 +534,13 @@ func trimZeros(s string) string {
 	return t
 }
 
-// eraStart maps an era to the Gregorian year before its first year.
-var eraStart = map[string]int{"Meiji": 1867, "Taisho": 1911, "Showa": 1925, "Heisei": 1988, "Reiwa": 2018}
+// egovEraStart maps an era to the Gregorian year before its first year.
+var egovEraStart = map[string]int{"Meiji": 1867, "Taisho": 1911, "Showa": 1925, "Heisei": 1988, "Reiwa": 2018}
 
-// promulgationDate returns YYYY-MM-DD, or "" when a part is missing or out
+// egovPromulgationDate returns YYYY-MM-DD, or "" when a part is missing or out
 // of range.
-func promulgationDate(era, year, month, day string) string {
-	base, ok := eraStart[era]
+func egovPromulgationDate(era, year, month, day string) string {
+	base, ok := egovEraStart[era]
 	y, err1 := strconv.Atoi(year)
 	m, err2 := strconv.Atoi(month)
 	d, err3 := strconv.Atoi(day)
@@ -550,8 +550,8 @@ func promulgationDate(era, year, month, day string) string {
 	return fmt.Sprintf("%04d-%02d-%02d", base+y, m, d)
 }
 
-// slashDate turns "2023/06/23" into "2023-06-23", "" when it is not one.
-func slashDate(s string) string {
+// egovSlashDate turns "2023/06/23" into "2023-06-23", "" when it is not one.
+func egovSlashDate(s string) string {
 	p := strings.Split(s, "/")
 	if len(p) != 3 {
 		return ""
@@ -565,9 +565,9 @@ func slashDate(s string) string {
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
 }
 
-// ideographicSpace separates a label from its text, the parts of a
+// egovSpace separates a label from its text, the parts of a
 // sentence and the sentences inside a table cell.
-const ideographicSpace = "\u3000"
+const egovSpace = "\u3000"
 
 // hasText reports whether the current line (or table cell) has text.
 func (b *egovBuilder) hasText() bool {
@@ -582,7 +582,7 @@ func (b *egovBuilder) hasText() bool {
 func (b *egovBuilder) newline() {
 	if b.cell > 0 {
 		if len(b.text) > b.cellStart {
-			b.sep = ideographicSpace
+			b.sep = egovSpace
 		}
 		return
 	}
@@ -616,7 +616,7 @@ func (b *egovBuilder) write(s []byte) {
 func (b *egovBuilder) start(el *egovElem, open []egovElem, attrs []xml.Attr) {
 	parent := &open[len(open)-1]
 	switch el.kind {
-	case kBlock:
+	case egovBlock:
 		if el.name == "SupplProvision" {
 			b.amendNum, b.extract = "", false
 			for _, a := range attrs {
@@ -629,36 +629,36 @@ func (b *egovBuilder) start(el *egovElem, open []egovElem, attrs []xml.Attr) {
 			}
 		}
 		b.newline()
-	case kParagraph:
+	case egovParagraph:
 		if b.sep == "" || b.cell > 0 { // else: the first paragraph, on its article's title line
 			b.newline()
 		}
-	case kLabel:
+	case egovLabel:
 		if b.sep == "" {
 			b.newline()
 		}
 		el.mark = len(b.text)
-	case kLineStart, kSupplLabel:
+	case egovLineStart, egovSupplLabel:
 		b.newline()
-	case kTitle:
+	case egovTitle:
 		b.newline()
 		el.mark = len(b.text)
-	case kSentence:
+	case egovSentence:
 		if !strings.HasSuffix(parent.name, "Sentence") && parent.name != "Column" {
 			b.newline() // a sentence of its own: in a cell, a remark, a style
 			el.mark = 1
 		}
-	case kColumn:
+	case egovColumn:
 		if b.hasText() {
-			b.sep = ideographicSpace
+			b.sep = egovSpace
 		}
-	case kRow:
+	case egovRow:
 		b.newline()
-	case kCell:
-		if parent.kind == kRow {
+	case egovCell:
+		if parent.kind == egovRow {
 			if parent.cells > 0 {
 				if b.cell > 0 { // a table inside a cell: its cells are parts of that cell
-					b.sep = ideographicSpace
+					b.sep = egovSpace
 				} else if b.tooLong == 0 {
 					b.sep = ""
 					b.text = append(b.text, '\t')
@@ -675,42 +675,42 @@ func (b *egovBuilder) start(el *egovElem, open []egovElem, attrs []xml.Attr) {
 // end closes element el.
 func (b *egovBuilder) end(el *egovElem) {
 	switch el.kind {
-	case kBlock, kParagraph, kLineStart:
-		if el.kind != kLineStart {
+	case egovBlock, egovParagraph, egovLineStart:
+		if el.kind != egovLineStart {
 			b.newline()
 		}
-	case kSupplLabel:
+	case egovSupplLabel:
 		if b.amendNum != "" {
-			b.write([]byte(ideographicSpace + "（" + b.amendNum + "）"))
+			b.write([]byte(egovSpace + "（" + b.amendNum + "）"))
 		}
 		if b.extract {
-			b.write([]byte(ideographicSpace + "抄"))
+			b.write([]byte(egovSpace + "抄"))
 		}
 		b.newline()
-	case kTitle:
+	case egovTitle:
 		if b.tooLong == 0 && el.mark <= len(b.text) {
-			b.meta[metaTitle] = string(b.text[el.mark:])
+			b.meta[metaEgovTitle] = string(b.text[el.mark:])
 		}
 		b.newline()
-	case kLabel:
+	case egovLabel:
 		if len(b.text) > el.mark {
-			b.sep = ideographicSpace
+			b.sep = egovSpace
 		}
-	case kSentence:
+	case egovSentence:
 		if el.mark == 1 {
 			b.newline()
 		}
-	case kRow:
+	case egovRow:
 		if b.cell == 0 && b.tooLong == 0 && len(bytes.Trim(b.text[b.lineStart:], "\t")) == 0 {
 			b.text = b.text[:b.lineStart] // a row of empty cells
 		}
 		b.newline()
-	case kCell:
+	case egovCell:
 		b.cell--
 		b.cellStart = el.mark
 		b.sep = ""
-	case kLawNum:
-		b.meta[metaLawNum] = strings.TrimSpace(string(b.lawNum))
+	case egovLawNum:
+		b.meta[metaEgovLawNum] = strings.TrimSpace(string(b.lawNum))
 	}
 }
 
@@ -719,21 +719,21 @@ func (b *egovBuilder) end(el *egovElem) {
 // dropped, and so is every run of ASCII white space that holds a line
 // break; other spaces stay.
 func (b *egovBuilder) chars(c []byte, kind egovKind) {
-	if isASCIISpace(c) {
+	if egovAllSpace(c) {
 		return
 	}
 	if bytes.IndexByte(c, '\n') >= 0 || bytes.IndexByte(c, '\r') >= 0 {
-		c = dropBrokenSpace(c)
+		c = egovDropBrokenSpace(c)
 	}
-	if kind == kLawNum {
+	if kind == egovLawNum {
 		b.lawNum = append(b.lawNum, c...)
 		return
 	}
 	b.write(c)
 }
 
-// isASCIISpace reports whether c is only ASCII white space.
-func isASCIISpace(c []byte) bool {
+// egovAllSpace reports whether c is only ASCII white space.
+func egovAllSpace(c []byte) bool {
 	for _, x := range c {
 		switch x {
 		case ' ', '\t', '\n', '\r':
@@ -744,9 +744,9 @@ func isASCIISpace(c []byte) bool {
 	return true
 }
 
-// dropBrokenSpace removes the runs of ASCII white space in c that hold a
+// egovDropBrokenSpace removes the runs of ASCII white space in c that hold a
 // line break.
-func dropBrokenSpace(c []byte) []byte {
+func egovDropBrokenSpace(c []byte) []byte {
 	out := make([]byte, 0, len(c))
 	for i := 0; i < len(c); {
 		if x := c[i]; x != ' ' && x != '\t' && x != '\n' && x != '\r' {

@@ -87,9 +87,9 @@ func checkClean(t *testing.T, text string) {
 func TestEgovLawCabinetOrder(t *testing.T) {
 	d := readEgovFile(t, egovCabinet)
 	checkMeta(t, d, map[string]string{
-		metaTitle: "特定工場における公害防止組織の整備に関する法律施行令", metaLawNum: "昭和四十六年政令第二百六十四号",
-		metaLawType: "CabinetOrder", metaLawID: "346CO0000000264", metaEra: "Showa", metaYear: "46", metaNum: "264",
-		metaPromulgate: "1971-08-11",
+		metaEgovTitle: "特定工場における公害防止組織の整備に関する法律施行令", metaEgovLawNum: "昭和四十六年政令第二百六十四号",
+		metaEgovLawType: "CabinetOrder", metaEgovLawID: "346CO0000000264", metaEgovEra: "Showa", metaEgovYear: "46", metaEgovNum: "264",
+		metaEgovPromulgate: "1971-08-11",
 	})
 	if d.ID != filepath.Base(egovCabinet) || d.Source != d.ID || d.Pos.Line != 2 || d.Pos.Offset != 39 {
 		t.Errorf("id %q source %q pos %+v", d.ID, d.Source, d.Pos)
@@ -145,13 +145,13 @@ func TestEgovLawWhole(t *testing.T) {
 	if d.Text != want {
 		t.Errorf("text\n%s\nwant\n%s", d.Text, want)
 	}
-	checkMeta(t, d, map[string]string{metaLawNum: "令和五年政令第二百二十二号", metaEra: "Reiwa", metaYear: "5", metaNum: "222", metaPromulgate: "2023-06-23"})
+	checkMeta(t, d, map[string]string{metaEgovLawNum: "令和五年政令第二百二十二号", metaEgovEra: "Reiwa", metaEgovYear: "5", metaEgovNum: "222", metaEgovPromulgate: "2023-06-23"})
 }
 
 // TestEgovLawFigures: figures are skipped, the titles of the styles stay.
 func TestEgovLawFigures(t *testing.T) {
 	d := readEgovFile(t, egovRule)
-	checkMeta(t, d, map[string]string{metaLawType: "Rule", metaLawNum: "平成十九年国家公安委員会規則第五号", metaPromulgate: "2007-03-09"})
+	checkMeta(t, d, map[string]string{metaEgovLawType: "Rule", metaEgovLawNum: "平成十九年国家公安委員会規則第五号", metaEgovPromulgate: "2007-03-09"})
 	checkClean(t, d.Text)
 	if strings.Contains(d.Text, "pict") || strings.Contains(d.Text, ".pdf") {
 		t.Error("a figure's source is in the text")
@@ -166,8 +166,8 @@ func TestEgovLawFigures(t *testing.T) {
 func TestEgovLawAPIv1(t *testing.T) {
 	d := readEgovFile(t, egovAPIv1)
 	checkMeta(t, d, map[string]string{
-		metaTitle: "所得税法施行規則", metaLawNum: "昭和四十年大蔵省令第十一号", metaLawType: "MinisterialOrdinance",
-		metaEra: "Showa", metaYear: "40", metaNum: "11", metaPromulgate: "1965-03-31",
+		metaEgovTitle: "所得税法施行規則", metaEgovLawNum: "昭和四十年大蔵省令第十一号", metaEgovLawType: "MinisterialOrdinance",
+		metaEgovEra: "Showa", metaEgovYear: "40", metaEgovNum: "11", metaEgovPromulgate: "1965-03-31",
 	})
 	if d.Pos.Line != 11 {
 		t.Errorf("pos %v, want line 11 (the <Law> element)", d.Pos)
@@ -196,7 +196,7 @@ func TestEgovLawAPIv2(t *testing.T) {
 	if want := "地方自治法施行令\n第一条　地方自治法の施行について必要な事項を定める&確認する。"; d.Text != want {
 		t.Errorf("text %q, want %q", d.Text, want)
 	}
-	checkMeta(t, d, map[string]string{metaLawNum: "昭和二十二年政令第十六号", metaPromulgate: "1947-05-03", metaLawType: "CabinetOrder"})
+	checkMeta(t, d, map[string]string{metaEgovLawNum: "昭和二十二年政令第十六号", metaEgovPromulgate: "1947-05-03", metaEgovLawType: "CabinetOrder"})
 }
 
 // TestEgovLawNotLaws: an API error and a law list are problems located at
@@ -260,8 +260,8 @@ func TestEgovLawBad(t *testing.T) {
 	}
 	// Two laws in one response: the first is named by the file, the second by its line.
 	g := readEgov(t, []byte("<DataRoot>\n"+law("一。")+"\n"+law("二。")+"\n</DataRoot>"), "f", Input{})
-	if fmt.Sprint(g.ids()) != "[f f:3]" || g.docs[0].Meta[metaPromulgate] != "2005-07-26" {
-		t.Errorf("ids %q, date %q", g.ids(), g.docs[0].Meta[metaPromulgate])
+	if fmt.Sprint(g.ids()) != "[f f:3]" || g.docs[0].Meta[metaEgovPromulgate] != "2005-07-26" {
+		t.Errorf("ids %q, date %q", g.ids(), g.docs[0].Meta[metaEgovPromulgate])
 	}
 }
 
@@ -300,7 +300,7 @@ func TestEgovLawSource(t *testing.T) {
 	if fmt.Sprint(g.order) != fmt.Sprint(want) {
 		t.Fatalf("order %q, want %q", g.order, want)
 	}
-	if g.docs[0].Source != "egov" || g.docs[0].Meta[metaLawNum] != "昭和四十六年政令第二百六十四号" {
+	if g.docs[0].Source != "egov" || g.docs[0].Meta[metaEgovLawNum] != "昭和四十六年政令第二百六十四号" {
 		t.Errorf("doc %q source %q meta %v", g.docs[0].ID, g.docs[0].Source, g.docs[0].Meta)
 	}
 	var st []string
@@ -337,7 +337,7 @@ func TestSniffEgovLaw(t *testing.T) {
 	}
 }
 
-func TestPromulgationDate(t *testing.T) {
+func TestEgovPromulgationDate(t *testing.T) {
 	for _, tc := range []struct{ era, y, m, d, want string }{
 		{"Meiji", "29", "04", "27", "1896-04-27"},
 		{"Taisho", "1", "12", "1", "1912-12-01"},
@@ -350,12 +350,12 @@ func TestPromulgationDate(t *testing.T) {
 		{"Reiwa", "5", "", "1", ""},
 		{"Edo", "5", "1", "1", ""},
 	} {
-		if got := promulgationDate(tc.era, tc.y, tc.m, tc.d); got != tc.want {
-			t.Errorf("promulgationDate(%s %s %s %s) = %q, want %q", tc.era, tc.y, tc.m, tc.d, got, tc.want)
+		if got := egovPromulgationDate(tc.era, tc.y, tc.m, tc.d); got != tc.want {
+			t.Errorf("egovPromulgationDate(%s %s %s %s) = %q, want %q", tc.era, tc.y, tc.m, tc.d, got, tc.want)
 		}
 	}
-	if slashDate("2023/06/23") != "2023-06-23" || slashDate("2023/13/01") != "" || slashDate("2023-06-23") != "" {
-		t.Error("slashDate")
+	if egovSlashDate("2023/06/23") != "2023-06-23" || egovSlashDate("2023/13/01") != "" || egovSlashDate("2023-06-23") != "" {
+		t.Error("egovSlashDate")
 	}
 }
 

@@ -384,3 +384,31 @@ func FuzzEgovLaw(f *testing.F) {
 		}
 	})
 }
+
+// TestEgovLawStructure: every rule of the layout on one small law.
+func TestEgovLawStructure(t *testing.T) {
+	in := `<Law Era="Heisei" Year="17" Num="86" LawType="Act"><LawNum>平成十七年法律第八十六号</LawNum><LawBody>
+  <LawTitle>会社<Ruby>法<Rt>ほう</Rt></Ruby></LawTitle>
+  <TOC><TOCLabel>目次</TOCLabel><TOCChapter Num="1"><ChapterTitle>第一章　総則</ChapterTitle><ArticleRange>（第一条―第二条）</ArticleRange></TOCChapter></TOC>
+  <MainProvision><Chapter Num="1"><ChapterTitle>第一章　総則</ChapterTitle>
+    <Article Num="2"><ArticleCaption>（定義）</ArticleCaption><ArticleTitle>第二条</ArticleTitle>
+      <Paragraph Num="1"><ParagraphNum/><ParagraphSentence><Sentence Function="main">次に掲げる。</Sentence><Sentence Function="proviso">ただし、この限りでない。</Sentence></ParagraphSentence>
+        <Item Num="1"><ItemTitle>一</ItemTitle><ItemSentence><Column><Sentence>会社</Sentence></Column><Column><Sentence>株式会社をいう。</Sentence></Column></ItemSentence>
+          <Subitem1 Num="1"><Subitem1Title>イ</Subitem1Title><Subitem1Sentence><Sentence>子会社</Sentence></Subitem1Sentence></Subitem1></Item>
+        <TableStruct><Table><TableRow><TableColumn><Sentence>甲</Sentence><Sentence>乙</Sentence></TableColumn><TableColumn/><TableColumn><Sentence>丙</Sentence></TableColumn></TableRow>
+          <TableRow><TableColumn/><TableColumn/></TableRow></Table></TableStruct></Paragraph>
+      <Paragraph Num="2"><ParagraphNum>２</ParagraphNum><ParagraphSentence><Sentence>前項の
+        規定は、A B に適用する。</Sentence></ParagraphSentence></Paragraph></Article></Chapter></MainProvision>
+  <SupplProvision AmendLawNum="平成一七年七月二六日法律第八七号" Extract="true"><SupplProvisionLabel>附　則</SupplProvisionLabel><Paragraph Num="1"><ParagraphNum/><ParagraphSentence><Sentence>この法律は、公布の日から施行する。</Sentence></ParagraphSentence></Paragraph></SupplProvision>
+  <AppdxStyle><AppdxStyleTitle>別記様式</AppdxStyleTitle><RelatedArticleNum>（第一条関係）</RelatedArticleNum><StyleStruct><Style><Fig src="a.pdf"/></Style></StyleStruct></AppdxStyle>
+</LawBody></Law>`
+	want := "会社法\n第一章　総則\n（定義）\n第二条　次に掲げる。ただし、この限りでない。\n一　会社　株式会社をいう。\nイ　子会社\n甲　乙\t\t丙\n２　前項の規定は、A B に適用する。\n附　則　（平成一七年七月二六日法律第八七号）　抄\nこの法律は、公布の日から施行する。\n別記様式（第一条関係）"
+	g := readEgov(t, []byte(in), "f", Input{})
+	if len(g.docs) != 1 || len(g.problems) != 0 {
+		t.Fatalf("%d docs, problems %q", len(g.docs), g.problemKeys())
+	}
+	if g.docs[0].Text != want {
+		t.Errorf("text\n%q\nwant\n%q", g.docs[0].Text, want)
+	}
+	checkMeta(t, g.docs[0], map[string]string{metaEgovTitle: "会社法", metaEgovLawNum: "平成十七年法律第八十六号", metaEgovPromulgate: ""})
+}

@@ -72,7 +72,9 @@ const maxXMLDepth = 1000
 // API response (result, ids, base64 image archives) is skipped.
 //
 // Law number, type, id, era, year, number, promulgation date and title go
-// into Document.Meta (see the meta* keys). The id is the file's name for
+// into Document.Meta (see the metaEgov* keys). Elements marked Hide="true"
+// (not displayed by e-Gov) are skipped; Delete="true" ones are kept (their
+// text is the 削除 e-Gov shows). The id is the file's name for
 // the first law of a file (two revisions of one law share a law number),
 // "name:line" for any further one.
 //
@@ -362,6 +364,9 @@ func (e *EgovLaw) start(t xml.StartElement, pos pipeline.Position) *pipeline.Pro
 	case e.skip > 0:
 	case e.law != nil:
 		el.kind = egovKindOf(name)
+		if egovHidden(t.Attr) { // e-Gov does not display it
+			el.kind = egovSkip
+		}
 		e.law.start(&el, e.stack, t.Attr)
 		if el.kind == egovSkip {
 			e.skip = len(e.stack) + 1
@@ -380,6 +385,17 @@ func (e *EgovLaw) start(t xml.StartElement, pos pipeline.Position) *pipeline.Pro
 	}
 	e.stack = append(e.stack, el)
 	return nil
+}
+
+// egovHidden reports whether attrs hold Hide="true": an element e-Gov does not
+// display (XMLSchemaForJapaneseLaw_v3: "項目が非表示である場合").
+func egovHidden(attrs []xml.Attr) bool {
+	for _, a := range attrs {
+		if a.Name.Local == "Hide" && a.Value == "true" {
+			return true
+		}
+	}
+	return false
 }
 
 // parentIs reports whether the innermost open element is name.

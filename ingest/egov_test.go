@@ -397,6 +397,7 @@ func TestEgovLawStructure(t *testing.T) {
           <Subitem1 Num="1"><Subitem1Title>イ</Subitem1Title><Subitem1Sentence><Sentence>子会社</Sentence></Subitem1Sentence></Subitem1></Item>
         <TableStruct><Table><TableRow><TableColumn><Sentence>甲</Sentence><Sentence>乙</Sentence></TableColumn><TableColumn/><TableColumn><Sentence>丙</Sentence></TableColumn></TableRow>
           <TableRow><TableColumn/><TableColumn/></TableRow></Table></TableStruct></Paragraph>
+      <Paragraph Num="3" Hide="true"><ParagraphNum>３</ParagraphNum><ParagraphSentence><Sentence>非表示の項。</Sentence></ParagraphSentence></Paragraph>
       <Paragraph Num="2"><ParagraphNum>２</ParagraphNum><ParagraphSentence><Sentence>前項の
         規定は、A B に適用する。</Sentence></ParagraphSentence></Paragraph></Article></Chapter></MainProvision>
   <SupplProvision AmendLawNum="平成一七年七月二六日法律第八七号" Extract="true"><SupplProvisionLabel>附　則</SupplProvisionLabel><Paragraph Num="1"><ParagraphNum/><ParagraphSentence><Sentence>この法律は、公布の日から施行する。</Sentence></ParagraphSentence></Paragraph></SupplProvision>

@@ -21,7 +21,8 @@ type Source struct {
 	// MaxLineBytes is JSONL.MaxLineBytes for every JSON Lines file
 	// (default DefaultMaxLineBytes). Set it before the first call of Next.
 	MaxLineBytes int
-	// MaxDocBytes is Text.MaxDocBytes for every text file (default
+	// MaxDocBytes is Text.MaxDocBytes for every text file and
+	// EgovLaw.MaxDocBytes for every e-Gov law file (default
 	// DefaultMaxDocBytes). Set it before the first call of Next.
 	MaxDocBytes int
 

@@ -51,8 +51,8 @@ type Input struct {
 	Path string `yaml:"path" json:"path,omitempty"`
 	// Format is FormatJSONL, FormatText, FormatEgovLaw, or "" to choose by
 	// file extension (.jsonl and .ndjson are JSON Lines, .txt is text, .xml
-	// e-Gov law XML; .gz, .zst and .zstd are stripped first). An unknown extension with an empty Format is an
-	// error from Expand.
+	// e-Gov law XML; .gz, .zst and .zstd are stripped first). An unknown
+	// extension with an empty Format is an error from Expand.
 	Format string `yaml:"format,omitempty" json:"format,omitempty"`
 	// Source is written to Document.Source and starts the names of the
 	// input's files (see File.Name); "" means the base name of the input's

@@ -305,6 +305,7 @@ type kokkaiSpeaker struct {
 type pendingSpeech struct {
 	s   kokkaiSpeech
 	pos pipeline.Position
+	err *pipeline.Problem // a record that failed to decode, in its place
 }
 
 // meeting collects one meetingRecord (or flowweb-kokkai meeting).
@@ -312,17 +313,17 @@ type meeting struct {
 	kokkaiMeetingFields
 	speeches []pendingSpeech
 	speakers map[string]kokkaiSpeaker
-	header   *pipeline.Position // where the harvester's headerRecord was
-	flow     bool               // flowweb-kokkai form
+	flow     bool // flowweb-kokkai form
 }
 
 // finish turns the meeting's speeches into documents and problems.
 func (k *Kokkai) finish(m *meeting) {
-	if m.header != nil {
-		k.push(nil, newProblem(ProblemKokkaiHeader, *m.header, "headerRecord: the meeting's head (members present, agenda), not speech", nil))
-	}
 	for i := range m.speeches {
 		ps := &m.speeches[i]
+		if ps.err != nil {
+			k.push(nil, ps.err)
+			continue
+		}
 		if sp, ok := m.speakers[ps.s.Speaker.v]; ok {
 			fill(&ps.s.SpeakerGroup, sp.Group)
 			fill(&ps.s.SpeakerPosition, sp.Position)
@@ -436,29 +437,40 @@ func stripSpeakerMarker(text string) (marker, rest string) {
 	return "", text
 }
 
-// jsonProblem turns an error of the JSON decoder into a problem and ends
-// the file.
-func (k *Kokkai) jsonFail(err error) {
-	off := k.js.InputOffset()
+// jsonFail turns an error of the JSON decoder into a problem and ends the
+// file. rec is where the value being decoded starts, nil for an error of
+// Token: a syntax error inside a value decoded with Decode carries an offset
+// that counts only the bytes of the values Decode read, so the problem
+// points at the value's start instead.
+func (k *Kokkai) jsonFail(err error, rec *pipeline.Position) {
+	pos := pipeline.Position{File: k.file, Offset: k.js.InputOffset()}
+	if rec != nil {
+		pos = *rec
+	}
 	var se *json.SyntaxError
 	switch {
+	case errors.As(err, &se) && se.Error() == "unexpected end of JSON input":
+		k.fail(newProblem(pipeline.ProblemTruncated, pos, "JSON ends inside the value starting at byte offset "+itoa(pos.Offset), nil))
+	case errors.As(err, &se) && rec != nil:
+		k.fail(newProblem(pipeline.ProblemMalformedJSON, pos, fmt.Sprintf("in the value starting at byte offset %d: %s", pos.Offset, se.Error()), nil))
 	case errors.As(err, &se):
-		k.fail(newProblem(pipeline.ProblemMalformedJSON, pipeline.Position{File: k.file, Offset: se.Offset},
-			fmt.Sprintf("at byte offset %d: %s", se.Offset, se.Error()), nil))
-	case err == io.EOF:
-		k.fail(newProblem(pipeline.ProblemTruncated, pipeline.Position{File: k.file, Offset: off},
-			fmt.Sprintf("JSON ends early at byte offset %d", off), nil))
+		pos.Offset = se.Offset
+		k.fail(newProblem(pipeline.ProblemMalformedJSON, pos, fmt.Sprintf("at byte offset %d: %s", se.Offset, se.Error()), nil))
+	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
+		k.fail(newProblem(pipeline.ProblemTruncated, pos, fmt.Sprintf("JSON ends early at byte offset %d", k.js.InputOffset()), nil))
 	default:
-		k.fail(streamProblem(err, pipeline.Position{File: k.file, Offset: off}, off, nil))
+		k.fail(streamProblem(err, pos, k.js.InputOffset(), nil))
 	}
 }
+
+func itoa(n int64) string { return fmt.Sprint(n) }
 
 // delim reads the next token and reports whether it is the delimiter want.
 func (k *Kokkai) delim(want json.Delim) bool {
 	at := k.js.InputOffset()
 	tok, err := k.js.Token()
 	if err != nil {
-		k.jsonFail(err)
+		k.jsonFail(err, nil)
 		return false
 	}
 	if d, ok := tok.(json.Delim); !ok || d != want {
@@ -474,7 +486,7 @@ func (k *Kokkai) delim(want json.Delim) bool {
 func (k *Kokkai) key() (string, bool) {
 	tok, err := k.js.Token()
 	if err != nil {
-		k.jsonFail(err)
+		k.jsonFail(err, nil)
 		return "", false
 	}
 	s, ok := tok.(string)
@@ -483,9 +495,10 @@ func (k *Kokkai) key() (string, bool) {
 
 // skipValue skips the next JSON value.
 func (k *Kokkai) skipValue() bool {
+	at := pipeline.Position{File: k.file, Offset: k.js.InputOffset()}
 	var raw json.RawMessage
 	if err := k.js.Decode(&raw); err != nil {
-		k.jsonFail(err)
+		k.jsonFail(err, &at)
 		return false
 	}
 	return true
@@ -497,7 +510,7 @@ func (k *Kokkai) stepJSON() {
 	case kjStart:
 		tok, err := k.js.Token()
 		if err != nil {
-			k.jsonFail(err)
+			k.jsonFail(err, nil)
 			return
 		}
 		switch tok {
@@ -536,7 +549,7 @@ func (k *Kokkai) stepJSON() {
 		case "message":
 			var v kstr
 			if err := k.js.Decode(&v); err != nil {
-				k.jsonFail(err)
+				k.jsonFail(err, &pipeline.Position{File: k.file, Offset: at})
 				return
 			}
 			k.message = v.v
@@ -544,7 +557,7 @@ func (k *Kokkai) stepJSON() {
 		case "details":
 			var raw json.RawMessage
 			if err := k.js.Decode(&raw); err != nil {
-				k.jsonFail(err)
+				k.jsonFail(err, &pipeline.Position{File: k.file, Offset: at})
 				return
 			}
 			var list []string
@@ -565,7 +578,9 @@ func (k *Kokkai) stepJSON() {
 		pos := pipeline.Position{File: k.file, Offset: k.js.InputOffset()}
 		var s kokkaiSpeech
 		if err := k.js.Decode(&s); err != nil {
-			k.recordError(err, pos)
+			if p := k.recordError(err, pos, "speech record"); p != nil {
+				k.push(nil, p)
+			}
 			return
 		}
 		k.push(k.speechDoc(&s, nil, pos, false))
@@ -587,20 +602,18 @@ func (k *Kokkai) stepJSON() {
 
 // recordError reports a record that failed to decode: a syntax error ends
 // the file, a field of the wrong type is one problem.
-func (k *Kokkai) recordError(err error, pos pipeline.Position) {
+// It returns the problem of the record, or nil when the file ended (the
+// problem is queued).
+func (k *Kokkai) recordError(err error, pos pipeline.Position, what string) *pipeline.Problem {
 	var se *json.SyntaxError
-	if errors.As(err, &se) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		k.jsonFail(err)
-		return
-	}
 	var ce *codecError
-	if errors.As(err, &ce) {
-		k.jsonFail(err)
-		return
+	if errors.As(err, &se) || errors.As(err, &ce) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		k.jsonFail(err, &pos)
+		return nil
 	}
 	// The decoder read the whole value before unmarshaling it: the stream
 	// is still in step.
-	k.push(nil, newProblem(pipeline.ProblemMalformedJSON, pos, fmt.Sprintf("speech record at byte offset %d: %s", pos.Offset, err), nil))
+	return newProblem(pipeline.ProblemMalformedJSON, pos, fmt.Sprintf("%s at byte offset %d: %s", what, pos.Offset, err), nil)
 }
 
 // meetingJSON reads one meeting object: its fields, its speeches one at a
@@ -610,6 +623,19 @@ func (k *Kokkai) meetingJSON(flow bool) {
 		return
 	}
 	m := &meeting{flow: flow}
+	k.readMeetingJSON(m)
+	if k.done { // broke off: keep the speeches read before the break, then the problem
+		q := k.queue
+		k.queue = nil
+		k.finish(m)
+		k.queue = append(k.queue, q...)
+		return
+	}
+	k.finish(m)
+}
+
+// readMeetingJSON reads the fields of meeting m up to its closing brace.
+func (k *Kokkai) readMeetingJSON(m *meeting) {
 	for {
 		at := k.js.InputOffset()
 		name, ok := k.key()
@@ -617,7 +643,7 @@ func (k *Kokkai) meetingJSON(flow bool) {
 			return
 		}
 		if !ok {
-			break
+			return
 		}
 		switch name {
 		case "speechRecord", "speeches":
@@ -628,13 +654,14 @@ func (k *Kokkai) meetingJSON(flow bool) {
 				pos := pipeline.Position{File: k.file, Offset: k.js.InputOffset()}
 				var s kokkaiSpeech
 				if err := k.js.Decode(&s); err != nil {
-					k.recordError(err, pos)
-					if k.done {
+					p := k.recordError(err, pos, "speech record")
+					if p == nil {
 						return
 					}
+					m.speeches = append(m.speeches, pendingSpeech{pos: pos, err: p})
 					continue
 				}
-				m.speeches = append(m.speeches, pendingSpeech{s, pos})
+				m.speeches = append(m.speeches, pendingSpeech{s: s, pos: pos})
 			}
 			if !k.delim(']') {
 				return
@@ -642,10 +669,12 @@ func (k *Kokkai) meetingJSON(flow bool) {
 		case "speakers":
 			var list []kokkaiSpeaker
 			if err := k.js.Decode(&list); err != nil {
-				k.recordError(err, pipeline.Position{File: k.file, Offset: at})
-				if k.done {
+				pos := pipeline.Position{File: k.file, Offset: at}
+				p := k.recordError(err, pos, "speakers list")
+				if p == nil {
 					return
 				}
+				m.speeches = append(m.speeches, pendingSpeech{pos: pos, err: p})
 				continue
 			}
 			m.speakers = make(map[string]kokkaiSpeaker, len(list))
@@ -656,11 +685,13 @@ func (k *Kokkai) meetingJSON(flow bool) {
 			if !k.skipValue() {
 				return
 			}
-			m.header = &pipeline.Position{File: k.file, Offset: at}
+			pos := pipeline.Position{File: k.file, Offset: at}
+			m.speeches = append(m.speeches, pendingSpeech{pos: pos, err: newProblem(ProblemKokkaiHeader, pos,
+				"headerRecord: the meeting's head (members present, agenda), not speech", nil)})
 		default: // a meeting field, or another value (flowweb-kokkai's moderators, ...) skipped
 			var raw json.RawMessage
 			if err := k.js.Decode(&raw); err != nil {
-				k.jsonFail(err)
+				k.jsonFail(err, &pipeline.Position{File: k.file, Offset: at})
 				return
 			}
 			var v kstr
@@ -669,7 +700,6 @@ func (k *Kokkai) meetingJSON(flow bool) {
 			}
 		}
 	}
-	k.finish(m)
 }
 
 // endJSON checks what follows the response and reports an error response.
@@ -773,7 +803,7 @@ func (k *Kokkai) stepXML() {
 			k.push(k.speechDoc(&s, nil, pos, false))
 		case name == "meetingRecord":
 			k.sawRecords = true
-			k.meetingXML(pos)
+			k.meetingXML()
 		case name == "numberOfRecords" && len(k.stack) == 1:
 			k.sawCount = true
 			if err := k.xd.Skip(); err != nil {
@@ -842,12 +872,13 @@ func (k *Kokkai) checkXMLEnd() {
 }
 
 // meetingXML reads one <meetingRecord> whose start tag was just read.
-func (k *Kokkai) meetingXML(start pipeline.Position) {
+func (k *Kokkai) meetingXML() {
 	m := &meeting{}
 	for {
 		pos := k.xmlPos()
 		tok, err := k.xd.Token()
 		if err != nil {
+			k.finish(m) // the speeches read before the break are good
 			k.xmlFail(err, pos)
 			return
 		}
@@ -856,14 +887,16 @@ func (k *Kokkai) meetingXML(start pipeline.Position) {
 			if t.Name.Local == "speechRecord" {
 				var s kokkaiSpeech
 				if err := k.xd.DecodeElement(&s, &t); err != nil {
+					k.finish(m)
 					k.xmlFail(err, pos)
 					return
 				}
-				m.speeches = append(m.speeches, pendingSpeech{s, pos})
+				m.speeches = append(m.speeches, pendingSpeech{s: s, pos: pos})
 				continue
 			}
 			var v kstr
 			if err := k.xd.DecodeElement(&v, &t); err != nil {
+				k.finish(m)
 				k.xmlFail(err, pos)
 				return
 			}

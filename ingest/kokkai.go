@@ -562,7 +562,12 @@ func (k *Kokkai) stepJSON() {
 			}
 			var list []string
 			if json.Unmarshal(raw, &list) != nil {
-				list = []string{string(raw)}
+				var one kstr
+				if one.UnmarshalJSON(raw) == nil {
+					list = []string{one.v}
+				} else {
+					list = []string{string(raw)}
+				}
 			}
 			k.details = list
 		default:

@@ -147,6 +147,35 @@ func prefix(s string, n int) string {
 	return s
 }
 
+// TestKokkaiSpeechEndpointXML reads a speech endpoint record in XML (the
+// fields of speech 2 of meeting-1-roudou.xml, laid out as /api/speech
+// returns them: the meeting's fields in the speechRecord).
+func TestKokkaiSpeechEndpointXML(t *testing.T) {
+	const rec = `<speechRecord><speechID>100115299X00119471114_002</speechID><issueID>100115299X00119471114</issueID>` +
+		`<imageKind>会議録</imageKind><searchObject>2</searchObject><session>1</session><nameOfHouse>参議院</nameOfHouse>` +
+		`<nameOfMeeting>労働委員会請願及び陳情に関する小委員会</nameOfMeeting><issue>第1号</issue><date>1947-11-14</date><closing></closing>` +
+		`<speechOrder>2</speechOrder><speaker>千葉信</speaker><speakerYomi>ちばまこと</speakerYomi><speakerGroup>日本社会党</speakerGroup>` +
+		`<speakerPosition></speakerPosition><speakerRole></speakerRole><speech>○千葉信君　如何でしようか、互選は選挙によらないで、推薦の方法によられては、まず懇談をなされては。</speech>` +
+		`<startPage>1</startPage><speechURL>https://kokkai.ndl.go.jp/txt/100115299X00119471114/2</speechURL>` +
+		`<meetingURL>https://kokkai.ndl.go.jp/txt/100115299X00119471114</meetingURL><pdfURL>https://kokkai.ndl.go.jp/img/100115299X00119471114</pdfURL></speechRecord>`
+	data := "<data><numberOfRecords>2</numberOfRecords><numberOfReturn>2</numberOfReturn><startRecord>1</startRecord><records>" +
+		"<record><recordData>" + rec + "</recordData></record>\n" +
+		"<record><recordData>" + strings.ReplaceAll(rec, "_002", "_003") + "</recordData></record></records></data>"
+	g := readKokkaiBytes(t, []byte(data), "x", SpeakerMarkerStrip)
+	if len(g.docs) != 2 || len(g.problems) != 0 {
+		t.Fatalf("%v %v", g.ids(), g.problemKeys())
+	}
+	d := g.docs[0]
+	if d.ID != "100115299X00119471114_002" || d.Text != "如何でしようか、互選は選挙によらないで、推薦の方法によられては、まず懇談をなされては。" ||
+		d.URL != "https://kokkai.ndl.go.jp/txt/100115299X00119471114/2" || d.Meta["meeting"] != "労働委員会請願及び陳情に関する小委員会" ||
+		d.Meta["pdf_url"] != "https://kokkai.ndl.go.jp/img/100115299X00119471114" || d.Meta["speaker_marker"] != "○千葉信君" || d.Pos.Line != 1 {
+		t.Errorf("%+v", d)
+	}
+	if g.docs[1].ID != "100115299X00119471114_003" || g.docs[1].Pos.Line != 2 {
+		t.Errorf("second record %s at %v", g.docs[1].ID, g.docs[1].Pos)
+	}
+}
+
 // TestKokkaiPositions: XML problems and documents carry line and byte
 // offset; JSON ones the byte offset where the record starts.
 func TestKokkaiPositions(t *testing.T) {
@@ -311,6 +340,7 @@ func TestKokkaiBad(t *testing.T) {
 		{"json empty speech", strings.Replace(apiJSON, `"speech": "○北村経夫君`, `"speech": "　\n", "x": "`, 1), 11,
 			map[string]int{ProblemKokkaiHeader: 1, pipeline.ProblemEmpty: 1}, ""},
 		{"json error response", `{"message": "検索条件の入力に誤りがあります。", "details": ["maximumRecordsの値が不正です。"]}`, 0, map[string]int{ProblemKokkaiAPIError: 1}, "x@1"},
+		{"json error response, one detail", `{"message": "検索条件の入力に誤りがあります。", "details": "maximumRecordsの値が不正です。"}`, 0, map[string]int{ProblemKokkaiAPIError: 1}, "x@1"},
 		{"json not kokkai", `{"id": 1, "text": "本文"}`, 0, map[string]int{ProblemNotKokkai: 1}, "x@0"},
 		{"json scalar", `42`, 0, map[string]int{ProblemNotKokkai: 1}, "x@0"},
 		{"json trailing data", apiJSON + "\n{}", 12, map[string]int{ProblemKokkaiHeader: 1, pipeline.ProblemMalformedJSON: 1}, ""},
@@ -350,7 +380,8 @@ func TestKokkaiBad(t *testing.T) {
 				if tc.at != "" && p.Kind != ProblemKokkaiHeader && p.Pos.String() != tc.at {
 					t.Errorf("problem %v at %s, want %s", p, p.Pos, tc.at)
 				}
-				if p.Kind == ProblemKokkaiAPIError && !strings.Contains(p.Detail, "検索条件の入力に誤りがあります。") {
+				if p.Kind == ProblemKokkaiAPIError && (!strings.Contains(p.Detail, "検索条件の入力に誤りがあります。") ||
+					!strings.Contains(p.Detail, "(maximumRecordsの値が不正です。)")) {
 					t.Errorf("detail %q lacks the message", p.Detail)
 				}
 			}

@@ -148,6 +148,9 @@ func NewKokkai(r io.Reader, file string, in Input) *Kokkai {
 		// empty or white space only: reported by Next
 	case '<':
 		k.xd = xml.NewDecoder(br)
+		// The stream is UTF-8 (the API's encoding, or decoded from
+		// in.Encoding): a declared encoding is taken as already applied.
+		k.xd.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
 	default:
 		k.js = json.NewDecoder(br)
 	}

@@ -329,6 +329,7 @@ func TestKokkaiBad(t *testing.T) {
 			map[string]int{ProblemKokkaiAPIError: 1}, "x:1"},
 		{"xml e-Gov law", `<?xml version="1.0" encoding="UTF-8"?><Law Era="Heisei"><LawNum>平成二十五年法律第一号</LawNum></Law>`, 0, map[string]int{ProblemNotKokkai: 1}, "x:1"},
 		{"xml data without records", "<data><numberOfRecords>0</numberOfRecords></data>", 0, map[string]int{}, ""},
+		{"xml declared Shift_JIS", `<?xml version="1.0" encoding="Shift_JIS"?>` + xmlData, 12, map[string]int{ProblemKokkaiHeader: 1}, ""},
 		{"xml trailing element", xmlData + "<data/>", 12, map[string]int{ProblemKokkaiHeader: 1, ProblemMalformedXML: 1}, ""},
 		{"json truncated", apiJSON[:len(apiJSON)/2], 5, map[string]int{ProblemKokkaiHeader: 1, pipeline.ProblemTruncated: 1}, ""},
 		{"json syntax error in speech 3", strings.Replace(apiJSON, `"speechOrder": 3,`, `"speechOrder": 3,,`, 1), 2,

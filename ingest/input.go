@@ -73,6 +73,10 @@ type Input struct {
 	// are, other values as their compact JSON text; null or missing fields
 	// are skipped.
 	MetaFields []string `yaml:"meta_fields,omitempty" json:"meta_fields,omitempty"`
+	// SpeakerMarker is SpeakerMarkerKeep (the default) or
+	// SpeakerMarkerStrip: whether a kokkai speech keeps the "○氏名君　"
+	// marker the minutes start it with; kokkai inputs only.
+	SpeakerMarker string `yaml:"speaker_marker,omitempty" json:"speaker_marker,omitempty"`
 	// Split is SplitFile (the default) or SplitParagraph; text inputs only.
 	Split string `yaml:"split,omitempty" json:"split,omitempty"`
 	// Preset names the filter preset for this input's documents. Ingest does
@@ -86,9 +90,14 @@ func (in Input) Validate() error {
 		return errors.New("path is empty")
 	}
 	switch in.Format {
-	case "", FormatJSONL, FormatText, FormatEgovLaw:
+	case "", FormatJSONL, FormatText, FormatEgovLaw, FormatKokkai:
 	default:
-		return fmt.Errorf("format %q: want %q, %q, %q or empty (by extension)", in.Format, FormatJSONL, FormatText, FormatEgovLaw)
+		return fmt.Errorf("format %q: want %q, %q, %q, %q or empty (by extension)", in.Format, FormatJSONL, FormatText, FormatEgovLaw, FormatKokkai)
+	}
+	switch in.SpeakerMarker {
+	case "", SpeakerMarkerKeep, SpeakerMarkerStrip:
+	default:
+		return fmt.Errorf("speaker_marker %q: want %q or %q", in.SpeakerMarker, SpeakerMarkerKeep, SpeakerMarkerStrip)
 	}
 	if _, _, err := lookupEncoding(in.Encoding); err != nil {
 		return err
@@ -111,7 +120,14 @@ func (in Input) Validate() error {
 
 // checkFormat reports settings that do not apply to format.
 func (in Input) checkFormat(format string) error {
+	if in.SpeakerMarker != "" && format != FormatKokkai {
+		return fmt.Errorf("speaker_marker applies to %s inputs only, not %s", FormatKokkai, format)
+	}
 	switch format {
+	case FormatKokkai:
+		if in.Split != "" || in.TextField != "" || in.IDField != "" || in.URLField != "" || len(in.MetaFields) > 0 {
+			return fmt.Errorf("split, text_field, id_field, url_field and meta_fields do not apply to %s inputs", format)
+		}
 	case FormatJSONL:
 		if in.Split != "" {
 			return fmt.Errorf("split %q applies to text inputs only, not %s", in.Split, format)

@@ -216,6 +216,8 @@ func (s *Source) openNext() error {
 	}
 	s.st = st
 	switch format {
+	case FormatKokkai:
+		s.cur = NewKokkai(st, name, in)
 	case FormatJSONL:
 		j := newJSONL(st, name, in, &s.lr)
 		j.MaxLineBytes = s.MaxLineBytes

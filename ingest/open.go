@@ -247,7 +247,7 @@ func openStdin() (*os.File, error) {
 	stdin.Lock()
 	defer stdin.Unlock()
 	if !stdin.used {
-		stdin.used = true
+		stdin.used, stdin.seekable = true, false
 		if info, err := os.Stdin.Stat(); err == nil && info.Mode().IsRegular() {
 			if off, err := os.Stdin.Seek(0, io.SeekCurrent); err == nil {
 				stdin.seekable, stdin.start = true, off

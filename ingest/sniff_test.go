@@ -3,6 +3,7 @@ package ingest
 import (
 	"archive/tar"
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -234,4 +235,30 @@ func TestExplicitUnknown(t *testing.T) {
 	if len(g.docs) != 1 || !strings.Contains(g.docs[0].Text, "下人") || src.FileStats()[0].Format != FormatText {
 		t.Errorf("EUC-JP text by content: %d docs %v", len(g.docs), src.FileStats())
 	}
+}
+
+// FuzzSniff: Sniff never fails on any bytes, gives a reason exactly when it
+// gives no format, and a sniffed stream reads back exactly its bytes, with
+// the error that ended the sniff after them.
+func FuzzSniff(f *testing.F) {
+	f.Add([]byte(`{"text":"一"}` + "\n"))
+	f.Add([]byte("WARC/1.0\r\nWARC-Type: conversion\r\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		format, why := Sniff(data)
+		if (format == "") == (why == "") {
+			t.Fatalf("format %q, why %q", format, why)
+		}
+		if f2, w2 := Sniff(data); f2 != format || w2 != why {
+			t.Fatal("not deterministic")
+		}
+		s := &stream{r: bytes.NewReader(data)}
+		head := s.sniff(make([]byte, 0, 64))
+		if !bytes.Equal(head, data[:min(len(data), 64)]) {
+			t.Fatalf("head %q", head)
+		}
+		back, err := io.ReadAll(io.LimitReader(s, int64(len(data))+1))
+		if err != nil || !bytes.Equal(back, data) {
+			t.Fatalf("read back %d of %d bytes: %v", len(back), len(data), err)
+		}
+	})
 }

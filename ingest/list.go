@@ -99,7 +99,7 @@ func (in Input) checkContent(path string) error {
 		return nil // empty: the reader reports it
 	}
 	if format == "" {
-		return fmt.Errorf("%s: unknown file type (%s); set format to one of %s", path, why, strings.Join(readable, ", "))
+		return fmt.Errorf("%s: unknown file type: %s; set format to one of %s", path, why, strings.Join(readable, ", "))
 	}
 	if !slices.Contains(readable, format) {
 		return fmt.Errorf("%s: the content is %s, which cannot be read yet; formats read: %s", path, format, strings.Join(readable, ", "))

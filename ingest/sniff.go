@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/valyala/fastjson"
@@ -41,7 +42,8 @@ const sniffSize = 8 << 10
 //   - "PAR1": FormatParquet.
 //   - XML ("<?xml", a comment or a root element): the root element decides:
 //     <Law> or the e-Gov API's <DataRoot> is FormatEgovLaw, the Diet minutes
-//     API's <data> with <numberOfRecords> FormatKokkai, <html> FormatHTML.
+//     API's <data> with <numberOfRecords> FormatKokkai, <html> (or <head>,
+//     <body>, <meta>, <title>, … of a page saved without it) FormatHTML.
 //   - "<!DOCTYPE html" or "<html" (any case): FormatHTML.
 //   - A JSON object whose first line is complete (or the line is longer than
 //     the window): FormatJSONL, unless it is a Diet API response
@@ -101,13 +103,18 @@ func sniffMarkup(b []byte) (string, string) {
 		return FormatEgovLaw, ""
 	case root == "data" && bytes.Contains(b, []byte("<numberOfRecords>")):
 		return FormatKokkai, ""
-	case root == "html" || root == "HTML":
+	case htmlRoots[strings.ToLower(root)]:
 		return FormatHTML, ""
 	case root == "":
 		return sniffText(b)
 	}
 	return "", "XML with root element <" + root + ">, not an e-Gov law, Diet minutes or HTML"
 }
+
+// htmlRoots are first elements that make a document HTML: <html>, and
+// those a page saved without it starts with.
+var htmlRoots = map[string]bool{"html": true, "head": true, "body": true, "meta": true, "title": true,
+	"link": true, "script": true, "style": true, "div": true, "p": true, "table": true}
 
 // rootElement returns the name of the first element of an XML document,
 // skipping the declaration, processing instructions, comments and the

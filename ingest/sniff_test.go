@@ -114,6 +114,7 @@ func TestSniffCases(t *testing.T) {
 		{"WET", "WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 2\r\n\r\nab\r\n\r\nWARC/1.0\r\nWARC-Type: conversion\r\n", FormatWET, ""},
 		{"doctype", "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\">\n<html>", FormatHTML, ""},
 		{"xhtml", "<?xml version=\"1.0\"?>\n<!-- c -->\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\">", FormatHTML, ""},
+		{"page without <html>", "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\">\n<TITLE>法令</TITLE>", FormatHTML, ""},
 		{"other XML", "<?xml version=\"1.0\"?><rss version=\"2.0\">", "", "XML with root element <rss>"},
 		{"UTF-16", "\xff\xfe<\x00", "", "UTF-16"},
 		{"empty", "", "", "empty file"},
@@ -218,7 +219,7 @@ func TestExplicitUnknown(t *testing.T) {
 		in      Input
 		wantErr string
 	}{
-		{Input{Path: bin}, bin + ": unknown file type (binary data (control bytes)); set format to one of jsonl, text"},
+		{Input{Path: bin}, bin + ": unknown file type: binary data (control bytes); set format to one of jsonl, text"},
 		{Input{Path: filepath.Join(inputsDir, "rashomon-utf-8.zip")}, "a zip archive is not supported; extract it first"},
 		{Input{Path: filepath.Join(sniffDir, "kokkai-1-end-json.head")}, "the content is kokkai, which cannot be read yet"},
 		{Input{Path: data, Split: SplitParagraph}, "split \"paragraph\" applies to text inputs only"},

@@ -270,7 +270,7 @@ func (s *Source) openNext() error {
 			s.skip("unknown file type: " + why)
 			return nil
 		case sniffed == "":
-			return s.unsupported(name, fmt.Sprintf("unknown file type (%s); set format to one of %s", why, strings.Join(readable, ", ")))
+			return s.unsupported(name, fmt.Sprintf("unknown file type: %s; set format to one of %s", why, strings.Join(readable, ", ")))
 		case sniffed == FormatText && walked:
 			s.skip("no known extension, and the content is plain text: name text files .txt, or set format: text")
 			return nil

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jacorpus/jacorpus/pipeline"
 )
@@ -372,5 +373,43 @@ func TestOpenUnsupported(t *testing.T) {
 		if len(g.problems) != 1 || g.problems[0].Error() != c.file+": unsupported_format: "+c.want || src.FileStats()[0].Status != FileUnsupported {
 			t.Errorf("%s: %v", c.file, g.problems)
 		}
+	}
+}
+
+// TestStopDuringSniff: a stop request while the first bytes of a slow pipe
+// are read to tell its format ends Next with the context's error, not with a
+// problem or a skip of the file.
+func TestStopDuringSniff(t *testing.T) {
+	path, w := pipePath(t, "/dev/fd/")
+	inputs := []Input{{Path: path}}
+	files, err := Expand(inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() { // 100 bytes every 10 ms: the 8 KiB window takes 0.8 s
+		line := []byte(`{"text":"` + strings.Repeat("あ", 29) + "\"}\n")
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(10 * time.Millisecond):
+				if _, err := w.Write(line); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	src := NewSource(files, inputs)
+	defer src.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	d, err := src.Next(ctx)
+	if d != nil || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Next = %v, %v; want the context's error", d, err)
+	}
+	if st := src.FileStats(); len(st) != 1 || st[0].Status == FileSkipped || st[0].Problems != 0 {
+		t.Errorf("stats %v", st)
 	}
 }

@@ -256,6 +256,10 @@ func (s *Source) openNext() error {
 			s.sniffBuf = make([]byte, 0, sniffSize)
 		}
 		head := st.sniff(s.sniffBuf)
+		if err := s.stopped(); err != nil { // the stop cut the sniff short: not the file's fault
+			s.closeCurrent()
+			return err
+		}
 		sniffed, why := Sniff(head)
 		switch {
 		case len(head) == 0 && st.headErr != io.EOF:
@@ -280,7 +284,6 @@ func (s *Source) openNext() error {
 		}
 		format = sniffed
 	}
-	s.stats[len(s.stats)-1].Format = format
 	switch format {
 	case FormatJSONL:
 		j := newJSONL(st, name, in, &s.lr)
@@ -297,6 +300,7 @@ func (s *Source) openNext() error {
 		}
 		return s.unsupported(name, fmt.Sprintf("format %s cannot be read yet; formats read: %s", format, strings.Join(readable, ", ")))
 	}
+	s.stats[len(s.stats)-1].Format = format
 	return nil
 }
 

@@ -347,7 +347,7 @@ func TestREADMEConfig(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Inputs) != 2 || cfg.MaxProblemRatio != 0.5 || cfg.RejectsMaxBytes != 1<<30 {
+	if len(cfg.Inputs) != 4 || cfg.MaxProblemRatio != 0.5 || cfg.RejectsMaxBytes != 1<<30 {
 		t.Errorf("%+v", cfg)
 	}
 }

@@ -7,8 +7,17 @@
 // ordered list of files; NewSource streams the documents of those files in
 // that order and implements pipeline.Source.
 //
-// Files are decompressed transparently: gzip (also multi-member) and zstd are
-// recognised by their magic bytes, not by their name. Text in Shift_JIS,
+// An input can also be standard input ("-") or a list of files
+// (Input.PathsFrom, as Common Crawl publishes warc.paths.gz); Include and
+// Exclude patterns select the files of a directory, glob or list. A file
+// whose extension does not tell its format is read by its content (Sniff);
+// in a directory or glob, one of unknown content is skipped and recorded
+// (FileSkipped) instead of stopping the run.
+//
+// Files are decompressed transparently: gzip (also multi-member), zstd and
+// bzip2 are recognised by their magic bytes, not by their name; xz, lzip,
+// lz4, snappy, compress, 7z, zip and rar are recognised and reported as not
+// supported (one ProblemUnsupported per file). Text in Shift_JIS,
 // EUC-JP or ISO-2022-JP is decoded to UTF-8.
 //
 // Records that cannot become documents (invalid UTF-8, malformed JSON, a

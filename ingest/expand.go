@@ -58,8 +58,20 @@ type File struct {
 	// of the pipeline.Key of its documents.
 	Ordinal int
 
-	real string // see RealPath; "" when not known yet
+	real  string // see RealPath; "" when not known yet
+	stdin bool   // standard input ("-")
 }
+
+// StdinPath is the Input.Path of standard input.
+const StdinPath = "-"
+
+// stdinDev is the Path and real path of a File of standard input: the
+// device names it, so that a check of the file (a pipe cannot be read
+// twice) sees what standard input is; the Source reads os.Stdin itself.
+const stdinDev = "/dev/stdin"
+
+// Stdin reports whether the file is standard input (an input "-").
+func (f File) Stdin() bool { return f.stdin }
 
 // RealPath returns the file's absolute path with symbolic links resolved,
 // or its absolute path as written when that cannot be resolved (a pipe such
@@ -80,7 +92,8 @@ func Expand(inputs []Input) ([]File, error) {
 }
 
 // ExpandContext resolves every input into files, in input order; within one
-// input the files are sorted by Name. Directories are walked recursively,
+// input the files are sorted by Name, but for a PathsFrom list, whose files
+// keep the order of the list. Directories are walked recursively,
 // skipping hidden files and directories (names starting with "."). A glob
 // follows the doublestar syntax: "**" matches any number of directories,
 // "{a,b}" alternatives; its wildcards skip hidden names unless the pattern
@@ -93,6 +106,22 @@ func Expand(inputs []Input) ([]File, error) {
 // depend on how the paths were spelled (relative, absolute, through a
 // symbolic link) or where the inputs lie.
 //
+// Input.Include and Input.Exclude select the files of a directory, a glob
+// or a list. A file input of unknown extension (and no Format) is read now
+// to tell its format from the content (see Sniff): content of no known
+// format is an error naming the file and the formats. Files found in a
+// directory or by a glob are only told apart when read (see Source).
+//
+// The path "-" is standard input, named "stdin" (SOURCE/stdin with a
+// Source), of source "stdin" unless Source is set; its format is Format or
+// is told from the content when read. A PathsFrom list names its files
+// PREFIX/LINE: LINE the path as the list spells it, cleaned and
+// '/'-separated (without the leading '/' of an absolute path), PREFIX the
+// input's Source or else the list file's base name without its
+// compression, ".paths", ".txt" and ".list" extensions ("warc.paths.gz"
+// gives "warc"), which is also the files' source. Errors of a list name the
+// list file and the line.
+//
 // ctx is checked for every entry of a walked directory, every glob match
 // and every file found: once it is done, ExpandContext returns an error
 // wrapping ctx.Err() (errors.Is(err, context.Canceled) holds after a stop
@@ -104,7 +133,7 @@ func ExpandContext(ctx context.Context, inputs []Input) ([]File, error) {
 	var pipes unresolvedList  // files whose path does not resolve
 	for i, in := range inputs {
 		fail := func(err error) ([]File, error) {
-			return nil, fmt.Errorf("input %d (%s): %w", i, in.Path, err)
+			return nil, fmt.Errorf("input %d (%s): %w", i, in.describe(), err)
 		}
 		if err := ctx.Err(); err != nil {
 			return fail(err)
@@ -112,18 +141,51 @@ func ExpandContext(ctx context.Context, inputs []Input) ([]File, error) {
 		if err := in.Validate(); err != nil {
 			return fail(err)
 		}
-		found, root, err := expandOne(ctx, in.Path)
-		if err != nil {
-			return fail(err)
+		var found []File
+		var excluded int
+		resolvedAll := true // every file's real path is known (set or resolvable)
+		switch {
+		case in.PathsFrom != "":
+			var err error
+			if found, excluded, err = expandList(ctx, in); err != nil {
+				return fail(err)
+			}
+		case in.Path == StdinPath:
+			found = []File{stdinFile(in)}
+		default:
+			var r root
+			var err error
+			found, r, err = expandOne(ctx, in.Path)
+			if err != nil {
+				return fail(err)
+			}
+			if r.file && (len(in.Include) > 0 || len(in.Exclude) > 0) {
+				return fail(fmt.Errorf("include and exclude apply to directories, globs and paths_from lists, not the file %s", in.Path))
+			}
+			if found, excluded, err = in.selectFiles(found, r); err != nil {
+				return fail(err)
+			}
+			if len(found) == 0 {
+				break
+			}
+			rootOK, err := nameFiles(found, in, r)
+			if err != nil {
+				return fail(err)
+			}
+			resolvedAll = rootOK || !r.file
+			if r.file {
+				if err := in.checkContent(found[0].Path); err != nil {
+					return fail(err)
+				}
+			}
+			sort.Slice(found, func(a, b int) bool { return found[a].Name < found[b].Name })
 		}
 		if len(found) == 0 {
+			if excluded > 0 {
+				return fail(fmt.Errorf("no files found (%d excluded by include/exclude)", excluded))
+			}
 			return fail(errors.New("no files found"))
 		}
-		rootOK, err := nameFiles(found, in, root)
-		if err != nil {
-			return fail(err)
-		}
-		sort.Slice(found, func(a, b int) bool { return found[a].Name < found[b].Name })
 		for _, f := range found {
 			if err := ctx.Err(); err != nil {
 				return fail(err)
@@ -131,7 +193,7 @@ func ExpandContext(ctx context.Context, inputs []Input) ([]File, error) {
 			if _, err := in.formatOf(f.Path); err != nil {
 				return fail(err)
 			}
-			resolved := rootOK || !root.file
+			resolved := resolvedAll && !f.stdin
 			if f.real == "" {
 				var err error
 				f.real, err = resolve(f.Path)
@@ -143,13 +205,13 @@ func ExpandContext(ctx context.Context, inputs []Input) ([]File, error) {
 				pipes = append(pipes, unresolved{path: f.Path, file: len(files)})
 			}
 			if dup {
-				return fail(fmt.Errorf("%s is already read by input %d (%s)", f.Path, files[k].Input, inputs[files[k].Input].Path))
+				return fail(fmt.Errorf("%s is already read by input %d (%s)", f.spelled(), files[k].Input, inputs[files[k].Input].describe()))
 			}
 			seen[f.real] = len(files)
 			if k, dup := named[f.Name]; dup {
 				g := files[k]
 				return fail(fmt.Errorf("%s has the same name %q as %s of input %d (%s): set distinct source: names for input %d and input %d",
-					f.Path, f.Name, g.Path, g.Input, inputs[g.Input].Path, g.Input, i))
+					f.spelled(), f.Name, g.spelled(), g.Input, inputs[g.Input].describe(), g.Input, i))
 			}
 			named[f.Name] = len(files)
 			f.Input = i
@@ -253,7 +315,7 @@ func nameFiles(files []File, in Input, r root) (resolved bool, err error) {
 // stripExts removes compression and then format extensions from a file name.
 func stripExts(name string) string {
 	lower := strings.ToLower(name)
-	for _, exts := range [][]string{{".gz", ".zst", ".zstd"}, {".jsonl", ".ndjson", ".json", ".txt", ".xml"}} {
+	for _, exts := range [][]string{compressionExts, {".jsonl", ".ndjson", ".json", ".txt", ".xml"}} {
 		for _, e := range exts {
 			if strings.HasSuffix(lower, e) && len(name) > len(e) {
 				name, lower = name[:len(name)-len(e)], lower[:len(lower)-len(e)]
@@ -419,15 +481,37 @@ func resolve(path string) (string, error) {
 	return real, nil
 }
 
+// walks reports whether the input is a directory or a glob, whose files of
+// unknown format are skipped.
+func (in Input) walks() bool {
+	if in.PathsFrom != "" || in.Path == StdinPath {
+		return false
+	}
+	if hasMeta(in.Path) {
+		return true
+	}
+	info, err := os.Stat(in.Path)
+	return err == nil && info.IsDir()
+}
+
 // Reads reports whether expanding in would read the file path if it
 // existed: path equals a file input, lies under a directory input, or it
 // or one of its parent directories (which would be walked) matches a glob.
 // Symbolic links are resolved on both sides, as far as the paths exist. It
 // lets a caller refuse to write where an input would read its output back.
+// A PathsFrom input reads its list file and the files listed (which exist:
+// Expand checks them; see File.RealPath); standard input reads no path.
 func (in Input) Reads(path string) (bool, error) {
 	target, err := RealPath(path)
 	if err != nil {
 		return false, err
+	}
+	switch {
+	case in.PathsFrom != "":
+		list, err := RealPath(in.PathsFrom)
+		return err == nil && list == target, err
+	case in.Path == StdinPath:
+		return false, nil
 	}
 	if !hasMeta(in.Path) {
 		root, err := RealPath(in.Path)

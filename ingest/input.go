@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/japanese"
 )
@@ -45,14 +46,36 @@ const (
 )
 
 // Input is one configured input: a file, a directory (walked recursively,
-// sorted, hidden files and directories skipped) or a glob.
+// sorted, hidden files and directories skipped), a glob, standard input
+// ("-") or a list of files (PathsFrom).
 type Input struct {
-	// Path is a file, a directory or a glob pattern (filepath.Match syntax).
+	// Path is a file, a directory, a glob pattern (doublestar syntax) or
+	// "-" for standard input. Exactly one of Path and PathsFrom is set.
 	Path string `yaml:"path" json:"path,omitempty"`
-	// Format is FormatJSONL, FormatText, FormatEgovLaw, or "" to choose by
-	// file extension (.jsonl and .ndjson are JSON Lines, .txt is text, .xml
-	// e-Gov law XML; .gz, .zst and .zstd are stripped first). An unknown
-	// extension with an empty Format is an error from Expand.
+	// PathsFrom is a file listing the input files, one path per line, as
+	// Common Crawl publishes warc.paths.gz: gzip, zstd, bzip2 or plain;
+	// blank lines and lines starting with '#' are skipped. Relative paths
+	// are relative to Base. The files are read in the order of the list.
+	PathsFrom string `yaml:"paths_from,omitempty" json:"paths_from,omitempty"`
+	// Base is the directory the relative paths of PathsFrom are relative to
+	// ("" means the directory of the list file).
+	Base string `yaml:"base,omitempty" json:"base,omitempty"`
+	// Include, when set, keeps only the files that match one of its
+	// patterns; Exclude drops the files that match one of its. Patterns are
+	// doublestar globs matched against a file's path below the directory
+	// (or a glob's root, or as a PathsFrom line spells it), '/'-separated:
+	// "**/*.warc.gz", "**/robotstxt/**". Not for a single file or "-".
+	Include []string `yaml:"include,omitempty" json:"include,omitempty"`
+	Exclude []string `yaml:"exclude,omitempty" json:"exclude,omitempty"`
+	// Format is FormatJSONL, FormatText, FormatEgovLaw, FormatKokkai, or ""
+	// to choose by file extension (.jsonl and .ndjson are JSON Lines, .txt
+	// is text, .xml e-Gov law XML; a compression extension is stripped
+	// first) and else by content (see Sniff). A file
+	// found in a directory or by a glob whose format the content does not
+	// tell, or tells only as plain text, is skipped (FileSkipped, with the
+	// reason); a file named by a file input of unknown content is an error
+	// from Expand, one named by a PathsFrom line or read from "-" a
+	// Problem.
 	Format string `yaml:"format,omitempty" json:"format,omitempty"`
 	// Source is written to Document.Source and starts the names of the
 	// input's files (see File.Name); "" means the base name of the input's
@@ -86,8 +109,25 @@ type Input struct {
 
 // Validate checks the input's settings without touching the file system.
 func (in Input) Validate() error {
-	if in.Path == "" {
-		return errors.New("path is empty")
+	switch {
+	case in.Path == "" && in.PathsFrom == "":
+		return errors.New("path is empty (give path or paths_from)")
+	case in.Path != "" && in.PathsFrom != "":
+		return errors.New("paths_from and path: give one of them")
+	case in.Base != "" && in.PathsFrom == "":
+		return errors.New("base applies to paths_from inputs only")
+	case in.Path == StdinPath && (len(in.Include) > 0 || len(in.Exclude) > 0):
+		return errors.New("include and exclude do not apply to standard input (-)")
+	}
+	for _, list := range []struct {
+		key      string
+		patterns []string
+	}{{"include", in.Include}, {"exclude", in.Exclude}} {
+		for _, p := range list.patterns {
+			if p == "" || !doublestar.ValidatePattern(p) {
+				return fmt.Errorf("%s %q: malformed pattern", list.key, p)
+			}
+		}
 	}
 	switch in.Format {
 	case "", FormatJSONL, FormatText, FormatEgovLaw, FormatKokkai:
@@ -145,14 +185,14 @@ func (in Input) checkFormat(format string) error {
 }
 
 // formatOf returns the format of file for this input: in.Format, or the one
-// its extension implies.
+// its extension implies; "" when neither tells (the content will).
 func (in Input) formatOf(file string) (string, error) {
 	format := in.Format
 	if format == "" {
 		format = formatByExt(file)
-		if format == "" {
-			return "", fmt.Errorf("%s: unknown extension; set format to %q or %q", file, FormatJSONL, FormatText)
-		}
+	}
+	if format == "" {
+		return "", nil
 	}
 	if err := in.checkFormat(format); err != nil {
 		return "", fmt.Errorf("%s: %w", file, err)
@@ -163,7 +203,7 @@ func (in Input) formatOf(file string) (string, error) {
 // formatByExt maps a file name to a format, "" when the extension is unknown.
 func formatByExt(name string) string {
 	name = strings.ToLower(filepath.Base(name))
-	for _, c := range []string{".gz", ".zst", ".zstd"} {
+	for _, c := range compressionExts {
 		if strings.HasSuffix(name, c) {
 			name = strings.TrimSuffix(name, c)
 			break
@@ -179,6 +219,10 @@ func formatByExt(name string) string {
 	}
 	return ""
 }
+
+// compressionExts are the extensions of compressed files, supported or not
+// (an unsupported one is reported by Open, naming the compression).
+var compressionExts = []string{".gz", ".zst", ".zstd", ".bz2", ".xz", ".lz", ".lz4", ".sz", ".z"}
 
 // lookupEncoding returns the canonical name of an encoding and its decoder;
 // enc is nil for UTF-8.

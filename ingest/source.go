@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"sync/atomic"
 
 	"github.com/jacorpus/jacorpus/pipeline"
@@ -32,14 +34,16 @@ type Source struct {
 	cur    interface {
 		Next() (*pipeline.Document, error)
 	}
-	file  File  // the current file
-	rec   int64 // records (documents and problems) of the current file so far
-	stats []FileStats
-	ctx   atomic.Pointer[context.Context] // of the current Next call; decoders read it from their goroutines
-	st    *stream
-	dec   decompressors
-	lr    lineReader
-	bytes atomic.Int64
+	file     File  // the current file
+	rec      int64 // records (documents and problems) of the current file so far
+	stats    []FileStats
+	ctx      atomic.Pointer[context.Context] // of the current Next call; decoders read it from their goroutines
+	st       *stream
+	dec      decompressors
+	sniffBuf []byte       // see stream.sniff
+	walked   map[int]bool // Input.walks by input index
+	lr       lineReader
+	bytes    atomic.Int64
 }
 
 // NewSource returns a Source over files (as returned by Expand, or a slice
@@ -109,6 +113,8 @@ func (s *Source) stamp(d *pipeline.Document, err error) {
 			st.Status = FileBroken
 		case pipeline.ProblemEmptyFile:
 			st.Status = FileEmpty
+		case ProblemUnsupported:
+			st.Status, st.Detail = FileUnsupported, p.Detail
 		}
 		if st.Status != "" && st.At == "" {
 			st.At = p.Pos.String() // where the file as a whole went wrong
@@ -132,6 +138,14 @@ const (
 	FileEmpty = "empty"
 	// FileNoDocuments: every record of the file was a problem.
 	FileNoDocuments = "no_documents"
+	// FileUnsupported: the file is in a compression or archive format that
+	// is not read, or a file named explicitly has content of no known
+	// format (a Problem of kind ProblemUnsupported; Detail says which).
+	FileUnsupported = "unsupported"
+	// FileSkipped: a file found in a directory or by a glob whose format
+	// neither its extension nor its content tells was not read; Detail says
+	// why. It is not a bad file.
+	FileSkipped = "skipped"
 )
 
 // FileStats is what a Source read from one file.
@@ -146,20 +160,28 @@ type FileStats struct {
 	// At locates what went wrong ("name:line", where a stream broke off);
 	// empty for FileOK and FileNoDocuments.
 	At string `json:"at,omitempty"`
+	// Format is the format the file was read as ("" when it was not).
+	Format string `json:"format,omitempty"`
+	// Detail says why a file was skipped or is unsupported.
+	Detail string `json:"detail,omitempty"`
 }
 
 // String describes the file's outcome for messages:
 // "crawl/01.jsonl.gz: truncated at crawl/01.jsonl.gz:20 (19 documents, 1 problems)".
 func (f FileStats) String() string {
 	s := f.Name + ": " + f.Status
+	if f.Status == FileSkipped || f.Status == FileUnsupported {
+		return s + " (" + f.Detail + ")"
+	}
 	if f.At != "" {
 		s += " at " + f.At
 	}
 	return s + fmt.Sprintf(" (%d documents, %d problems)", f.Docs, f.Problems)
 }
 
-// Bad reports whether the file went wrong as a whole (not FileOK).
-func (f FileStats) Bad() bool { return f.Status != FileOK }
+// Bad reports whether the file went wrong as a whole (not FileOK, and not
+// FileSkipped: a skipped file was not meant to be read).
+func (f FileStats) Bad() bool { return f.Status != FileOK && f.Status != FileSkipped }
 
 // FileStats returns the stats of every file opened so far, in order. Call
 // it after the last Next (it is not safe to call concurrently with Next).
@@ -200,21 +222,69 @@ func (s *Source) openNext() error {
 	}
 	format, err := in.formatOf(f.Path)
 	if err != nil {
-		return fmt.Errorf("input %d (%s): %w", f.Input, in.Path, err)
+		return fmt.Errorf("input %d (%s): %w", f.Input, in.describe(), err)
 	}
-	st, err := s.dec.open(f.Path, &s.bytes, s.stopped)
+	walked := s.walks(f.Input)
+	var st *stream
+	if f.stdin {
+		var fh *os.File
+		if fh, err = openStdin(); err == nil {
+			st, err = s.dec.openFile(fh, true, &s.bytes, s.stopped)
+		}
+	} else {
+		st, err = s.dec.open(f.Path, &s.bytes, s.stopped)
+	}
 	var ce *codecError
+	var ue *unsupportedError
+	fileProblem := func(p *pipeline.Problem) error {
+		s.stamp(nil, p)
+		return p
+	}
 	switch {
+	case errors.As(err, &ue) && format == "" && walked:
+		s.skip(ue.what)
+		return nil
+	case errors.As(err, &ue):
+		return fileProblem(newProblem(ProblemUnsupported, pipeline.Position{File: name, Offset: -1}, ue.what, nil))
 	case errors.As(err, &ce): // opened, but the compressed stream's header is cut or broken
-		p := streamProblem(err, pipeline.Position{File: name, Line: 1, Offset: 0}, 0, nil)
-		s.stamp(nil, p)
-		return p
+		return fileProblem(streamProblem(err, pipeline.Position{File: name, Line: 1, Offset: 0}, 0, nil))
 	case err != nil: // the file itself could not be opened: no line to name
-		p := newProblem(pipeline.ProblemReadError, pipeline.Position{File: name, Offset: -1}, errDetail(err), nil)
-		s.stamp(nil, p)
-		return p
+		return fileProblem(newProblem(pipeline.ProblemReadError, pipeline.Position{File: name, Offset: -1}, errDetail(err), nil))
 	}
 	s.st = st
+	if format == "" {
+		if s.sniffBuf == nil {
+			s.sniffBuf = make([]byte, 0, sniffSize)
+		}
+		head := st.sniff(s.sniffBuf)
+		if err := s.stopped(); err != nil { // the stop cut the sniff short: not the file's fault
+			s.closeCurrent()
+			return err
+		}
+		sniffed, why := Sniff(head)
+		switch {
+		case len(head) == 0 && st.headErr != io.EOF:
+			// nothing could be read: the reader reports the error
+			sniffed = FormatText
+		case len(head) == 0 && walked:
+			s.skip("empty, so of unknown format")
+			return nil
+		case len(head) == 0:
+			sniffed = FormatText // the text reader reports the empty file
+		case sniffed == "" && walked:
+			s.skip("unknown file type: " + why)
+			return nil
+		case sniffed == "":
+			return s.unsupported(name, fmt.Sprintf("unknown file type: %s; set format to one of %s", why, strings.Join(readable, ", ")))
+		case sniffed == FormatText && walked:
+			s.skip("no known extension, and the content is plain text: name text files .txt, or set format: text")
+			return nil
+		}
+		if err := in.checkFormat(sniffed); err != nil {
+			return s.unsupported(name, fmt.Sprintf("the content is %s: %v", sniffed, err))
+		}
+		format = sniffed
+	}
 	switch format {
 	case FormatKokkai:
 		s.cur = NewKokkai(st, name, in)
@@ -226,12 +296,48 @@ func (s *Source) openNext() error {
 		e := NewEgovLaw(st, name, in)
 		e.MaxDocBytes = s.MaxDocBytes
 		s.cur = e
-	default:
+	case FormatText:
 		t := newText(st, name, in, &s.lr)
 		t.MaxDocBytes = s.MaxDocBytes
 		s.cur = t
+	default:
+		if walked && in.Format == "" {
+			s.skip(fmt.Sprintf("the content is %s, which cannot be read yet", format))
+			return nil
+		}
+		return s.unsupported(name, fmt.Sprintf("format %s cannot be read yet; formats read: %s", format, strings.Join(readable, ", ")))
 	}
+	s.stats[len(s.stats)-1].Format = format
 	return nil
+}
+
+// walks caches Input.walks for input i.
+func (s *Source) walks(i int) bool {
+	if s.walked == nil {
+		s.walked = map[int]bool{}
+	}
+	w, ok := s.walked[i]
+	if !ok {
+		w = s.inputs[i].walks()
+		s.walked[i] = w
+	}
+	return w
+}
+
+// skip closes the current file, recording it as skipped for why.
+func (s *Source) skip(why string) {
+	st := &s.stats[len(s.stats)-1]
+	st.Status, st.Detail = FileSkipped, why
+	s.closeCurrent()
+}
+
+// unsupported closes the current file and returns the file-level Problem
+// that it cannot be read, for why.
+func (s *Source) unsupported(name, why string) error {
+	s.closeCurrent()
+	p := newProblem(ProblemUnsupported, pipeline.Position{File: name, Offset: -1}, why, nil)
+	s.stamp(nil, p)
+	return p
 }
 
 // stopped reports why reading must stop: the error of the current Next

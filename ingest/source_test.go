@@ -159,7 +159,7 @@ func TestSourceBadConfig(t *testing.T) {
 	}{
 		{"input index", []File{{Path: fixturePath, Input: 1}}, []Input{{Path: fixturePath}}},
 		{"encoding", []File{{Path: fixturePath}}, []Input{{Path: fixturePath, Encoding: "utf-16"}}},
-		{"extension", []File{{Path: aozoraDir}}, []Input{{Path: aozoraDir}}},
+		{"split on jsonl", []File{{Path: fixturePath}}, []Input{{Path: fixturePath, Split: SplitParagraph}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -257,10 +257,13 @@ func (c *Config) Validate() error {
 	}
 	for i, in := range c.Inputs {
 		key := fmt.Sprintf("inputs[%d]", i)
-		if in.Path == "" {
+		if in.Path == "" && in.PathsFrom == "" {
 			addf(key+".path", "empty")
 		} else if err := in.Validate(); err != nil {
 			addFields(key, reflect.TypeFor[ingest.Input](), err)
+		}
+		if in.Path == ingest.StdinPath && c.Task.Count > 1 {
+			addf(key+".path", "- (standard input) can be read by a single task only, not %s %d: save it to a file", c.name("task.count"), c.Task.Count)
 		}
 		if c.Filters.CheckPreset(in.Preset) != nil {
 			addf(key+".preset", "unknown preset %q (known: %s)", in.Preset, strings.Join(c.Filters.Names(), ", "))

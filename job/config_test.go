@@ -60,7 +60,7 @@ func TestLoadRefuses(t *testing.T) {
 		want       []string
 	}{
 		{"unknown key", "inputs: []\nfilterz: {}\n", []string{"FILE:2: filterz: unknown key (known here: dedup, filters, …"}},
-		{"unknown input key", "inputs:\n  - path: a.jsonl\n    formatt: jsonl\n", []string{"FILE:3: inputs[0].formatt: unknown key (known here: encoding, format, …"}},
+		{"unknown input key", "inputs:\n  - path: a.jsonl\n    formatt: jsonl\n", []string{"FILE:3: inputs[0].formatt: unknown key (known here: base, encoding, exclude, format, …"}},
 		{"fractional workers", "workers: 2.5\n", []string{"FILE:1: workers: 2.5 is not an integer"}},
 		{"quoted workers", "workers: \"four\"\n", []string{`FILE:1: workers: "four" is not an integer`}},
 		{"word workers", "workers: four\n", []string{`FILE:1: workers: "four" is not an integer`}},
@@ -347,7 +347,7 @@ func TestREADMEConfig(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Inputs) != 2 || cfg.MaxProblemRatio != 0.5 || cfg.RejectsMaxBytes != 1<<30 {
+	if len(cfg.Inputs) != 4 || cfg.MaxProblemRatio != 0.5 || cfg.RejectsMaxBytes != 1<<30 {
 		t.Errorf("%+v", cfg)
 	}
 }

@@ -159,6 +159,10 @@ type InputFile struct {
 	Status   string `json:"status"`
 	// At locates what went wrong with the file as a whole (name:line).
 	At string `json:"at,omitempty"`
+	// Format is the format the file was read as; Detail says why a file
+	// was skipped or could not be read (ingest.FileStats).
+	Format string `json:"format,omitempty"`
+	Detail string `json:"detail,omitempty"`
 }
 
 // ErrInterrupted is wrapped by the error of a run stopped through its context.
@@ -368,7 +372,11 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	run := RunInfo{RunID: runID, Workers: workers, Started: start.UTC(), WallSeconds: elapsed.Seconds(), Host: host,
 		GoVersion: runtime.Version(), OutputDir: out.Final, RejectsDir: RejectsDir(&cfg)}
 	for _, in := range cfg.Inputs {
-		run.InputPaths = append(run.InputPaths, in.Path)
+		p := in.Path
+		if in.PathsFrom != "" {
+			p = "paths_from " + in.PathsFrom
+		}
+		run.InputPaths = append(run.InputPaths, p)
 	}
 	for _, s := range stats.Stages {
 		run.Stages = append(run.Stages, StageTime{Name: s.Name, BusySeconds: s.BusySeconds})
@@ -536,6 +544,7 @@ func inputFiles(files []ingest.File, fstats []ingest.FileStats) []InputFile {
 		if i < len(fstats) {
 			s := fstats[i]
 			out[i].Docs, out[i].Problems, out[i].Status, out[i].At = s.Docs, s.Problems, s.Status, s.At
+			out[i].Format, out[i].Detail = s.Format, s.Detail
 		}
 	}
 	return out
@@ -547,7 +556,7 @@ func inputFiles(files []ingest.File, fstats []ingest.FileStats) []InputFile {
 func manifestConfig(cfg Config) Config {
 	cfg.Inputs = append([]ingest.Input(nil), cfg.Inputs...)
 	for i := range cfg.Inputs {
-		cfg.Inputs[i].Path = ""
+		cfg.Inputs[i].Path, cfg.Inputs[i].PathsFrom, cfg.Inputs[i].Base = "", "", ""
 	}
 	return cfg
 }

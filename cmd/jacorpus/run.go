@@ -213,6 +213,18 @@ func printSummary(w io.Writer, res *job.Result) {
 	if len(bad) > 0 {
 		fmt.Fprintf(w, "\nfiles that went wrong as a whole: %d\n%s\n", len(bad), strings.Join(bad, "\n"))
 	}
+	var skipped []string
+	for _, f := range res.FileStats {
+		if f.Status == ingest.FileSkipped {
+			skipped = append(skipped, "  "+f.String())
+		}
+	}
+	if n := len(skipped); n > 0 {
+		if n > 10 {
+			skipped = append(skipped[:10], fmt.Sprintf("  … %d more (manifest.json lists them)", n-10))
+		}
+		fmt.Fprintf(w, "\nfiles skipped (unknown format): %d\n%s\n", n, strings.Join(skipped, "\n"))
+	}
 	for _, warning := range res.Warnings {
 		fmt.Fprintf(w, "\nwarning: %s\n", warning)
 	}

@@ -83,9 +83,9 @@ func (in Input) Validate() error {
 		return errors.New("path is empty")
 	}
 	switch in.Format {
-	case "", FormatJSONL, FormatText:
+	case "", FormatJSONL, FormatText, FormatWARC, FormatWET:
 	default:
-		return fmt.Errorf("format %q: want %q, %q or empty (by extension)", in.Format, FormatJSONL, FormatText)
+		return fmt.Errorf("format %q: want %q, %q, %q, %q or empty (by extension)", in.Format, FormatJSONL, FormatText, FormatWARC, FormatWET)
 	}
 	if _, _, err := lookupEncoding(in.Encoding); err != nil {
 		return err
@@ -113,6 +113,10 @@ func (in Input) checkFormat(format string) error {
 		if in.Split != "" {
 			return fmt.Errorf("split %q applies to text inputs only, not %s", in.Split, format)
 		}
+	case FormatWARC, FormatWET:
+		if in.Split != "" || in.TextField != "" || in.IDField != "" || in.URLField != "" || len(in.MetaFields) > 0 {
+			return fmt.Errorf("split, text_field, id_field, url_field and meta_fields do not apply to %s inputs", format)
+		}
 	case FormatText:
 		if in.TextField != "" || in.IDField != "" || in.URLField != "" || len(in.MetaFields) > 0 {
 			return fmt.Errorf("text_field, id_field, url_field and meta_fields apply to %s inputs only, not %s", FormatJSONL, format)
@@ -127,6 +131,9 @@ func (in Input) formatOf(file string) (string, error) {
 	format := in.Format
 	if format == "" {
 		format = formatByExt(file)
+		if format == "" {
+			format = sniffFormat(file) // a WARC under another name
+		}
 		if format == "" {
 			return "", fmt.Errorf("%s: unknown extension; set format to %q or %q", file, FormatJSONL, FormatText)
 		}
@@ -151,6 +158,10 @@ func formatByExt(name string) string {
 		return FormatJSONL
 	case ".txt":
 		return FormatText
+	case ".warc":
+		return FormatWARC
+	case ".wet":
+		return FormatWET
 	}
 	return ""
 }

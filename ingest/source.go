@@ -145,6 +145,9 @@ type FileStats struct {
 	// At locates what went wrong ("name:line", where a stream broke off);
 	// empty for FileOK and FileNoDocuments.
 	At string `json:"at,omitempty"`
+	// Skipped counts the records that are not documents and not problems
+	// either, by reason (WARC: "warc_request", "http_redirect", "not_html"…).
+	Skipped map[string]int64 `json:"skipped,omitempty"`
 }
 
 // String describes the file's outcome for messages:
@@ -154,7 +157,20 @@ func (f FileStats) String() string {
 	if f.At != "" {
 		s += " at " + f.At
 	}
-	return s + fmt.Sprintf(" (%d documents, %d problems)", f.Docs, f.Problems)
+	s += fmt.Sprintf(" (%d documents, %d problems", f.Docs, f.Problems)
+	if n := f.SkippedTotal(); n > 0 {
+		s += fmt.Sprintf(", %d skipped", n)
+	}
+	return s + ")"
+}
+
+// SkippedTotal is the number of skipped records.
+func (f FileStats) SkippedTotal() int64 {
+	var n int64
+	for _, c := range f.Skipped {
+		n += c
+	}
+	return n
 }
 
 // Bad reports whether the file went wrong as a whole (not FileOK).
@@ -201,7 +217,12 @@ func (s *Source) openNext() error {
 	if err != nil {
 		return fmt.Errorf("input %d (%s): %w", f.Input, in.Path, err)
 	}
-	st, err := s.dec.open(f.Path, &s.bytes, s.stopped)
+	var st *stream
+	if format == FormatWARC || format == FormatWET { // the reader decompresses member by member
+		st, err = s.dec.openRaw(f.Path, &s.bytes, s.stopped)
+	} else {
+		st, err = s.dec.open(f.Path, &s.bytes, s.stopped)
+	}
 	var ce *codecError
 	switch {
 	case errors.As(err, &ce): // opened, but the compressed stream's header is cut or broken
@@ -219,6 +240,10 @@ func (s *Source) openNext() error {
 		j := newJSONL(st, name, in, &s.lr)
 		j.MaxLineBytes = s.MaxLineBytes
 		s.cur = j
+	case FormatWARC, FormatWET:
+		w := NewWARC(st, name, in)
+		s.stats[len(s.stats)-1].Skipped = w.Skipped()
+		s.cur = w
 	default:
 		t := newText(st, name, in, &s.lr)
 		t.MaxDocBytes = s.MaxDocBytes

@@ -135,7 +135,7 @@ func (in Input) formatOf(file string) (string, error) {
 			format = sniffFormat(file) // a WARC under another name
 		}
 		if format == "" {
-			return "", fmt.Errorf("%s: unknown extension; set format to %q or %q", file, FormatJSONL, FormatText)
+			return "", fmt.Errorf("%s: unknown extension; set format to %q, %q, %q or %q", file, FormatJSONL, FormatText, FormatWARC, FormatWET)
 		}
 	}
 	if err := in.checkFormat(format); err != nil {

@@ -81,15 +81,15 @@ const (
 // Skip reasons counted in WARC.Skipped (records that are not documents but
 // not bad input either).
 const (
-	SkipRedirect      = "http_redirect"           // 3xx response
-	SkipHTTPError     = "http_error"              // 4xx or 5xx response
-	SkipHTTPStatus    = "http_status_other"       // 1xx, 2xx other than 200
-	SkipNotHTML       = "not_html"                // image, PDF, JSON, ...
-	SkipNotHTTP       = "warc_response_not_http"  // a response record without an HTTP message (dns:, ...)
-	SkipEncoding      = "content_encoding_other"  // br, zstd, compress...
-	SkipEmptyText     = "wet_empty"               // a conversion record with no text
-	SkipTooLong       = "record_too_long"         // over MaxRecordBytes
-	skipTypePrefix    = "warc_"                   // + record type: warc_request, warc_warcinfo, ...
+	SkipRedirect      = "http_redirect"            // 3xx response
+	SkipHTTPError     = "http_error"               // 4xx or 5xx response
+	SkipHTTPStatus    = "http_status_other"        // 1xx, 2xx other than 200
+	SkipNotHTML       = "not_html"                 // image, PDF, JSON, ...
+	SkipNotHTTP       = "warc_response_not_http"   // a response record without an HTTP message (dns:, ...)
+	SkipEncoding      = "content_encoding_other"   // br, zstd, compress...
+	SkipEmptyText     = "wet_empty"                // a conversion record with no text
+	SkipTooLong       = "record_too_long"          // over MaxRecordBytes
+	skipTypePrefix    = "warc_"                    // + record type: warc_request, warc_warcinfo, ...
 	skipUnknownRecord = "warc_unknown_record_type" // a type outside WARC 1.1's list
 )
 
@@ -205,7 +205,7 @@ func (w *WARC) Next() (*pipeline.Document, error) {
 			continue
 		default:
 			resync := w.resync
-			w.scan()
+			w.scan(off)
 			if !resync {
 				return nil, newProblem(ProblemWARCRecord, w.at(off),
 					fmt.Sprintf("%d bytes that are no WARC record (neither a gzip member nor \"WARC/1.\")", w.pos()-off), nil)
@@ -220,11 +220,13 @@ func (w *WARC) Next() (*pipeline.Document, error) {
 }
 
 // scan skips to the next gzip member header or "WARC/1." at a line start
-// (or to the end of the file), at least one byte.
-func (w *WARC) scan() {
+// (or to the end of the file), at least past the record at off.
+func (w *WARC) scan(off int64) {
 	w.resync = true
-	w.br.Discard(1)
 	lineStart := false
+	if w.pos() == off {
+		w.br.Discard(1)
+	}
 	for {
 		b, err := w.br.Peek(len(magicWARC))
 		if len(b) == 0 || (err != nil && len(b) < 3) {
@@ -286,7 +288,7 @@ func (w *WARC) memberError(off int64, err error) (*pipeline.Document, error) {
 		return nil, streamProblem(w.cnt.err, w.at(off), off, nil)
 	}
 	resync := w.resync
-	w.scan()
+	w.scan(off)
 	if resync {
 		return nil, nil
 	}
@@ -341,7 +343,7 @@ func (w *WARC) plain(off int64) (*pipeline.Document, error) {
 			d, perr = nil, newProblem(ProblemWARCRecord, w.at(off),
 				"the record's Content-Length does not end at \"\\r\\n\\r\\n\" and the next record: wrong Content-Length", nil)
 			if len(b) > 0 && !bytes.HasPrefix(b, magicWARC) && !bytes.HasPrefix(b, magicGzip) {
-				w.scan()
+				w.scan(off)
 			}
 		}
 	}
@@ -493,7 +495,7 @@ func (w *WARC) maxRecord() int64 {
 // the reader then resynchronises (a member is drained by the caller).
 func (w *WARC) badHeader(off int64, member bool, detail string) error {
 	if !member {
-		w.scan()
+		w.scan(off)
 	}
 	return newProblem(ProblemWARCRecord, w.at(off), detail, nil)
 }

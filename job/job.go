@@ -159,6 +159,8 @@ type InputFile struct {
 	Status   string `json:"status"`
 	// At locates what went wrong with the file as a whole (name:line).
 	At string `json:"at,omitempty"`
+	// Skipped counts records that are not documents, by reason (WARC).
+	Skipped map[string]int64 `json:"skipped,omitempty"`
 }
 
 // ErrInterrupted is wrapped by the error of a run stopped through its context.
@@ -536,6 +538,7 @@ func inputFiles(files []ingest.File, fstats []ingest.FileStats) []InputFile {
 		if i < len(fstats) {
 			s := fstats[i]
 			out[i].Docs, out[i].Problems, out[i].Status, out[i].At = s.Docs, s.Problems, s.Status, s.At
+			out[i].Skipped = s.Skipped
 		}
 	}
 	return out

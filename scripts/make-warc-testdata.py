@@ -6,7 +6,7 @@ copied byte for byte (one gzip member each) from ja_real_payloads.warc.gz.
 Synthetic records (ours): warcinfo, request, metadata, revisit, redirect, 404,
 image, JSON, a chunked + gzip-encoded copy of an e-Gov page, an e-Gov page
 without Content-Type, and the bad records of bad.warc.gz.
-Run from the project root: python3 testdata/web/make_warc_testdata.py
+Run from the project root: python3 scripts/make-warc-testdata.py
 """
 import gzip, hashlib, base64, html, re, sys, zlib, uuid
 

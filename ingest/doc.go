@@ -7,6 +7,12 @@
 // ordered list of files; NewSource streams the documents of those files in
 // that order and implements pipeline.Source.
 //
+// WARC and WET files (FormatWARC, FormatWET; see warc.go) are read as
+// stored, gzip member by member: a document's position is its record's
+// offset in the compressed file, records that are not documents are counted
+// by reason in FileStats.Skipped, and HTML responses carry their payload in
+// Scratch under pipeline.HTMLPayload with empty text for the extract stage.
+//
 // Files are decompressed transparently: gzip (also multi-member) and zstd are
 // recognised by their magic bytes, not by their name. Text in Shift_JIS,
 // EUC-JP or ISO-2022-JP is decoded to UTF-8.

@@ -22,7 +22,9 @@ type Source struct {
 	// (default DefaultMaxLineBytes). Set it before the first call of Next.
 	MaxLineBytes int
 	// MaxDocBytes is Text.MaxDocBytes for every text file (default
-	// DefaultMaxDocBytes). Set it before the first call of Next.
+	// DefaultMaxDocBytes) and WARC.MaxRecordBytes for every WARC or WET
+	// file (default DefaultMaxRecordBytes). Set it before the first call
+	// of Next.
 	MaxDocBytes int
 
 	files  []File
@@ -242,6 +244,7 @@ func (s *Source) openNext() error {
 		s.cur = j
 	case FormatWARC, FormatWET:
 		w := NewWARC(st, name, in)
+		w.MaxRecordBytes = int64(s.MaxDocBytes)
 		s.stats[len(s.stats)-1].Skipped = w.Skipped()
 		s.cur = w
 	default:

@@ -323,7 +323,9 @@ func printSkipped(w io.Writer, files []ingest.FileStats) {
 	for r := range sum {
 		reasons = append(reasons, r)
 	}
-	sort.Slice(reasons, func(i, j int) bool { return sum[reasons[i]] > sum[reasons[j]] || sum[reasons[i]] == sum[reasons[j]] && reasons[i] < reasons[j] })
+	sort.Slice(reasons, func(i, j int) bool {
+		return sum[reasons[i]] > sum[reasons[j]] || sum[reasons[i]] == sum[reasons[j]] && reasons[i] < reasons[j]
+	})
 	for i, r := range reasons {
 		reasons[i] = fmt.Sprintf("%s=%d", r, sum[r])
 	}

@@ -379,6 +379,7 @@ func BenchmarkWARC(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu0 := cpuSeconds()
 			var records int64
 			for i := 0; i < b.N; i++ {
 				w := NewWARC(bytes.NewReader(data), "f", Input{})
@@ -395,6 +396,11 @@ func BenchmarkWARC(b *testing.B) {
 				records += w.records
 			}
 			b.ReportMetric(float64(records)/b.Elapsed().Seconds(), "records/s")
+			// the machine may be shared: throughput per CPU second as well
+			if cpu := cpuSeconds() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(len(data))*float64(b.N)/1e6/cpu, "MB/cpu-s")
+				b.ReportMetric(float64(records)/cpu, "records/cpu-s")
+			}
 		})
 	}
 }

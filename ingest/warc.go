@@ -90,6 +90,7 @@ const (
 	SkipNotHTTP       = "warc_response_not_http"   // a response record without an HTTP message (dns:, ...)
 	SkipEncoding      = "content_encoding_other"   // br, zstd, compress...
 	SkipEmptyText     = "wet_empty"                // a conversion record with no text
+	SkipEmptyPayload  = "http_empty"               // a 200 response without a body
 	SkipTooLong       = "record_too_long"          // over MaxRecordBytes
 	skipTypePrefix    = "warc_"                    // + record type: warc_request, warc_warcinfo, ...
 	skipUnknownRecord = "warc_unknown_record_type" // a type outside WARC 1.1's list
@@ -331,20 +332,20 @@ func (w *WARC) plain(off int64) (*pipeline.Document, error) {
 	}
 	if perr == nil {
 		// the record must end with "\r\n\r\n" and the next one start
-		n := 0
+		n, eof := 0, false
 		for {
 			b, err := w.br.Peek(1)
 			if err != nil || (b[0] != '\r' && b[0] != '\n') {
+				eof = err == io.EOF
 				break
 			}
 			w.br.Discard(1)
 			n++
 		}
-		b, _ := w.br.Peek(len(magicWARC))
-		if n < 2 || (len(b) > 0 && !bytes.HasPrefix(b, magicWARC) && !bytes.HasPrefix(b, magicGzip)) {
+		if n < 2 && !eof { // no "\r\n\r\n" where the block should end (a missing one at the end of the file is let pass)
 			d, perr = nil, newProblem(ProblemWARCRecord, w.at(off),
-				"the record's Content-Length does not end at \"\\r\\n\\r\\n\" and the next record: wrong Content-Length", nil)
-			if len(b) > 0 && !bytes.HasPrefix(b, magicWARC) && !bytes.HasPrefix(b, magicGzip) {
+				"no \"\\r\\n\\r\\n\" after the record's Content-Length: wrong Content-Length", nil)
+			if b, _ := w.br.Peek(len(magicWARC)); len(b) > 0 && !bytes.HasPrefix(b, magicWARC) && !bytes.HasPrefix(b, magicGzip) {
 				w.scan(off)
 			}
 		}
@@ -625,6 +626,10 @@ func (w *WARC) response(d *pipeline.Document, block *io.LimitedReader, member bo
 			return nil, nil, nil
 		}
 		return nil, newProblem(ProblemHTTP, d.Pos, "Content-Encoding "+h.encoding+": "+err.Error(), nil), nil
+	}
+	if isBlank(body) {
+		w.skipped[SkipEmptyPayload]++
+		return nil, nil, nil
 	}
 	if looksBinary(body) {
 		return nil, newProblem(ProblemBinaryPayload, d.Pos,

@@ -249,6 +249,8 @@ func TestWARCHTTPCases(t *testing.T) {
 		{"html", "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + string(html), true, "", ""},
 		{"xhtml", "HTTP/1.0 200 OK\nContent-Type: application/xhtml+xml; charset=utf-8\n\n" + string(html), true, "", ""},
 		{"sniffed", "HTTP/1.1 200 OK\r\n\r\n  " + string(html), true, "", ""},
+		{"empty", "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n", false, SkipEmptyPayload, ""},
+		{"header only", "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n", false, SkipEmptyPayload, ""},
 		{"no type, not html", "HTTP/1.1 200 OK\r\n\r\nplain words", false, SkipNotHTML, ""},
 		{"pdf", "HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4", false, SkipNotHTML, ""},
 		{"302", "HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n", false, SkipRedirect, ""},
@@ -402,5 +404,23 @@ func BenchmarkWARC(b *testing.B) {
 				b.ReportMetric(float64(records)/cpu, "records/cpu-s")
 			}
 		})
+	}
+}
+
+// Uncompressed records: bytes that are no record are one problem at their
+// offset, LF-only line ends are accepted, and the records around are kept.
+func TestWARCPlainResync(t *testing.T) {
+	rec := func(uri string, eol string) string {
+		http := "HTTP/1.1 200 OK" + eol + "Content-Type: text/html" + eol + eol + "<html>本文</html>"
+		return strings.ReplaceAll("WARC/1.0\nWARC-Type: response\nWARC-Target-URI: "+uri+"\nContent-Type: application/http; msgtype=response\n", "\n", eol) +
+			"Content-Length: " + strconv.Itoa(len(http)) + eol + eol + http + eol + eol
+	}
+	a, b := rec("http://a.invalid/", "\r\n"), rec("http://b.invalid/", "\n")
+	data := "junk\r\nmore junk\r\n" + a + "xx WARC/1.0 in a line\n" + b
+	g, _ := readWARC(t, []byte(data))
+	if len(g.docs) != 2 || g.docs[0].URL != "http://a.invalid/" || g.docs[1].URL != "http://b.invalid/" ||
+		g.docs[0].Pos.Offset != 17 || g.docs[1].Pos.Offset != int64(17+len(a)+22) || len(g.problems) != 2 ||
+		g.problems[0].Pos.Offset != 0 || g.problems[1].Pos.Offset != int64(17+len(a)) {
+		t.Errorf("got %v", g.order)
 	}
 }

@@ -137,6 +137,7 @@ type WARC struct {
 	skipped map[string]int64
 	records int64 // records seen (documents, problems, skipped)
 	resync  bool  // scanning for the next record after a bad one
+	multi   int64 // offset of the open member when it holds another record; -1
 	done    bool
 }
 
@@ -159,7 +160,7 @@ func (c *offCounter) Read(p []byte) (int, error) {
 // NewWARC returns a reader of the WARC or WET file r as stored (not
 // decompressed: see Open for other formats). file names it in positions.
 func NewWARC(r io.Reader, file string, in Input) *WARC {
-	w := &WARC{file: file, source: orDefault(in.Source, file), skipped: map[string]int64{}}
+	w := &WARC{file: file, source: orDefault(in.Source, file), skipped: map[string]int64{}, multi: -1}
 	w.cnt.r = r
 	w.br = bufio.NewReaderSize(&w.cnt, warcBufSize)
 	return w
@@ -180,6 +181,13 @@ func (w *WARC) at(off int64) pipeline.Position {
 // for a bad record (call Next again to go on).
 func (w *WARC) Next() (*pipeline.Document, error) {
 	for !w.done {
+		if off := w.multi; off >= 0 {
+			w.multi = -1
+			if d, err := w.memberRecord(off); d != nil || err != nil {
+				return d, err
+			}
+			continue
+		}
 		off := w.pos()
 		head, err := w.br.Peek(len(magicWARC))
 		if len(head) == 0 {
@@ -261,9 +269,29 @@ func (w *WARC) member(off int64) (*pipeline.Document, error) {
 	} else {
 		w.mr.Reset(w.gz)
 	}
+	return w.memberRecord(off)
+}
+
+// memberRecord reads the next record of the open gzip member at off.
+// Normally a member holds one record; a WARC gzipped whole is one member
+// of many records, all located at the member's offset (w.multi).
+func (w *WARC) memberRecord(off int64) (*pipeline.Document, error) {
 	d, perr, ioErr := w.record(off, w.mr, true)
+	if ioErr == io.EOF { // the member ended cleanly within the WARC header
+		return nil, newProblem(ProblemWARCRecord, w.at(off), "the gzip member ends within the record's WARC header", nil)
+	}
 	if ioErr == nil {
-		// the rest of the member: the record's "\r\n\r\n" and nothing else
+		ioErr = skipCRLF(w.mr)
+		if b, err := w.mr.Peek(len(magicWARC)); ioErr == nil && err == nil && bytes.Equal(b, magicWARC) {
+			w.multi = off // another record follows in this member
+			if perr == nil {
+				w.resync = false
+			}
+			return d, perr
+		}
+	}
+	if ioErr == nil {
+		// the rest of the member: nothing but line ends
 		var extra int64
 		extra, ioErr = drainMember(w.mr)
 		if ioErr == nil && extra > 0 && perr == nil {
@@ -274,8 +302,27 @@ func (w *WARC) member(off int64) (*pipeline.Document, error) {
 	if ioErr != nil {
 		return w.memberError(off, ioErr)
 	}
-	w.resync = false
+	if perr == nil {
+		w.resync = false
+	}
 	return d, perr
+}
+
+// skipCRLF skips line ends; the end of r is no error.
+func skipCRLF(r *bufio.Reader) error {
+	for {
+		b, err := r.Peek(1)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if b[0] != '\r' && b[0] != '\n' {
+			return nil
+		}
+		r.Discard(1)
+	}
 }
 
 // memberError turns a gzip error of the member at off into a Problem: a
@@ -508,9 +555,6 @@ func readHeaderLine(r *bufio.Reader) ([]byte, error) {
 	line, err := r.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
 		return line, nil // an over-long line: the size cap ends the header
-	}
-	if err == io.EOF && len(line) > 0 {
-		return line, io.ErrUnexpectedEOF
 	}
 	return line, err
 }

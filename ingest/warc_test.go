@@ -424,3 +424,31 @@ func TestWARCPlainResync(t *testing.T) {
 		t.Errorf("got %v", g.order)
 	}
 }
+
+// A WARC gzipped whole (one member of many records) is read too, every
+// record located at the member's offset; a member that ends within a WARC
+// header is a problem and the next member is read.
+func TestWARCOneMember(t *testing.T) {
+	zr, err := gzip.NewReader(bytes.NewReader(mustRead(t, warcSample)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte("WARC/1.0\r\nWARC-Type: resp"))
+	zw.Close()
+	head := buf.Len()
+	zw = gzip.NewWriter(&buf)
+	zw.Write(plain)
+	zw.Close()
+	g, skipped := readWARC(t, buf.Bytes())
+	if len(g.docs) != 7 || len(skipped) != 7 || len(g.problems) != 1 || g.problems[0].Pos.Offset != 0 {
+		t.Fatalf("%d docs, skipped %v, problems %v", len(g.docs), skipped, g.problemKeys())
+	}
+	for _, d := range g.docs {
+		if d.Pos.Offset != int64(head) || page(d) == nil {
+			t.Errorf("%s at %d, want %d", d.URL, d.Pos.Offset, head)
+		}
+	}
+}

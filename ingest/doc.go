@@ -7,6 +7,12 @@
 // ordered list of files; NewSource streams the documents of those files in
 // that order and implements pipeline.Source.
 //
+// WARC and WET files (FormatWARC, FormatWET; see warc.go) are read as
+// stored, gzip member by member: a document's position is its record's
+// offset in the compressed file, records that are not documents are counted
+// by reason in FileStats.Skipped, and HTML responses carry their payload in
+// Scratch under pipeline.HTMLPayload with empty text for the extract stage.
+//
 // An input can also be standard input ("-") or a list of files
 // (Input.PathsFrom, as Common Crawl publishes warc.paths.gz); Include and
 // Exclude patterns select the files of a directory, glob or list. A file

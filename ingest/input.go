@@ -130,9 +130,9 @@ func (in Input) Validate() error {
 		}
 	}
 	switch in.Format {
-	case "", FormatJSONL, FormatText, FormatEgovLaw, FormatKokkai:
+	case "", FormatJSONL, FormatText, FormatWARC, FormatWET, FormatEgovLaw, FormatKokkai:
 	default:
-		return fmt.Errorf("format %q: want %q, %q, %q, %q or empty (by extension)", in.Format, FormatJSONL, FormatText, FormatEgovLaw, FormatKokkai)
+		return fmt.Errorf("format %q: want %q, %q, %q, %q, %q, %q or empty (by extension)", in.Format, FormatJSONL, FormatText, FormatWARC, FormatWET, FormatEgovLaw, FormatKokkai)
 	}
 	switch in.SpeakerMarker {
 	case "", SpeakerMarkerKeep, SpeakerMarkerStrip:
@@ -171,6 +171,10 @@ func (in Input) checkFormat(format string) error {
 	case FormatJSONL:
 		if in.Split != "" {
 			return fmt.Errorf("split %q applies to text inputs only, not %s", in.Split, format)
+		}
+	case FormatWARC, FormatWET:
+		if in.Split != "" || in.TextField != "" || in.IDField != "" || in.URLField != "" || len(in.MetaFields) > 0 {
+			return fmt.Errorf("split, text_field, id_field, url_field and meta_fields do not apply to %s inputs", format)
 		}
 	case FormatText:
 		if in.TextField != "" || in.IDField != "" || in.URLField != "" || len(in.MetaFields) > 0 {
@@ -216,6 +220,10 @@ func formatByExt(name string) string {
 		return FormatText
 	case ".xml":
 		return FormatEgovLaw
+	case ".warc":
+		return FormatWARC
+	case ".wet":
+		return FormatWET
 	}
 	return ""
 }

@@ -12,15 +12,13 @@ import (
 // readers are added by their own files; openNext reads only the formats it
 // has a case for (see readable).
 const (
-	FormatWARC    = "warc"
-	FormatWET     = "wet"
 	FormatHTML    = "html"
 	FormatParquet = "parquet"
 )
 
 // readable lists the formats openNext has a reader for, in the order
 // messages name them.
-var readable = []string{FormatJSONL, FormatText, FormatEgovLaw, FormatKokkai}
+var readable = []string{FormatJSONL, FormatText, FormatWARC, FormatWET, FormatEgovLaw, FormatKokkai}
 
 // ProblemUnsupported is the Problem kind of a file that cannot be read at
 // all: a compression or archive format that is not supported, or content of

@@ -159,7 +159,7 @@ func TestSniffSource(t *testing.T) {
 		"docs/README":           "skipped no known extension, and the content is plain text",
 		"docs/empty":            "skipped empty",
 		"docs/fixture.data":     "ok jsonl 86",
-		"docs/crawl.gz":         "skipped the content is warc, which cannot be read yet",
+		"docs/crawl.gz":         "ok warc 1", // by content, then read as stored
 		"docs/rashomon.txt.bz2": "ok text 1",
 		"docs/rashomon.txt.xz":  "unsupported xz compression is not supported; decompress it first",
 		"docs/rashomon.zip":     "skipped a zip archive is not supported; extract it first",
@@ -219,9 +219,9 @@ func TestExplicitUnknown(t *testing.T) {
 		in      Input
 		wantErr string
 	}{
-		{Input{Path: bin}, bin + ": unknown file type: binary data (control bytes); set format to one of jsonl, text, egov-law, kokkai"},
+		{Input{Path: bin}, bin + ": unknown file type: binary data (control bytes); set format to one of jsonl, text, warc, wet, egov-law, kokkai"},
 		{Input{Path: filepath.Join(inputsDir, "rashomon-utf-8.zip")}, "a zip archive is not supported; extract it first"},
-		{Input{Path: filepath.Join(sniffDir, "egov-warc-2records.gz")}, "the content is warc, which cannot be read yet"},
+		{Input{Path: filepath.Join(sniffDir, "egov-warc-2records.gz")}, ""},
 		{Input{Path: data, Split: SplitParagraph}, "split \"paragraph\" applies to text inputs only"},
 		{Input{Path: data}, ""},
 		{Input{Path: text, Encoding: "euc-jp"}, ""},

@@ -23,9 +23,11 @@ type Source struct {
 	// MaxLineBytes is JSONL.MaxLineBytes for every JSON Lines file
 	// (default DefaultMaxLineBytes). Set it before the first call of Next.
 	MaxLineBytes int
-	// MaxDocBytes is Text.MaxDocBytes for every text file and
+	// MaxDocBytes is Text.MaxDocBytes for every text file,
 	// EgovLaw.MaxDocBytes for every e-Gov law file (default
-	// DefaultMaxDocBytes). Set it before the first call of Next.
+	// DefaultMaxDocBytes) and WARC.MaxRecordBytes for every WARC or WET
+	// file (default DefaultMaxRecordBytes). Set it before the first call
+	// of Next.
 	MaxDocBytes int
 
 	files  []File
@@ -164,6 +166,9 @@ type FileStats struct {
 	Format string `json:"format,omitempty"`
 	// Detail says why a file was skipped or is unsupported.
 	Detail string `json:"detail,omitempty"`
+	// Skipped counts the records that are not documents and not problems
+	// either, by reason (WARC: "warc_request", "http_redirect", "not_html"…).
+	Skipped map[string]int64 `json:"skipped,omitempty"`
 }
 
 // String describes the file's outcome for messages:
@@ -176,7 +181,20 @@ func (f FileStats) String() string {
 	if f.At != "" {
 		s += " at " + f.At
 	}
-	return s + fmt.Sprintf(" (%d documents, %d problems)", f.Docs, f.Problems)
+	s += fmt.Sprintf(" (%d documents, %d problems", f.Docs, f.Problems)
+	if n := f.SkippedTotal(); n > 0 {
+		s += fmt.Sprintf(", %d skipped", n)
+	}
+	return s + ")"
+}
+
+// SkippedTotal is the number of skipped records.
+func (f FileStats) SkippedTotal() int64 {
+	var n int64
+	for _, c := range f.Skipped {
+		n += c
+	}
+	return n
 }
 
 // Bad reports whether the file went wrong as a whole (not FileOK, and not
@@ -231,6 +249,8 @@ func (s *Source) openNext() error {
 		if fh, err = openStdin(); err == nil {
 			st, err = s.dec.openFile(fh, true, &s.bytes, s.stopped)
 		}
+	} else if format == FormatWARC || format == FormatWET { // the reader decompresses member by member
+		st, err = s.dec.openRaw(f.Path, &s.bytes, s.stopped)
 	} else {
 		st, err = s.dec.open(f.Path, &s.bytes, s.stopped)
 	}
@@ -284,6 +304,14 @@ func (s *Source) openNext() error {
 			return s.unsupported(name, fmt.Sprintf("the content is %s: %v", sniffed, err))
 		}
 		format = sniffed
+		if (format == FormatWARC || format == FormatWET) && !f.stdin {
+			// read it again as stored, member by member, for the offsets
+			s.closeCurrent()
+			if st, err = s.dec.openRaw(f.Path, &s.bytes, s.stopped); err != nil {
+				return fileProblem(newProblem(pipeline.ProblemReadError, pipeline.Position{File: name, Offset: -1}, errDetail(err), nil))
+			}
+			s.st = st
+		}
 	}
 	switch format {
 	case FormatKokkai:
@@ -296,6 +324,11 @@ func (s *Source) openNext() error {
 		e := NewEgovLaw(st, name, in)
 		e.MaxDocBytes = s.MaxDocBytes
 		s.cur = e
+	case FormatWARC, FormatWET:
+		w := NewWARC(st, name, in)
+		w.MaxRecordBytes = int64(s.MaxDocBytes)
+		s.stats[len(s.stats)-1].Skipped = w.Skipped()
+		s.cur = w
 	case FormatText:
 		t := newText(st, name, in, &s.lr)
 		t.MaxDocBytes = s.MaxDocBytes

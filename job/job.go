@@ -163,6 +163,8 @@ type InputFile struct {
 	// was skipped or could not be read (ingest.FileStats).
 	Format string `json:"format,omitempty"`
 	Detail string `json:"detail,omitempty"`
+	// Skipped counts records that are not documents, by reason (WARC).
+	Skipped map[string]int64 `json:"skipped,omitempty"`
 }
 
 // ErrInterrupted is wrapped by the error of a run stopped through its context.
@@ -545,6 +547,7 @@ func inputFiles(files []ingest.File, fstats []ingest.FileStats) []InputFile {
 			s := fstats[i]
 			out[i].Docs, out[i].Problems, out[i].Status, out[i].At = s.Docs, s.Problems, s.Status, s.At
 			out[i].Format, out[i].Detail = s.Format, s.Detail
+			out[i].Skipped = s.Skipped
 		}
 	}
 	return out

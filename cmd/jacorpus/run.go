@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -204,6 +205,7 @@ func printSummary(w io.Writer, res *job.Result) {
 			fmt.Fprintf(w, "  %s\n", p.Error())
 		}
 	}
+	printSkipped(w, res.FileStats)
 	var bad []string
 	for _, f := range res.FileStats {
 		if f.Bad() {
@@ -313,4 +315,31 @@ func rejectsHint(res *job.Result) string {
 		return ", all in " + dir
 	}
 	return ""
+}
+
+// printSkipped sums the records the input files held that were neither
+// documents nor problems (WARC requests, redirects, images…), by reason.
+func printSkipped(w io.Writer, files []ingest.FileStats) {
+	sum := map[string]int64{}
+	var n int64
+	for _, f := range files {
+		for r, c := range f.Skipped {
+			sum[r] += c
+			n += c
+		}
+	}
+	if n == 0 {
+		return
+	}
+	reasons := make([]string, 0, len(sum))
+	for r := range sum {
+		reasons = append(reasons, r)
+	}
+	sort.Slice(reasons, func(i, j int) bool {
+		return sum[reasons[i]] > sum[reasons[j]] || sum[reasons[i]] == sum[reasons[j]] && reasons[i] < reasons[j]
+	})
+	for i, r := range reasons {
+		reasons[i] = fmt.Sprintf("%s=%d", r, sum[r])
+	}
+	fmt.Fprintf(w, "\ninput records skipped (not documents): %d (%s)\n", n, strings.Join(reasons, " "))
 }

@@ -41,6 +41,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/andybalholm/cascadia"
 	trafilatura "github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -103,11 +104,28 @@ type Config struct {
 	Tables bool `yaml:"tables" json:"tables"`
 	// Comments keeps the comment section of blogs and forums.
 	Comments bool `yaml:"comments" json:"comments"`
+	// Prune is a CSS selector of elements removed before extraction
+	// (go-trafilatura's PruneSelector); the default removes navigation,
+	// side bars and the page's own header and footer, which go-trafilatura
+	// keeps when they hold paragraphs.
+	Prune string `yaml:"prune" json:"prune"`
 }
 
 // Default returns the settings jacorpus uses unless configured otherwise.
 func Default() Config {
-	return Config{PreScreen: true, MinKana: 5, Focus: FocusBalanced, Tables: true}
+	return Config{PreScreen: true, MinKana: 5, Focus: FocusBalanced, Tables: true, Prune: DefaultPrune}
+}
+
+// DefaultPrune is the default Config.Prune.
+const DefaultPrune = "nav, aside, body > header, body > footer"
+
+// checkSelector reports whether a selector parses.
+func checkSelector(sel string) error {
+	if sel == "" {
+		return nil
+	}
+	_, err := cascadia.ParseGroup(sel)
+	return err
 }
 
 // Validate reports an unknown focus or a negative count.
@@ -116,6 +134,9 @@ func (c Config) Validate() error {
 	case "", FocusBalanced, FocusPrecision, FocusRecall:
 	default:
 		return fmt.Errorf("extract: focus %q: want %q, %q or %q", c.Focus, FocusBalanced, FocusPrecision, FocusRecall)
+	}
+	if err := checkSelector(c.Prune); err != nil {
+		return fmt.Errorf("extract: prune %q: %v", c.Prune, err)
 	}
 	if c.MinKana < 0 {
 		return fmt.Errorf("extract: min_kana %d must be >= 0", c.MinKana)
@@ -214,6 +235,7 @@ func (c Config) Page(p *pipeline.Page, pageURL string) (Result, string) {
 		ExcludeTables:   !c.Tables,
 		HtmlDateMode:    trafilatura.Disabled,
 		Config:          trafilaturaConfig(),
+		PruneSelector:   c.Prune,
 	}
 	if u, err := url.Parse(pageURL); err == nil && u.Scheme != "" && u.Host != "" {
 		opts.OriginalURL = u
@@ -240,7 +262,9 @@ func (c Config) Page(p *pipeline.Page, pageURL string) (Result, string) {
 		// whole <body> in one paragraph): the same text with its lines
 		body = whole
 	}
-	if strings.TrimSpace(body) == "" {
+	// go-trafilatura's last resort is the text of the whole document, which
+	// for an empty <body> is the <title>: that is no main text
+	if strings.TrimSpace(body) == "" || whole == "" && squeeze(body) == squeeze(res.Meta[MetaTitle]) {
 		return res, ReasonNoText
 	}
 	if res.Meta[MetaTitle] == "" && out.Metadata.Title != "" {
@@ -520,6 +544,9 @@ func (c Config) japanese(body []byte, cs charsetChoice, lang string) bool {
 	if strings.HasPrefix(lang, "ja") {
 		return true
 	}
+	if cs.det.Encoding == jpcharset.ISO2022JP {
+		return true // its escapes are Japanese-only (ISO-2022-KR and -CN use others)
+	}
 	sample := body[:min(len(body), screenBytes)]
 	if cs.enc != nil {
 		var err error
@@ -527,7 +554,11 @@ func (c Config) japanese(body []byte, cs charsetChoice, lang string) bool {
 			return false
 		}
 	}
-	return countKana(sample, c.MinKana) >= c.MinKana
+	n := countKana(sample, c.MinKana)
+	// bytes detected as Shift_JIS or EUC-JP need only one kana (Chinese and
+	// Korean legacy text, which EUC-JP detection can take, has none); a
+	// declared or UTF-8 page needs MinKana
+	return n >= c.MinKana || n > 0 && !cs.declared && cs.det.Encoding.Japanese()
 }
 
 // countKana counts hiragana (U+3041-U+309F) and katakana (U+30A1-U+30FA) in

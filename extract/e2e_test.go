@@ -174,7 +174,7 @@ func TestExtractE2E(t *testing.T) {
 		}
 	}
 	t.Logf("Debian HTML: %d pages, %d dropped as not Japanese", len(other), nj)
-	if nj*100 < len(other)*95 {
+	if nj != len(other) {
 		t.Errorf("pre-screen dropped only %d of %d non-Japanese pages", nj, len(other))
 	}
 }

@@ -533,10 +533,7 @@ const screenBytes = 64 << 10
 
 // japanese is the pre-screen: can the page be Japanese at all?
 func (c Config) japanese(body []byte, cs charsetChoice, lang string) bool {
-	if cs.declared && cs.det.Encoding.Japanese() && !cs.det.ASCII {
-		return true // a declared legacy Japanese charset that fits non-ASCII bytes
-	}
-	if cs.declared {
+	if cs.declared { // a declared legacy Japanese charset that fits the bytes
 		if e, ok := jpcharset.Canonical(cs.name); ok && e.Japanese() {
 			return true
 		}

@@ -205,6 +205,7 @@ func TestPreScreen(t *testing.T) {
 		{"4 kana", page("<p>Greeting: こんにちは</p>"[:len("<p>Greeting: こんにち")] + "</p>"), "", true, ReasonNotJapanese},
 		{"5 kana", page("<p>Greeting: こんにちは</p>"), "", true, ""},
 		{"lang ja", []byte(strings.Replace(string(page("")), `lang="en"`, `lang="ja-JP"`, 1)), "", true, ""},
+		{"latin-1 declared", []byte(strings.Replace(strings.Replace(string(page("<p>Caf\xe9 au lait.</p>")), "日本語", "Japanese", 1), "utf-8", "iso-8859-1", 1)), "text/html; charset=ISO-8859-1", true, ReasonNotJapanese},
 		{"declared legacy charset", []byte(strings.Replace(string(page("")), "日本語", "Japanese", 1)), "text/html; charset=EUC-JP", true, ""},
 	}
 	for _, tt := range tests {

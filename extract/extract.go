@@ -37,6 +37,7 @@ import (
 	"fmt"
 	"mime"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -70,6 +71,7 @@ const (
 	MetaCharsetMismatch = "charset_mismatch"
 	MetaTitle           = "title"
 	MetaLang            = "lang"
+	MetaHTMLBytes       = "html_bytes" // set when the page was cut at Config.MaxBytes
 )
 
 // Charset sources (Meta "charset_source").
@@ -109,11 +111,16 @@ type Config struct {
 	// side bars and the page's own header and footer, which go-trafilatura
 	// keeps when they hold paragraphs.
 	Prune string `yaml:"prune" json:"prune"`
+	// MaxBytes caps the HTML extracted: a longer page is cut there (its
+	// original size goes into Meta "html_bytes"); go-trafilatura's time and
+	// memory grow steeply with the tree (an 8 MB page took gigabytes).
+	// Common Crawl cuts payloads at 1 MiB. 0 means no cap.
+	MaxBytes int `yaml:"max_bytes" json:"max_bytes"`
 }
 
 // Default returns the settings jacorpus uses unless configured otherwise.
 func Default() Config {
-	return Config{PreScreen: true, MinKana: 5, Focus: FocusBalanced, Tables: true, Prune: DefaultPrune}
+	return Config{PreScreen: true, MinKana: 5, Focus: FocusBalanced, Tables: true, Prune: DefaultPrune, MaxBytes: 2 << 20}
 }
 
 // DefaultPrune is the default Config.Prune.
@@ -137,6 +144,9 @@ func (c Config) Validate() error {
 	}
 	if err := checkSelector(c.Prune); err != nil {
 		return fmt.Errorf("extract: prune %q: %v", c.Prune, err)
+	}
+	if c.MaxBytes < 0 {
+		return fmt.Errorf("extract: max_bytes %d must be >= 0", c.MaxBytes)
 	}
 	if c.MinKana < 0 {
 		return fmt.Errorf("extract: min_kana %d must be >= 0", c.MinKana)
@@ -214,7 +224,12 @@ func (c Config) Page(p *pipeline.Page, pageURL string) (Result, string) {
 	if c.PreScreen && !c.japanese(p.Body, cs, h.lang) {
 		return res, ReasonNotJapanese
 	}
-	text, err := decodeBytes(p.Body, cs.enc)
+	raw := p.Body
+	if c.MaxBytes > 0 && len(raw) > c.MaxBytes {
+		res.Meta[MetaHTMLBytes] = strconv.Itoa(len(raw))
+		raw = raw[:c.MaxBytes]
+	}
+	text, err := decodeBytes(raw, cs.enc)
 	if err != nil {
 		return res, ReasonBinary
 	}

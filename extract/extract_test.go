@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -249,6 +250,26 @@ func TestDrops(t *testing.T) {
 	}
 }
 
+// TestMaxBytes: a page over the cap is cut, its size recorded.
+func TestMaxBytes(t *testing.T) {
+	body := transcode(t, egov[1].file, nil, "utf-8")
+	cut := bytes.Index(body, []byte("誠実且つ公正に"))
+	c := Default()
+	c.MaxBytes = cut
+	d := pageDoc(body, "text/html")
+	if r := process(t, c, d); r != "" {
+		t.Fatal(r)
+	}
+	if d.Meta[MetaHTMLBytes] != strconv.Itoa(len(body)) || strings.Contains(d.Text, "誠実") || !strings.Contains(d.Text, "国民の意志によつて制定された法律を尊重し、") {
+		t.Errorf("meta %v text %q", d.Meta, d.Text)
+	}
+	c.MaxBytes = cut + len("誠実且つ公正に")
+	d = pageDoc(body, "text/html")
+	if process(t, c, d); !strings.Contains(d.Text, "誠実且つ公正に") {
+		t.Errorf("text %q", d.Text)
+	}
+}
+
 // TestNotAPage: documents without a Page pass as they are.
 func TestNotAPage(t *testing.T) {
 	d := &pipeline.Document{Text: "本文", Meta: map[string]string{"a": "b"}}
@@ -262,6 +283,16 @@ func TestConfigValidate(t *testing.T) {
 	c.Focus = "fast"
 	if _, err := (Stage{Config: c}).NewProcessor(); err == nil {
 		t.Error("focus fast accepted")
+	}
+	c = Default()
+	c.MaxBytes = -1
+	if c.Validate() == nil {
+		t.Error("max_bytes -1 accepted")
+	}
+	c = Default()
+	c.Prune = "a[["
+	if c.Validate() == nil {
+		t.Error("bad selector accepted")
 	}
 	c = Default()
 	c.MinKana = -1

@@ -9,7 +9,10 @@
 //
 // Files are decompressed transparently: gzip (also multi-member) and zstd are
 // recognised by their magic bytes, not by their name. Text in Shift_JIS,
-// EUC-JP or ISO-2022-JP is decoded to UTF-8.
+// EUC-JP or ISO-2022-JP is decoded to UTF-8; with encoding "auto" the
+// encoding of each file is detected from its first 64 KB, and a declared
+// legacy encoding that does not fit a file's bytes is reported
+// (ProblemCharsetMismatch) and the file decoded as detected.
 //
 // Records that cannot become documents (invalid UTF-8, malformed JSON, a
 // missing or empty text, an over-long line, a truncated compressed stream, an

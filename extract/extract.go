@@ -216,10 +216,10 @@ func (c Config) Page(p *pipeline.Page, pageURL string) (Result, string) {
 	res.Meta[MetaCharset] = cs.name
 	res.Meta[MetaCharsetSource] = cs.source
 	if cs.mismatch != "" {
-		res.Meta[MetaCharsetMismatch] = cs.mismatch
+		res.Meta[MetaCharsetMismatch] = label(cs.mismatch)
 	}
 	if h.lang != "" {
-		res.Meta[MetaLang] = h.lang
+		res.Meta[MetaLang] = label(h.lang)
 	}
 	if c.PreScreen && !c.japanese(p.Body, cs, h.lang) {
 		return res, ReasonNotJapanese
@@ -241,7 +241,7 @@ func (c Config) Page(p *pipeline.Page, pageURL string) (Result, string) {
 		res.Meta[MetaTitle] = t
 	}
 	if l := htmlLang(doc); l != "" {
-		res.Meta[MetaLang] = l
+		res.Meta[MetaLang] = label(l)
 	}
 	opts := trafilatura.Options{
 		Focus:           focus(c.Focus),
@@ -346,6 +346,15 @@ func bodyText(doc *html.Node) string {
 	r.walk(b, false)
 	r.endLine()
 	return strings.Join(r.lines, "\n")
+}
+
+// label returns a short attribute or header value fit for Meta: valid
+// UTF-8, at most 64 bytes.
+func label(s string) string {
+	if len(s) > 64 {
+		s = s[:64]
+	}
+	return strings.ToValidUTF8(s, "")
 }
 
 // extractDocument calls go-trafilatura, turning a panic on odd markup into

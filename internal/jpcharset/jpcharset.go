@@ -35,6 +35,7 @@ package jpcharset
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"unicode/utf8"
 )
@@ -150,6 +151,12 @@ func detect(b []byte) Result {
 		}
 		return Result{Encoding: UTF8, Confidence: 1, ASCII: true}
 	}
+	if n, ok := validUTF8(b); ok {
+		if n == high { // only a sequence cut off by the end of the sample
+			return Result{Encoding: UTF8, Confidence: 1, ASCII: true}
+		}
+		return Result{Encoding: UTF8, Confidence: 1}
+	}
 	u := utf8Stats(b)
 	if u.chars == 0 { // only a sequence cut off by the end of the sample
 		return Result{Encoding: UTF8, Confidence: 1, ASCII: true}
@@ -207,19 +214,33 @@ var magics = [][]byte{
 
 // scan counts, in one pass, bytes >= 0x80 and C0 control bytes other than
 // tab, line ends, form feed and escape, and reports a NUL byte and an
-// ISO-2022-JP escape sequence.
+// ISO-2022-JP escape sequence. Runs of eight printable ASCII bytes are
+// skipped a word at a time.
 func scan(b []byte) (high, ctl int, nul, esc bool) {
-	for i, c := range b {
-		switch {
-		case c >= 0x80:
-			high++
-		case c >= 0x20:
-		case c == 0:
-			nul = true
-		case c == 0x1B:
-			esc = esc || isoEscape(b[i+1:])
-		case c != '\t' && c != '\n' && c != '\r' && c != '\f':
-			ctl++
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for i < len(b) {
+		if i+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[i:])
+			// no byte >= 0x80 and none < 0x20 (x - 0x20 per byte borrows)
+			if x&hi == 0 && (x-0x20*lo)&hi == 0 {
+				i += 8
+				continue
+			}
+		}
+		end := min(i+8, len(b))
+		for ; i < end; i++ {
+			switch c := b[i]; {
+			case c >= 0x80:
+				high++
+			case c >= 0x20:
+			case c == 0:
+				nul = true
+			case c == 0x1B:
+				esc = esc || isoEscape(b[i+1:])
+			case c != '\t' && c != '\n' && c != '\r' && c != '\f':
+				ctl++
+			}
 		}
 	}
 	return high, ctl, nul, esc
@@ -247,6 +268,24 @@ func isoEscape(b []byte) bool {
 }
 
 var isoEscapes = [][]byte{[]byte("$B"), []byte("$@"), []byte("(J"), []byte("(I"), []byte("$(D"), []byte("$(Q")}
+
+// validUTF8 reports whether b is valid UTF-8 but for a multi-byte sequence
+// cut off at its end, and the length n of that cut sequence.
+func validUTF8(b []byte) (n int, ok bool) {
+	if utf8.Valid(b) {
+		return 0, true
+	}
+	for k := 1; k <= 3 && k <= len(b); k++ {
+		c := b[len(b)-k]
+		if c >= 0xC0 {
+			return k, !utf8.FullRune(b[len(b)-k:]) && utf8.Valid(b[:len(b)-k])
+		}
+		if c < 0x80 {
+			return 0, false
+		}
+	}
+	return 0, false
+}
 
 // utf8Stats counts non-ASCII characters and invalid sequences; a sequence
 // cut off by the end of the sample is not an error.

@@ -346,3 +346,38 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+// TestConcurrent runs processors on several goroutines, as the pipeline's
+// workers do (run with -race).
+func TestConcurrent(t *testing.T) {
+	var bodies [][]byte
+	for _, e := range egov {
+		bodies = append(bodies, readRaw(t, e.file))
+	}
+	want := make([]string, len(bodies))
+	for i, b := range bodies {
+		d := pageDoc(b, "")
+		process(t, Default(), d)
+		want[i] = d.Text
+	}
+	errs := make(chan string, 4)
+	for w := 0; w < 4; w++ {
+		go func() {
+			p, _ := Stage{Config: Default()}.NewProcessor()
+			msg := ""
+			for i := 0; i < 10; i++ {
+				k := (i + w) % len(bodies)
+				d := pageDoc(bodies[k], "")
+				if r, _ := p.Process(d); r != "" || d.Text != want[k] {
+					msg = "differs"
+				}
+			}
+			errs <- msg
+		}()
+	}
+	for w := 0; w < 4; w++ {
+		if m := <-errs; m != "" {
+			t.Error(m)
+		}
+	}
+}

@@ -24,7 +24,10 @@
 // bzip2 are recognised by their magic bytes, not by their name; xz, lzip,
 // lz4, snappy, compress, 7z, zip and rar are recognised and reported as not
 // supported (one ProblemUnsupported per file). Text in Shift_JIS,
-// EUC-JP or ISO-2022-JP is decoded to UTF-8.
+// EUC-JP or ISO-2022-JP is decoded to UTF-8; with encoding "auto" the
+// encoding of each file is detected from its first 64 KB, and a declared
+// legacy encoding that does not fit a file's bytes is reported
+// (ProblemCharsetMismatch) and the file decoded as detected.
 //
 // Records that cannot become documents (invalid UTF-8, malformed JSON, a
 // missing or empty text, an over-long line, a truncated compressed stream, an

@@ -36,6 +36,8 @@ const (
 	encShiftJIS  = "shift_jis"
 	encEUCJP     = "euc-jp"
 	encISO2022JP = "iso-2022-jp"
+	// encAuto detects the encoding of every file (see sniffEncoding).
+	encAuto = "auto"
 )
 
 // Default JSON field names.
@@ -83,8 +85,12 @@ type Input struct {
 	Source string `yaml:"source,omitempty" json:"source,omitempty"`
 	// Encoding is the character encoding of the (decompressed) files: "" or
 	// "utf-8", "shift_jis" (decoded as the CP932-compatible Shift_JIS of
-	// golang.org/x/text), "euc-jp" or "iso-2022-jp". Names are matched
-	// case-insensitively.
+	// golang.org/x/text), "euc-jp" or "iso-2022-jp", or "auto" to detect it
+	// per file from its first 64 KB (internal/jpcharset). Names are matched
+	// case-insensitively. A declared legacy encoding that does not fit a
+	// file's bytes is reported (ProblemCharsetMismatch) and the file
+	// decoded as detected. Documents of a non-UTF-8 or auto input carry the
+	// encoding used in Meta "charset".
 	Encoding string `yaml:"encoding,omitempty" json:"encoding,omitempty"`
 	// TextField names the JSON field holding the text (default "text").
 	TextField string `yaml:"text_field,omitempty" json:"text_field,omitempty"`
@@ -244,8 +250,10 @@ func lookupEncoding(name string) (string, encoding.Encoding, error) {
 		return n, japanese.EUCJP, nil
 	case encISO2022JP:
 		return n, japanese.ISO2022JP, nil
+	case encAuto:
+		return n, nil, nil
 	}
-	return "", nil, fmt.Errorf("encoding %q: want utf-8, shift_jis, euc-jp or iso-2022-jp", name)
+	return "", nil, fmt.Errorf("encoding %q: want utf-8, shift_jis, euc-jp, iso-2022-jp or auto", name)
 }
 
 // orDefault returns s, or def when s is empty.

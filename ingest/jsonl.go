@@ -30,7 +30,8 @@ type JSONL struct {
 
 	file    string
 	source  string
-	charset string // canonical encoding name; "" for UTF-8
+	charset string            // canonical encoding name; "" for UTF-8
+	pending *pipeline.Problem // a charset mismatch, returned by the first Next
 	lr      *lineReader
 	fields  *record
 	line    int64 // lines read so far
@@ -58,7 +59,9 @@ func newJSONL(r io.Reader, file string, in Input, lr *lineReader) *JSONL {
 		j.err = fmt.Errorf("%s: %w", file, err)
 		return j
 	}
-	if enc != nil {
+	auto := name == encAuto
+	r, name, enc, j.pending = sniffEncoding(r, name, enc, file)
+	if enc != nil || auto {
 		j.charset = name
 	}
 	lr.reset(&crReader{r: decodeReader(r, enc)}) // a lone CR ends a line too: JSON cannot hold a raw one
@@ -80,6 +83,10 @@ func (j *JSONL) Next() (*pipeline.Document, error) {
 func (j *JSONL) next() (*pipeline.Document, error) {
 	if j.err != nil {
 		return nil, j.err
+	}
+	if p := j.pending; p != nil {
+		j.pending = nil
+		return nil, p
 	}
 	limit := j.MaxLineBytes
 	if limit <= 0 {

@@ -33,7 +33,8 @@ type Text struct {
 
 	file      string
 	source    string
-	charset   string // canonical encoding name; "" for UTF-8
+	charset   string            // canonical encoding name; "" for UTF-8
+	pending   *pipeline.Problem // a charset mismatch, returned by the first Next
 	paragraph bool
 	lr        *lineReader
 	line      int64 // lines read so far
@@ -77,7 +78,9 @@ func newText(r io.Reader, file string, in Input, lr *lineReader) *Text {
 		t.err = fmt.Errorf("%s: %w", file, err)
 		return t
 	}
-	if enc != nil {
+	auto := name == encAuto
+	r, name, enc, t.pending = sniffEncoding(r, name, enc, file)
+	if enc != nil || auto {
 		t.charset = name
 	}
 	lr.reset(&crReader{r: decodeReader(r, enc)})
@@ -100,6 +103,10 @@ func (t *Text) Next() (*pipeline.Document, error) {
 func (t *Text) next() (*pipeline.Document, error) {
 	if t.err != nil {
 		return nil, t.err
+	}
+	if p := t.pending; p != nil {
+		t.pending = nil
+		return nil, p
 	}
 	limit := t.MaxDocBytes
 	if limit <= 0 {

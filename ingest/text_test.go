@@ -46,10 +46,11 @@ func TestTextEncodings(t *testing.T) {
 			}
 		})
 	}
-	// The same bytes read as the wrong encoding do not give the text.
+	// The same bytes declared as the wrong encoding are reported and
+	// decoded as detected (see TestEncodingMismatch).
 	g := readTextFile(t, rawDir+"/rashomon-shift-jis.txt", Input{Encoding: "euc-jp"})
-	if len(g.docs) == 1 && g.docs[0].Text == want {
-		t.Error("Shift_JIS read as EUC-JP gave the UTF-8 text")
+	if len(g.docs) != 1 || g.docs[0].Text != want || len(g.problems) != 1 || g.problems[0].Kind != ProblemCharsetMismatch {
+		t.Errorf("Shift_JIS declared EUC-JP: %d docs, problems %q", len(g.docs), g.problemKeys())
 	}
 }
 

@@ -831,4 +831,3 @@ func (d *decompressors) openRaw(path string, count *atomic.Int64, stop func() er
 	s.r = &s.cr
 	return s, nil
 }
-

@@ -187,7 +187,7 @@ func TestValidateNamesLine(t *testing.T) {
 			`FILE:3: inputs[0].preset: unknown preset "strict" (known: default, …`,
 			`FILE:4: inputs[1].format: "xml": want "jsonl", "text", "warc", "wet", "egov-law", "kokkai" or empty (by extension)`,
 			"FILE:5: inputs[2].path: empty",
-			`FILE:6: inputs[3].encoding: "latin-1": want utf-8, shift_jis, euc-jp or iso-2022-jp`,
+			`FILE:6: inputs[3].encoding: "latin-1": want utf-8, shift_jis, euc-jp, iso-2022-jp or auto`,
 			"FILE:7: inputs[4]: text_field, id_field, url_field and meta_fields apply to jsonl inputs only, not text"}},
 		{"file order", "workers: -1\n" + in + "filters: {mode: dry}\nmax_bad_files: -3\ntask: {index: -1}\n", []string{
 			"FILE:1: workers: -1 must be >= 0 (0: all cores)",

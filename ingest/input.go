@@ -83,9 +83,9 @@ func (in Input) Validate() error {
 		return errors.New("path is empty")
 	}
 	switch in.Format {
-	case "", FormatJSONL, FormatText:
+	case "", FormatJSONL, FormatText, FormatParquet:
 	default:
-		return fmt.Errorf("format %q: want %q, %q or empty (by extension)", in.Format, FormatJSONL, FormatText)
+		return fmt.Errorf("format %q: want %q, %q, %q or empty (by extension)", in.Format, FormatJSONL, FormatText, FormatParquet)
 	}
 	if _, _, err := lookupEncoding(in.Encoding); err != nil {
 		return err
@@ -115,7 +115,14 @@ func (in Input) checkFormat(format string) error {
 		}
 	case FormatText:
 		if in.TextField != "" || in.IDField != "" || in.URLField != "" || len(in.MetaFields) > 0 {
-			return fmt.Errorf("text_field, id_field, url_field and meta_fields apply to %s inputs only, not %s", FormatJSONL, format)
+			return fmt.Errorf("text_field, id_field, url_field and meta_fields apply to %s and %s inputs only, not %s", FormatJSONL, FormatParquet, format)
+		}
+	case FormatParquet:
+		if in.Split != "" {
+			return fmt.Errorf("split %q applies to text inputs only, not %s", in.Split, format)
+		}
+		if name, _, _ := lookupEncoding(in.Encoding); name != encUTF8 {
+			return fmt.Errorf("encoding %q: %s strings are UTF-8", in.Encoding, format)
 		}
 	}
 	return nil
@@ -151,6 +158,8 @@ func formatByExt(name string) string {
 		return FormatJSONL
 	case ".txt":
 		return FormatText
+	case ".parquet":
+		return FormatParquet
 	}
 	return ""
 }

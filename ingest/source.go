@@ -201,6 +201,9 @@ func (s *Source) openNext() error {
 	if err != nil {
 		return fmt.Errorf("input %d (%s): %w", f.Input, in.Path, err)
 	}
+	if format == FormatParquet { // random access to the footer: the file as stored, never decompressed
+		return s.openParquet(f, name, in)
+	}
 	st, err := s.dec.open(f.Path, &s.bytes, s.stopped)
 	var ce *codecError
 	switch {

@@ -124,6 +124,16 @@ func TestParquetRegenerate(t *testing.T) {
 		t.Skip("set PARQUET_REGEN=1 to rewrite " + hfPath)
 	}
 	writeParquet(t, hfPath, hfRows(t, speeches(t, 60)), parquet.Compression(&parquet.Snappy))
+	dir := "testdata/fuzz/FuzzParquet"
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i, seed := range parquetSeeds() {
+		corpus := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", seed)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("seed%d", i)), []byte(corpus), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // readParquetFile drains a Parquet reader over path.
@@ -452,6 +462,7 @@ func TestParquetCorruptPage(t *testing.T) {
 		t.Fatalf("%d docs, problems %q", len(g.docs), g.problemKeys())
 	}
 	p := g.problems[0]
+	t.Logf("%v", p)
 	if p.Pos.Line < 11 || p.Pos.Line > 20 || !strings.Contains(p.Detail, "row group 1: ") {
 		t.Fatalf("problem %v", p)
 	}
@@ -508,21 +519,9 @@ func TestParquetStop(t *testing.T) {
 // FuzzParquet: any bytes give documents and Problems, never a crash; every
 // document has valid, non-blank text.
 func FuzzParquet(f *testing.F) {
-	str := func(s string) *string { return &s }
-	for _, w := range []func(*bytes.Buffer){
-		func(b *bytes.Buffer) {
-			writeTo(b, []nullTextRow{{"a", str("本文")}, {"b", nil}, {"c", str("二")}}, parquet.MaxRowsPerRowGroup(2))
-		},
-		func(b *bytes.Buffer) {
-			writeTo(b, []bytesTextRow{{[]byte("本文"), `{"k":"v"}`}, {[]byte("\xff"), "x"}}, parquet.Compression(&parquet.Snappy))
-		},
-		func(b *bytes.Buffer) { writeTo(b, []noTextRow{{"a", "b"}}) },
-	} {
-		var b bytes.Buffer
-		w(&b)
-		f.Add(b.Bytes())
+	for _, seed := range parquetSeeds() {
+		f.Add(seed)
 	}
-	f.Add([]byte("PAR1\x00\x00\x00\x00PAR1"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := NewParquet(bytes.NewReader(data), int64(len(data)), "fuzz.parquet", Input{MetaFields: []string{"meta", "id"}}, [2]int{})
 		defer p.Close()
@@ -541,6 +540,28 @@ func FuzzParquet(f *testing.F) {
 		}
 		t.Fatal("no end")
 	})
+}
+
+// parquetSeeds returns small Parquet files for FuzzParquet: nulls and
+// several row groups, snappy with a meta column and invalid UTF-8, no text
+// column, and a bare footer.
+func parquetSeeds() [][]byte {
+	str := func(s string) *string { return &s }
+	var seeds [][]byte
+	for _, w := range []func(*bytes.Buffer){
+		func(b *bytes.Buffer) {
+			writeTo(b, []nullTextRow{{"a", str("本文")}, {"b", nil}, {"c", str("二")}}, parquet.MaxRowsPerRowGroup(2))
+		},
+		func(b *bytes.Buffer) {
+			writeTo(b, []bytesTextRow{{[]byte("本文"), `{"k":"v"}`}, {[]byte("\xff"), "x"}}, parquet.Compression(&parquet.Snappy))
+		},
+		func(b *bytes.Buffer) { writeTo(b, []noTextRow{{"a", "b"}}) },
+	} {
+		var b bytes.Buffer
+		w(&b)
+		seeds = append(seeds, b.Bytes())
+	}
+	return append(seeds, []byte("PAR1\x00\x00\x00\x00PAR1"))
 }
 
 // writeTo writes rows as Parquet into b.

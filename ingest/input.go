@@ -115,7 +115,7 @@ func (in Input) checkFormat(format string) error {
 		}
 	case FormatText:
 		if in.TextField != "" || in.IDField != "" || in.URLField != "" || len(in.MetaFields) > 0 {
-			return fmt.Errorf("text_field, id_field, url_field and meta_fields apply to %s and %s inputs only, not %s", FormatJSONL, FormatParquet, format)
+			return fmt.Errorf("text_field, id_field, url_field and meta_fields apply to %s inputs only, not %s", FormatJSONL, format)
 		}
 	case FormatParquet:
 		if in.Split != "" {

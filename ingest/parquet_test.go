@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -610,4 +611,69 @@ func BenchmarkParquet(b *testing.B) {
 		f.Close()
 	}
 	b.ReportMetric(float64(docs)/b.Elapsed().Seconds(), "docs/s")
+}
+
+// TestParquetMemory reads a file of one row group of 40 MB of text and 40
+// MB of an unread column: the live heap stays small (pages, not row
+// groups, are held) and the unread column is not read from disk.
+func TestParquetMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes an 80 MB row group")
+	}
+	type wideRow struct {
+		ID   string `parquet:"id"`
+		Text string `parquet:"text"`
+		HTML string `parquet:"html"`
+	}
+	recs := speeches(t, 1000)
+	var rows []wideRow
+	var text int
+	for k := 0; text < 40e6; k++ {
+		for _, r := range recs {
+			rows = append(rows, wideRow{ID: fmt.Sprintf("%s/%d", r.ID, k), Text: r.Text, HTML: "<p>" + r.Text + "</p>"})
+			text += len(r.Text)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "wide.parquet")
+	writeParquet(t, path, rows, parquet.Compression(&parquet.Zstd), parquet.MaxRowsPerRowGroup(int64(len(rows))))
+	if n := len(openParquetFile(t, path).RowGroups()); n != 1 {
+		t.Fatalf("%d row groups, want 1", n)
+	}
+	n := len(rows)
+	rows = nil
+	files, err := Expand([]Input{{Path: path}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := NewSource(files, []Input{{Path: path}})
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	base, peak := ms.HeapInuse, uint64(0)
+	docs := 0
+	for {
+		d, err := src.Next(context.Background())
+		if err == io.EOF {
+			break
+		}
+		if err != nil || d == nil {
+			t.Fatal(err)
+		}
+		if docs++; docs%1000 == 0 {
+			runtime.GC() // live memory, not garbage waiting for collection
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+		}
+	}
+	size := fileSize(t, path)
+	t.Logf("%d docs, %d MB of text; file %d MB, %d MB read; heap peak %d MB over the base", docs, text>>20, size>>20, src.BytesRead()>>20, (peak-base)>>20)
+	if docs != n {
+		t.Fatalf("%d docs, want %d", docs, n)
+	}
+	if src.BytesRead() > size*6/10 {
+		t.Errorf("%d bytes read of %d: the html column was read too", src.BytesRead(), size)
+	}
+	if peak > base+8<<20 {
+		t.Errorf("heap peak %d MB over the base, want < 8 MB", (peak-base)>>20)
+	}
 }

@@ -16,6 +16,8 @@ const (
 	FormatJSONL = "jsonl"
 	// FormatText is plain text, split into documents according to Input.Split.
 	FormatText = "text"
+	// FormatParquet is Apache Parquet, one document per row (see Parquet).
+	FormatParquet = "parquet"
 )
 
 // Text split modes.
@@ -47,8 +49,8 @@ type Input struct {
 	// Path is a file, a directory or a glob pattern (filepath.Match syntax).
 	Path string `yaml:"path" json:"path,omitempty"`
 	// Format is FormatJSONL, FormatText, or "" to choose by file extension
-	// (.jsonl and .ndjson are JSON Lines, .txt is text; .gz, .zst and .zstd
-	// are stripped first). An unknown extension with an empty Format is an
+	// (.jsonl and .ndjson are JSON Lines, .txt is text, .parquet Parquet;
+	// .gz, .zst and .zstd are stripped first). An unknown extension with an empty Format is an
 	// error from Expand.
 	Format string `yaml:"format,omitempty" json:"format,omitempty"`
 	// Source is written to Document.Source and starts the names of the
@@ -60,7 +62,8 @@ type Input struct {
 	// golang.org/x/text), "euc-jp" or "iso-2022-jp". Names are matched
 	// case-insensitively.
 	Encoding string `yaml:"encoding,omitempty" json:"encoding,omitempty"`
-	// TextField names the JSON field holding the text (default "text").
+	// TextField names the JSON field (or Parquet column) holding the text
+	// (default "text"); so do IDField, URLField and MetaFields.
 	TextField string `yaml:"text_field,omitempty" json:"text_field,omitempty"`
 	// IDField names the JSON field holding the document id (default "id").
 	IDField string `yaml:"id_field,omitempty" json:"id_field,omitempty"`

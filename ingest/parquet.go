@@ -20,9 +20,6 @@ import (
 	"github.com/jacorpus/jacorpus/pipeline"
 )
 
-// FormatParquet is Apache Parquet: one document per row (see Parquet).
-const FormatParquet = "parquet"
-
 // defaultMetaColumn is the column whose JSON object values are merged into
 // Document.Meta: the meta column of a jacorpus shard (shard.Row.Meta).
 const defaultMetaColumn = "meta"

@@ -33,9 +33,10 @@ const defaultMetaColumn = "meta"
 // "meta" holding a JSON object (as in a jacorpus shard, see shard.Row) is
 // merged into Meta key by key, whether listed in MetaFields or not; a value
 // of it that is not a JSON object is kept under the key "meta" when
-// "meta" is listed. Columns are looked up by their top-level name and must
-// be flat (required or optional, not repeated or nested); a meta column
-// that is missing from the file is skipped.
+// "meta" is listed. Columns are looked up by their top-level name; the text
+// and the listed meta fields must be flat columns (required or optional, not
+// lists, maps or groups), an id, url or unlisted meta column that is not
+// flat is ignored, and a meta field missing from the file is skipped.
 //
 // The file is read row group by row group, page by page, and only the
 // columns named above: memory is bounded by a few decompressed pages per
@@ -152,7 +153,7 @@ func (p *Parquet) open(size int64, in Input, groups [2]int) (prob *pipeline.Prob
 	p.lo, p.groups = lo, all[lo:hi]
 
 	text := orDefault(in.TextField, defaultTextField)
-	c, prob := p.column(text, true)
+	c, prob := p.column(text, roleText)
 	if prob != nil {
 		return prob
 	}
@@ -162,10 +163,7 @@ func (p *Parquet) open(size int64, in Input, groups [2]int) (prob *pipeline.Prob
 	}
 	p.cols = append(p.cols, c)
 	for _, name := range []string{orDefault(in.IDField, defaultIDField), orDefault(in.URLField, defaultURLField)} {
-		c, prob := p.column(name, false)
-		if prob != nil {
-			return prob
-		}
+		c, _ := p.column(name, roleOther)
 		p.cols = append(p.cols, c)
 	}
 	seen := map[string]bool{}
@@ -174,14 +172,18 @@ func (p *Parquet) open(size int64, in Input, groups [2]int) (prob *pipeline.Prob
 			continue
 		}
 		seen[name] = true
-		c, prob := p.column(name, false)
+		role := roleOther
+		if slices.Contains(in.MetaFields, name) {
+			role = roleListed
+		}
+		c, prob := p.column(name, role)
 		if prob != nil {
 			return prob
 		}
 		if c == nil {
 			continue
 		}
-		c.asMeta = slices.Contains(in.MetaFields, name)
+		c.asMeta = role == roleListed
 		if name == defaultMetaColumn {
 			c.merge = c.kind == parquet.ByteArray
 			if !c.merge && !c.asMeta {
@@ -194,20 +196,31 @@ func (p *Parquet) open(size int64, in Input, groups [2]int) (prob *pipeline.Prob
 	return nil
 }
 
-// column finds the top-level column name: nil when absent, a Problem when
-// it is not a flat leaf of a usable type (a string for the text).
-func (p *Parquet) column(name string, text bool) (*pqColumn, *pipeline.Problem) {
+// Column roles for Parquet.column.
+const (
+	roleText   = iota // the text: a flat string column
+	roleListed        // a meta field: a flat column
+	roleOther         // id, url, an unlisted meta column: skipped unless flat
+)
+
+// column finds the top-level column name: nil when absent (or, for
+// roleOther, not flat), a Problem when it does not fit its role.
+func (p *Parquet) column(name string, role int) (*pqColumn, *pipeline.Problem) {
+	text := role == roleText
 	col := p.f.Root().Column(name)
 	if col == nil {
 		return nil, nil
 	}
 	at0 := pipeline.Position{File: p.file, Offset: 0}
 	if !col.Leaf() || col.MaxRepetitionLevel() > 0 {
+		if role == roleOther {
+			return nil, nil
+		}
 		kind := pipeline.ProblemReadError
 		if text {
 			kind = pipeline.ProblemMissingText
 		}
-		return nil, newProblem(kind, at0, fmt.Sprintf("column %q is a list or a group, not a flat column: %s", name, strings.TrimSpace(col.String())), nil)
+		return nil, newProblem(kind, at0, fmt.Sprintf("column %q is a list or a group, not a flat column (text_field and meta_fields name flat columns): %s", name, strings.Join(strings.Fields(col.String()), " ")), nil)
 	}
 	t := col.Type()
 	c := &pqColumn{name: name, index: col.Index(), kind: t.Kind(), lt: t.LogicalType(), buf: make([]parquet.Value, pqBatch)}

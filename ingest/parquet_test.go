@@ -315,6 +315,15 @@ func TestParquetHF(t *testing.T) {
 	if !strings.Contains(g.docs[0].Text, "鉄道の工事勘定の二十四年度の予算総額は百六十五億") {
 		t.Fatalf("text of row 1: %.80q", g.docs[0].Text)
 	}
+	// a list column: ignored as the id, refused as a meta field
+	g = readParquetFile(t, hfPath, Input{IDField: "tags"}, [2]int{})
+	if len(g.docs) != len(recs) || g.docs[2].ID != "diet_hf_style.parquet:3" {
+		t.Fatalf("id_field tags: %d docs, problems %q", len(g.docs), g.problemKeys())
+	}
+	g = readParquetFile(t, hfPath, Input{MetaFields: []string{"house", "tags"}}, [2]int{})
+	if len(g.docs) != 0 || len(g.problems) != 1 || !strings.Contains(g.problems[0].Detail, `column "tags" is a list or a group, not a flat column`) {
+		t.Fatalf("meta_fields tags: %d docs, problems %v", len(g.docs), g.problems)
+	}
 	// the text of another column, and an id column of integers
 	g = readParquetFile(t, hfPath, Input{TextField: "house", IDField: "token_count", URLField: "absent"}, [2]int{})
 	if len(g.docs) != len(recs) || g.docs[0].Text != recs[0].House || g.docs[0].ID != fmt.Sprint(len([]rune(recs[0].Text))) || g.docs[0].URL != "" {
@@ -337,6 +346,12 @@ type (
 	nullTextRow struct {
 		ID   string  `parquet:"id"`
 		Text *string `parquet:"text,optional"`
+	}
+	pileRow struct {
+		Text string `parquet:"text"`
+		Meta struct {
+			Set string `parquet:"pile_set_name"`
+		} `parquet:"meta"`
 	}
 	bytesTextRow struct {
 		Text []byte `parquet:"text"`
@@ -422,6 +437,15 @@ func TestParquetBad(t *testing.T) {
 	g = readParquetFile(t, filepath.Join(dir, "utf8.parquet"), Input{}, [2]int{})
 	if fmt.Sprint(g.docs[0].Meta) != "map[n:3 title:題]" || g.docs[1].Meta != nil {
 		t.Fatalf("unlisted meta %v, %v", g.docs[0].Meta, g.docs[1].Meta)
+	}
+
+	// a meta column that is a group (as in The Pile) is not merged
+	writeParquet(t, filepath.Join(dir, "pile.parquet"), []pileRow{{Text: "本文", Meta: struct {
+		Set string `parquet:"pile_set_name"`
+	}{"Wikipedia"}}})
+	g = readParquetFile(t, filepath.Join(dir, "pile.parquet"), Input{}, [2]int{})
+	if len(g.docs) != 1 || g.docs[0].Meta != nil {
+		t.Fatalf("pile: %d docs, problems %q", len(g.docs), g.problemKeys())
 	}
 
 	// the files together through one Source: the run goes on past each

@@ -73,6 +73,7 @@ type Parquet struct {
 	left   int64 // rows of the current row group not read yet; -1 before it is opened
 	row    int64 // 0-based row index in the file of the next row
 	first  int64 // row index of the first row of the range
+	size   int64 // of the file
 	fail   *pipeline.Problem
 	done   bool
 	p      fastjson.Parser
@@ -107,7 +108,7 @@ const (
 // zero value reads them all (see File.RowGroups). The footer is read now;
 // if it is unusable, the first call of Next returns the Problem.
 func NewParquet(r io.ReaderAt, size int64, file string, in Input, groups [2]int) *Parquet {
-	p := &Parquet{file: file, source: orDefault(in.Source, file), r: r, left: -1}
+	p := &Parquet{file: file, source: orDefault(in.Source, file), r: r, left: -1, size: size}
 	if err := p.open(size, in, groups); err != nil {
 		p.fail = err
 	}
@@ -329,6 +330,9 @@ func (p *Parquet) Next() (d *pipeline.Document, err error) {
 			if c.index >= len(chunks) {
 				return nil, p.breakGroup(fmt.Sprintf("row group has %d column chunks, column %q is %d", len(chunks), c.name, c.index))
 			}
+			if err := p.checkChunk(p.lo+p.g, c.index); err != nil {
+				return nil, p.breakGroup(fmt.Sprintf("column %q: %v", c.name, err))
+			}
 			c.vr = parquet.NewColumnChunkValueReader(chunks[c.index])
 			c.n, c.i = 0, 0
 		}
@@ -447,6 +451,27 @@ func (p *Parquet) breakGroup(detail string) *pipeline.Problem {
 	p.row += max(left, 0)
 	p.left = 0 // Next moves to the next group
 	return newProblem(pipeline.ProblemTruncated, pos, detail, nil)
+}
+
+// checkChunk checks that the chunk of column col in row group g lies within
+// the file, from the footer alone. (Page headers are not checked ahead:
+// their statistics can hold whole texts, so reading them twice would cost
+// much; a corrupt page size is left to the Parquet library.)
+func (p *Parquet) checkChunk(g, col int) error {
+	md := p.f.Metadata()
+	if g >= len(md.RowGroups) || col >= len(md.RowGroups[g].Columns) {
+		return fmt.Errorf("no metadata for row group %d column %d", g, col)
+	}
+	cm := &md.RowGroups[g].Columns[col].MetaData
+	start := cm.DataPageOffset
+	if d := cm.DictionaryPageOffset; d > 0 && d < start {
+		start = d
+	}
+	end := start + cm.TotalCompressedSize
+	if start < 4 || cm.TotalCompressedSize < 0 || end > p.size-8 || end < start {
+		return fmt.Errorf("column chunk at [%d, %d) does not lie within the file of %d bytes", start, end, p.size)
+	}
+	return nil
 }
 
 // closeColumns releases the column readers of the current row group.

@@ -673,7 +673,7 @@ func TestParquetMemory(t *testing.T) {
 	var ms runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
-	base, peak := ms.HeapInuse, uint64(0)
+	base, peak := ms.HeapInuse, ms.HeapInuse
 	docs := 0
 	for {
 		d, err := src.Next(context.Background())

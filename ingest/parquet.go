@@ -29,11 +29,13 @@ const defaultMetaColumn = "meta"
 // Input.IDField and Input.URLField (default "id" and "url"; either may be
 // missing from the file), and Input.MetaFields into Document.Meta: strings
 // as they are, numbers and booleans formatted (DATE as 2006-01-02,
-// TIMESTAMP as RFC 3339 in UTC), nulls skipped. A string column named
-// "meta" holding a JSON object (as in a jacorpus shard, see shard.Row) is
-// merged into Meta key by key, whether listed in MetaFields or not; a value
-// of it that is not a JSON object is kept under the key "meta" when
-// "meta" is listed. Columns are looked up by their top-level name; the text
+// TIMESTAMP as RFC 3339 in UTC), nulls skipped. A column named "meta" is
+// merged into Meta key by key, whether listed in MetaFields or not, when it
+// is a string column holding a JSON object (as in a jacorpus shard, see
+// shard.Row; values as in JSONL meta fields) or a Parquet MAP with string
+// keys and scalar values (formatted as above); keys already set by meta
+// fields win. A value of a string "meta" column that is not a JSON object
+// is kept under the key "meta" when "meta" is listed. Columns are looked up by their top-level name; the text
 // and the listed meta fields must be flat columns (required or optional, not
 // lists, maps or groups), an id, url or unlisted meta column that is not
 // flat is ignored, and a meta field missing from the file is skipped.
@@ -67,6 +69,8 @@ type Parquet struct {
 	f      *parquet.File
 	cols   []*pqColumn // text, id, url (nil when absent), then meta columns
 	meta   *pqColumn   // the merged meta column, nil when absent; also in cols
+	mapped *pqMap      // the meta column as a Parquet MAP, nil when not
+	kvs    [][2]string // the entries of mapped in the current row
 	groups []parquet.RowGroup
 	lo     int   // index in the file of groups[0]
 	g      int   // index in groups of the current row group
@@ -81,15 +85,16 @@ type Parquet struct {
 
 // pqColumn is one column being read.
 type pqColumn struct {
-	name   string
-	index  int // leaf column index
-	kind   parquet.Kind
-	lt     *format.LogicalType
-	asMeta bool // a meta field: copied under name
-	merge  bool // the meta column: a JSON object merged into Meta
-	vr     parquet.ColumnChunkValueReader
-	buf    []parquet.Value
-	n, i   int
+	name     string
+	index    int // leaf column index
+	kind     parquet.Kind
+	lt       *format.LogicalType
+	asMeta   bool // a meta field: copied under name
+	merge    bool // the meta column: a JSON object merged into Meta
+	repeated bool // a leaf of a MAP: values of one row follow at repetition level 1
+	vr       parquet.ColumnChunkValueReader
+	buf      []parquet.Value
+	n, i     int
 }
 
 // pqBatch is the number of values read from a column at a time.
@@ -176,6 +181,11 @@ func (p *Parquet) open(size int64, in Input, groups [2]int) (prob *pipeline.Prob
 		role := roleOther
 		if slices.Contains(in.MetaFields, name) {
 			role = roleListed
+		}
+		if name == defaultMetaColumn {
+			if p.mapped = mapColumn(f.Root().Column(name)); p.mapped != nil {
+				continue
+			}
 		}
 		c, prob := p.column(name, role)
 		if prob != nil {
@@ -323,7 +333,7 @@ func (p *Parquet) Next() (d *pipeline.Document, err error) {
 			p.left = 0
 		}
 		chunks := g.ColumnChunks()
-		for _, c := range p.cols {
+		for _, c := range p.readers() {
 			if c == nil {
 				continue
 			}
@@ -355,6 +365,12 @@ func (p *Parquet) readRow() (*pipeline.Document, error) {
 		if k < len(vals) {
 			vals[k] = v
 		} // a meta column's value stays at c.buf[c.i-1] until the row is built
+	}
+	if p.mapped != nil {
+		var err error
+		if p.kvs, err = p.mapped.row(p.kvs[:0]); err != nil {
+			return nil, p.breakGroup(fmt.Sprintf("column %q: %s", defaultMetaColumn, errDetail(err)))
+		}
 	}
 	p.row++
 	p.left--
@@ -400,7 +416,87 @@ func (p *Parquet) readRow() (*pipeline.Document, error) {
 			d.Meta[c.name] = s
 		}
 	}
+	for _, kv := range p.kvs {
+		if d.Meta == nil {
+			d.Meta = make(map[string]string, len(p.kvs))
+		}
+		if _, ok := d.Meta[kv[0]]; !ok {
+			d.Meta[kv[0]] = kv[1]
+		}
+	}
 	return d, nil
+}
+
+// readers returns the columns read: p.cols and the leaves of p.mapped.
+func (p *Parquet) readers() []*pqColumn {
+	if p.mapped == nil {
+		return p.cols
+	}
+	return append(slices.Clip(p.cols), p.mapped.key, p.mapped.val)
+}
+
+// pqMap is a MAP column of string keys: its key and value leaves, read
+// in step (see Parquet: a "meta" MAP column is merged into Meta).
+type pqMap struct {
+	key, val *pqColumn
+}
+
+// mapColumn returns col as a pqMap when it is a top-level MAP (or a group of
+// one repeated group of two leaves, as MAP is laid out) with string keys
+// and flat scalar values; nil otherwise.
+func mapColumn(col *parquet.Column) *pqMap {
+	if col == nil || col.Leaf() || col.Repeated() || len(col.Columns()) != 1 {
+		return nil
+	}
+	kv := col.Columns()[0]
+	if !kv.Repeated() || kv.Leaf() || len(kv.Columns()) != 2 {
+		return nil
+	}
+	k, v := kv.Columns()[0], kv.Columns()[1]
+	if !k.Leaf() || !v.Leaf() || k.MaxRepetitionLevel() != 1 || v.MaxRepetitionLevel() != 1 || k.Type().Kind() != parquet.ByteArray {
+		return nil
+	}
+	leaf := func(c *parquet.Column) *pqColumn {
+		t := c.Type()
+		return &pqColumn{name: defaultMetaColumn + "." + c.Name(), index: c.Index(), kind: t.Kind(), lt: t.LogicalType(),
+			buf: make([]parquet.Value, pqBatch), repeated: true}
+	}
+	return &pqMap{key: leaf(k), val: leaf(v)}
+}
+
+// row appends the entries of the next row to kvs: keys that are valid UTF-8
+// with their non-null values formatted.
+func (m *pqMap) row(kvs [][2]string) ([][2]string, error) {
+	for first := true; ; first = false {
+		if !first {
+			k, err := m.key.peek()
+			if err == io.EOF || (err == nil && k.RepetitionLevel() == 0) {
+				return kvs, nil // the end of the chunk or the next row
+			}
+			if err != nil {
+				return kvs, err
+			}
+		}
+		k, err := m.key.next()
+		if err != nil {
+			return kvs, err
+		}
+		v, err := m.val.next()
+		if err != nil {
+			return kvs, err
+		}
+		if first != (k.RepetitionLevel() == 0) || first != (v.RepetitionLevel() == 0) {
+			return kvs, errors.New("the key and value columns of a map are not aligned")
+		}
+		if k.IsNull() || v.IsNull() { // an empty or null map, or a null value
+			continue
+		}
+		if b := k.ByteArray(); utf8.Valid(b) {
+			if s, ok := m.val.format(v); ok {
+				kvs = append(kvs, [2]string{string(b), s})
+			}
+		}
+	}
 }
 
 // mergeMeta merges the JSON object b into d.Meta (strings as they are,
@@ -476,7 +572,7 @@ func (p *Parquet) checkChunk(g, col int) error {
 
 // closeColumns releases the column readers of the current row group.
 func (p *Parquet) closeColumns() {
-	for _, c := range p.cols {
+	for _, c := range p.readers() {
 		if c != nil && c.vr != nil {
 			func() {
 				defer func() { recover() }()
@@ -508,10 +604,26 @@ func (c *pqColumn) next() (parquet.Value, error) {
 	}
 	v := c.buf[c.i]
 	c.i++
-	if v.RepetitionLevel() != 0 {
+	if v.RepetitionLevel() != 0 && !c.repeated {
 		return parquet.Value{}, errors.New("repeated values in a flat column")
 	}
 	return v, nil
+}
+
+// peek returns the next value without consuming it; io.EOF at the end of
+// the column chunk. A refill drops the values read before: use them first.
+func (c *pqColumn) peek() (parquet.Value, error) {
+	if c.i >= c.n {
+		n, err := c.vr.ReadValues(c.buf)
+		if n == 0 {
+			if err == nil {
+				err = io.ErrNoProgress
+			}
+			return parquet.Value{}, err
+		}
+		c.n, c.i = n, 0
+	}
+	return c.buf[c.i], nil
 }
 
 // format formats a non-null value for Document.ID or Meta; ok is false for

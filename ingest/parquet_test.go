@@ -460,6 +460,52 @@ func TestParquetBad(t *testing.T) {
 	}
 }
 
+// TestParquetMapMeta merges a MAP meta column, as other tools write it.
+func TestParquetMapMeta(t *testing.T) {
+	type mapRow struct {
+		Text  string            `parquet:"text,optional"`
+		Title string            `parquet:"title"`
+		Meta  map[string]string `parquet:"meta"`
+	}
+	type intMapRow struct {
+		Text string           `parquet:"text"`
+		Meta map[string]int64 `parquet:"meta"`
+	}
+	recs := speeches(t, 4)
+	var rows []mapRow
+	for i, r := range recs {
+		row := mapRow{Text: r.Text, Title: r.Meeting, Meta: map[string]string{"house": r.House, "date": r.Date, "title": "overridden"}}
+		switch i {
+		case 1:
+			row.Meta = nil
+		case 2:
+			row.Text = "" // null: a problem row, whose map entries are read all the same
+		}
+		rows = append(rows, row)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "map.parquet")
+	writeParquet(t, path, rows, parquet.MaxRowsPerRowGroup(3))
+	g := readParquetFile(t, path, Input{MetaFields: []string{"title"}}, [2]int{})
+	if len(g.docs) != 3 || fmt.Sprint(g.problemKeys()) != "[missing_text map.parquet:3]" {
+		t.Fatalf("%d docs, problems %q", len(g.docs), g.problemKeys())
+	}
+	for k, i := range []int{0, 1, 3} {
+		want := map[string]string{"title": recs[i].Meeting}
+		if i != 1 {
+			want["house"], want["date"] = recs[i].House, recs[i].Date
+		}
+		if d := g.docs[k]; fmt.Sprint(d.Meta) != fmt.Sprint(want) || d.Text != recs[i].Text {
+			t.Fatalf("row %d: meta %v, want %v", i+1, d.Meta, want)
+		}
+	}
+	writeParquet(t, path, []intMapRow{{"本文", map[string]int64{"n": 3, "m": -1}}, {"二", map[string]int64{}}})
+	g = readParquetFile(t, path, Input{}, [2]int{})
+	if len(g.docs) != 2 || fmt.Sprint(g.docs[0].Meta) != "map[m:-1 n:3]" || g.docs[1].Meta != nil {
+		t.Fatalf("int map: %d docs, problems %q, meta %v", len(g.docs), g.problemKeys(), g.docs[0].Meta)
+	}
+}
+
 // TestParquetCorruptPage damages the data of one row group of a file with
 // several: its rows give one Problem, the other groups are read.
 func TestParquetCorruptPage(t *testing.T) {

@@ -613,9 +613,15 @@ func FuzzParquet(f *testing.F) {
 	})
 }
 
+// seedMapRow is a row with a MAP meta column.
+type seedMapRow struct {
+	Text string            `parquet:"text"`
+	Meta map[string]string `parquet:"meta"`
+}
+
 // parquetSeeds returns small Parquet files for FuzzParquet: nulls and
 // several row groups, snappy with a meta column and invalid UTF-8, no text
-// column, and a bare footer.
+// column, a MAP meta column, and a bare footer.
 func parquetSeeds() [][]byte {
 	str := func(s string) *string { return &s }
 	var seeds [][]byte
@@ -627,6 +633,9 @@ func parquetSeeds() [][]byte {
 			writeTo(b, []bytesTextRow{{[]byte("本文"), `{"k":"v"}`}, {[]byte("\xff"), "x"}}, parquet.Compression(&parquet.Snappy))
 		},
 		func(b *bytes.Buffer) { writeTo(b, []noTextRow{{"a", "b"}}) },
+		func(b *bytes.Buffer) {
+			writeTo(b, []seedMapRow{{"本文", map[string]string{"k": "v", "l": "w"}}, {"二", nil}}, parquet.MaxRowsPerRowGroup(1))
+		},
 	} {
 		var b bytes.Buffer
 		w(&b)

@@ -48,10 +48,10 @@ const (
 type Input struct {
 	// Path is a file, a directory or a glob pattern (filepath.Match syntax).
 	Path string `yaml:"path" json:"path,omitempty"`
-	// Format is FormatJSONL, FormatText, or "" to choose by file extension
-	// (.jsonl and .ndjson are JSON Lines, .txt is text, .parquet Parquet;
-	// .gz, .zst and .zstd are stripped first). An unknown extension with an empty Format is an
-	// error from Expand.
+	// Format is FormatJSONL, FormatText, FormatParquet, or "" to choose by
+	// file extension (.jsonl and .ndjson are JSON Lines, .txt is text,
+	// .parquet Parquet; .gz, .zst and .zstd are stripped first). An unknown
+	// extension with an empty Format is an error from Expand.
 	Format string `yaml:"format,omitempty" json:"format,omitempty"`
 	// Source is written to Document.Source and starts the names of the
 	// input's files (see File.Name); "" means the base name of the input's

@@ -35,10 +35,11 @@ const defaultMetaColumn = "meta"
 // shard.Row; values as in JSONL meta fields) or a Parquet MAP with string
 // keys and scalar values (formatted as above); keys already set by meta
 // fields win. A value of a string "meta" column that is not a JSON object
-// is kept under the key "meta" when "meta" is listed. Columns are looked up by their top-level name; the text
-// and the listed meta fields must be flat columns (required or optional, not
-// lists, maps or groups), an id, url or unlisted meta column that is not
-// flat is ignored, and a meta field missing from the file is skipped.
+// is kept under the key "meta" when "meta" is listed. Columns are looked up
+// by their top-level name; the text and the listed meta fields must be flat
+// columns (required or optional, not lists, maps or groups), an id, url or
+// unlisted meta column that is not flat is ignored, and a meta field
+// missing from the file is skipped.
 //
 // The file is read row group by row group, page by page, and only the
 // columns named above: memory is bounded by a few decompressed pages per
@@ -62,13 +63,15 @@ const defaultMetaColumn = "meta"
 // or decoded ends its row group with one pipeline.ProblemTruncated located at
 // the first row not read; reading goes on with the next row group. A panic
 // of the Parquet library on corrupt data is recovered into such a Problem.
+// Through a Source, record ordinals (pipeline.Key) are the rows' indexes in
+// the file; after a row group broke off they fall behind (one record for
+// its skipped rows), still unique and in order.
 type Parquet struct {
 	file   string
 	source string
 	r      io.ReaderAt
 	f      *parquet.File
 	cols   []*pqColumn // text, id, url (nil when absent), then meta columns
-	meta   *pqColumn   // the merged meta column, nil when absent; also in cols
 	mapped *pqMap      // the meta column as a Parquet MAP, nil when not
 	kvs    [][2]string // the entries of mapped in the current row
 	groups []parquet.RowGroup
@@ -200,7 +203,6 @@ func (p *Parquet) open(size int64, in Input, groups [2]int) (prob *pipeline.Prob
 			if !c.merge && !c.asMeta {
 				continue // an unlisted meta column of another type
 			}
-			p.meta = c
 		}
 		p.cols = append(p.cols, c)
 	}

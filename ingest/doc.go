@@ -3,7 +3,9 @@
 // An input is configured as an Input: a file, a directory (walked
 // recursively) or a glob, with its format (JSON Lines or plain text), its
 // character encoding and, for JSON Lines, the names of the fields that hold
-// the text, id, URL and metadata. Expand resolves a list of inputs into an
+// the text, id, URL and metadata; Parquet files (FormatParquet, see Parquet)
+// are read by column, row group by row group, with the same field settings
+// naming columns. Expand resolves a list of inputs into an
 // ordered list of files; NewSource streams the documents of those files in
 // that order and implements pipeline.Source.
 //

@@ -57,6 +57,11 @@ type File struct {
 	// Ordinal is the file's index in the list Expand returned: the file part
 	// of the pipeline.Key of its documents.
 	Ordinal int
+	// RowGroups, for a Parquet file, reads only its row groups
+	// [RowGroups[0], RowGroups[1]); the zero value reads all. Record
+	// ordinals (pipeline.Key) are row indexes in the whole file, so a file
+	// split into ranges keys its rows as the whole file would.
+	RowGroups [2]int
 
 	real  string // see RealPath; "" when not known yet
 	stdin bool   // standard input ("-")
@@ -315,7 +320,7 @@ func nameFiles(files []File, in Input, r root) (resolved bool, err error) {
 // stripExts removes compression and then format extensions from a file name.
 func stripExts(name string) string {
 	lower := strings.ToLower(name)
-	for _, exts := range [][]string{compressionExts, {".jsonl", ".ndjson", ".json", ".txt", ".xml"}} {
+	for _, exts := range [][]string{compressionExts, {".jsonl", ".ndjson", ".json", ".txt", ".xml", ".parquet"}} {
 		for _, e := range exts {
 			if strings.HasSuffix(lower, e) && len(name) > len(e) {
 				name, lower = name[:len(name)-len(e)], lower[:len(lower)-len(e)]

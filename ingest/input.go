@@ -20,6 +20,8 @@ const (
 	// FormatEgovLaw is e-Gov law XML (法令標準XML) or an e-Gov API response
 	// holding it: one document per law (see EgovLaw).
 	FormatEgovLaw = "egov-law"
+	// FormatParquet is Apache Parquet, one document per row (see Parquet).
+	FormatParquet = "parquet"
 )
 
 // Text split modes.
@@ -69,10 +71,11 @@ type Input struct {
 	// "**/*.warc.gz", "**/robotstxt/**". Not for a single file or "-".
 	Include []string `yaml:"include,omitempty" json:"include,omitempty"`
 	Exclude []string `yaml:"exclude,omitempty" json:"exclude,omitempty"`
-	// Format is FormatJSONL, FormatText, FormatEgovLaw, FormatKokkai, or ""
-	// to choose by file extension (.jsonl and .ndjson are JSON Lines, .txt
-	// is text, .xml e-Gov law XML; a compression extension is stripped
-	// first) and else by content (see Sniff). A file
+	// Format is FormatJSONL, FormatText, FormatWARC, FormatWET,
+	// FormatEgovLaw, FormatKokkai, FormatParquet, or "" to choose by file
+	// extension (.jsonl and .ndjson are JSON Lines, .txt is text, .warc and
+	// .wet WARC and WET, .xml e-Gov law XML, .parquet Parquet; a
+	// compression extension is stripped first) and else by content (see Sniff). A file
 	// found in a directory or by a glob whose format the content does not
 	// tell, or tells only as plain text, is skipped (FileSkipped, with the
 	// reason); a file named by a file input of unknown content is an error
@@ -92,7 +95,8 @@ type Input struct {
 	// decoded as detected. Documents of a non-UTF-8 or auto input carry the
 	// encoding used in Meta "charset".
 	Encoding string `yaml:"encoding,omitempty" json:"encoding,omitempty"`
-	// TextField names the JSON field holding the text (default "text").
+	// TextField names the JSON field (or Parquet column) holding the text
+	// (default "text"); so do IDField, URLField and MetaFields.
 	TextField string `yaml:"text_field,omitempty" json:"text_field,omitempty"`
 	// IDField names the JSON field holding the document id (default "id").
 	IDField string `yaml:"id_field,omitempty" json:"id_field,omitempty"`
@@ -136,9 +140,9 @@ func (in Input) Validate() error {
 		}
 	}
 	switch in.Format {
-	case "", FormatJSONL, FormatText, FormatWARC, FormatWET, FormatEgovLaw, FormatKokkai:
+	case "", FormatJSONL, FormatText, FormatWARC, FormatWET, FormatEgovLaw, FormatKokkai, FormatParquet:
 	default:
-		return fmt.Errorf("format %q: want %q, %q, %q, %q, %q, %q or empty (by extension)", in.Format, FormatJSONL, FormatText, FormatWARC, FormatWET, FormatEgovLaw, FormatKokkai)
+		return fmt.Errorf("format %q: want %q, %q, %q, %q, %q, %q, %q or empty (by extension)", in.Format, FormatJSONL, FormatText, FormatWARC, FormatWET, FormatEgovLaw, FormatKokkai, FormatParquet)
 	}
 	switch in.SpeakerMarker {
 	case "", SpeakerMarkerKeep, SpeakerMarkerStrip:
@@ -190,6 +194,13 @@ func (in Input) checkFormat(format string) error {
 		if in.TextField != "" || in.IDField != "" || in.URLField != "" || len(in.MetaFields) > 0 || in.Split != "" {
 			return fmt.Errorf("text_field, id_field, url_field, meta_fields and split do not apply to %s inputs", format)
 		}
+	case FormatParquet:
+		if in.Split != "" {
+			return fmt.Errorf("split %q applies to text inputs only, not %s", in.Split, format)
+		}
+		if name, _, _ := lookupEncoding(in.Encoding); name != encUTF8 {
+			return fmt.Errorf("encoding %q: %s strings are UTF-8", in.Encoding, format)
+		}
 	}
 	return nil
 }
@@ -230,6 +241,8 @@ func formatByExt(name string) string {
 		return FormatWARC
 	case ".wet":
 		return FormatWET
+	case ".parquet":
+		return FormatParquet
 	}
 	return ""
 }

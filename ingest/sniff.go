@@ -12,13 +12,12 @@ import (
 // readers are added by their own files; openNext reads only the formats it
 // has a case for (see readable).
 const (
-	FormatHTML    = "html"
-	FormatParquet = "parquet"
+	FormatHTML = "html"
 )
 
 // readable lists the formats openNext has a reader for, in the order
 // messages name them.
-var readable = []string{FormatJSONL, FormatText, FormatWARC, FormatWET, FormatEgovLaw, FormatKokkai}
+var readable = []string{FormatJSONL, FormatText, FormatWARC, FormatWET, FormatEgovLaw, FormatKokkai, FormatParquet}
 
 // ProblemUnsupported is the Problem kind of a file that cannot be read at
 // all: a compression or archive format that is not supported, or content of

@@ -32,9 +32,9 @@ func sniffPath(t *testing.T, path string) (string, string) {
 	return Sniff(st.sniff(make([]byte, 0, sniffSize)))
 }
 
-// writeParquet writes a real Parquet file (a jacorpus shard) of the fixture
+// writeShardParquet writes a real Parquet file (a jacorpus shard) of the fixture
 // documents and returns its path.
-func writeParquet(t *testing.T) string {
+func writeShardParquet(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	w, err := shard.NewWriter(shard.Options{Dir: dir, MaxBytes: 1 << 30})
@@ -84,7 +84,7 @@ func TestSniffRealFiles(t *testing.T) {
 		{filepath.Join(rawDir, "rashomon-iso-2022-jp.txt"), FormatText, ""},
 		{filepath.Join(rawDir, "aozora_1515_ruby_7773.txt"), FormatText, ""}, // Shift_JIS + CRLF
 		{filepath.Join(inputsDir, "rashomon-utf-8.txt.bz2"), FormatText, ""},
-		{writeParquet(t), FormatParquet, ""},
+		{writeShardParquet(t), FormatParquet, ""},
 		{self, "", "binary data"},
 		{tarPath, "", "a tar archive"},
 	}

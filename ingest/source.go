@@ -243,6 +243,9 @@ func (s *Source) openNext() error {
 		return fmt.Errorf("input %d (%s): %w", f.Input, in.describe(), err)
 	}
 	walked := s.walks(f.Input)
+	if format == FormatParquet && !f.stdin { // random access to the footer: the file as stored, never decompressed
+		return s.openParquet(f, name, in)
+	}
 	var st *stream
 	if f.stdin {
 		var fh *os.File
@@ -304,6 +307,10 @@ func (s *Source) openNext() error {
 			return s.unsupported(name, fmt.Sprintf("the content is %s: %v", sniffed, err))
 		}
 		format = sniffed
+		if format == FormatParquet && !f.stdin {
+			s.closeCurrent()
+			return s.openParquet(f, name, in)
+		}
 		if (format == FormatWARC || format == FormatWET) && !f.stdin {
 			// read it again as stored, member by member, for the offsets
 			s.closeCurrent()

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"unicode"
@@ -69,6 +70,9 @@ func (r *record) parseWith(p *fastjson.Parser, b []byte) error {
 	if err := fastjson.ValidateBytes(b); err != nil {
 		return err
 	}
+	if err := controlInString(b); err != nil {
+		return err
+	}
 	v, err := p.ParseBytes(b)
 	if err != nil {
 		return err
@@ -102,6 +106,9 @@ func (r *record) parseOwned(b []byte) error {
 	clear(r.spans)
 	r.owned, r.line = false, nil
 	if err := fastjson.ValidateBytes(b); err != nil {
+		return err
+	}
+	if err := controlInString(b); err != nil {
 		return err
 	}
 	i := skipJSONSpace(b, 0) // b is valid JSON: not all space
@@ -534,4 +541,48 @@ func typeName(t fastjson.Type) string {
 		return "a boolean"
 	}
 	return "a number"
+}
+
+// controlInString reports a control character (below U+0020) inside a
+// string of the valid JSON b, which RFC 8259 and encoding/json refuse but
+// fastjson lets through in long strings. Lines without control bytes (all
+// but the rare ones with tabs or CR) cost one quick pass.
+func controlInString(b []byte) error {
+	if !hasControl(b) {
+		return nil
+	}
+	inStr, esc := false, false
+	for _, c := range b {
+		switch {
+		case esc:
+			esc = false
+		case c == '\\' && inStr:
+			esc = true
+		case c == '"':
+			inStr = !inStr
+		case c < 0x20 && inStr:
+			return fmt.Errorf("cannot parse JSON: string cannot contain control char 0x%02X", c)
+		}
+	}
+	return nil
+}
+
+// hasControl reports whether b holds a byte below 0x20, eight bytes at a
+// time: x - 0x20… borrows into the top bit of every byte below 0x20 (and
+// of none at or above it when the byte's own top bit is clear).
+func hasControl(b []byte) bool {
+	const lo, hi = 0x2020202020202020, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if (x-lo)&^x&hi != 0 {
+			return true
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] < 0x20 {
+			return true
+		}
+	}
+	return false
 }

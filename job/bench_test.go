@@ -65,7 +65,7 @@ func BenchmarkStages(b *testing.B) {
 		b.Fatal(err)
 	}
 	normalized := clone(raw)
-	np, _ := stages[0].(pipeline.Parallel).NewProcessor()
+	np, _ := stages[1].(pipeline.Parallel).NewProcessor() // after extract
 	for _, d := range normalized {
 		np.Process(d)
 	}

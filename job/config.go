@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/jacorpus/jacorpus/dedup"
+	"github.com/jacorpus/jacorpus/extract"
 	"github.com/jacorpus/jacorpus/filters"
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/normalize"
@@ -40,6 +41,7 @@ type Config struct {
 	MaxBadFiles int `yaml:"max_bad_files" json:"max_bad_files"`
 	// RejectsMaxBytes caps the bytes written to the rejects directory per task.
 	RejectsMaxBytes ByteSize          `yaml:"rejects_max_bytes" json:"-"`
+	Extract         extract.Config    `yaml:"extract" json:"extract"`
 	Normalize       normalize.Options `yaml:"normalize" json:"normalize"`
 	Dedup           DedupConfig       `yaml:"dedup" json:"dedup"`
 	Filters         filters.Config    `yaml:"filters" json:"filters"`
@@ -127,6 +129,7 @@ func Default() Config {
 		MaxProblemRatio: 0.5,
 		MaxBadFiles:     0,
 		RejectsMaxBytes: 1 << 30,
+		Extract:         extract.Default(),
 		Normalize:       normalize.Default(),
 		Dedup:           DedupConfig{Exact: true, Order: dedup.AfterFilters, Near: dedup.DefaultNear(), Lines: DefaultLines()},
 		Filters:         filters.DefaultConfig(),
@@ -324,6 +327,9 @@ func (c *Config) Validate() error {
 		if c.Dedup.Lines.Top < 0 {
 			addf("dedup.lines.top", "%d must be >= 0", c.Dedup.Lines.Top)
 		}
+	}
+	if err := c.Extract.Validate(); err != nil {
+		add("extract", errors.New(strings.TrimPrefix(err.Error(), "extract: ")))
 	}
 	for _, e := range splitErrors(c.Filters.Validate()) {
 		var ke *filters.KeyError

@@ -59,7 +59,7 @@ func TestLoadRefuses(t *testing.T) {
 		name, yaml string
 		want       []string
 	}{
-		{"unknown key", "inputs: []\nfilterz: {}\n", []string{"FILE:2: filterz: unknown key (known here: dedup, filters, …"}},
+		{"unknown key", "inputs: []\nfilterz: {}\n", []string{"FILE:2: filterz: unknown key (known here: dedup, extract, filters, …"}},
 		{"unknown input key", "inputs:\n  - path: a.jsonl\n    formatt: jsonl\n", []string{"FILE:3: inputs[0].formatt: unknown key (known here: base, encoding, exclude, format, …"}},
 		{"fractional workers", "workers: 2.5\n", []string{"FILE:1: workers: 2.5 is not an integer"}},
 		{"quoted workers", "workers: \"four\"\n", []string{`FILE:1: workers: "four" is not an integer`}},

@@ -23,6 +23,7 @@ import (
 	"github.com/jacorpus/jacorpus/commit"
 	"github.com/jacorpus/jacorpus/dedup"
 	"github.com/jacorpus/jacorpus/dedup/lines"
+	"github.com/jacorpus/jacorpus/extract"
 	"github.com/jacorpus/jacorpus/filters"
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/normalize"
@@ -314,7 +315,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 			return nil, errors.Join(err, w.Abort())
 		}
 		ls = &lineStage{set: counts.Select(), top: cfg.Dedup.Lines.Top}
-		stages = slices.Insert(stages, 1, pipeline.Stage(ls))
+		stages = slices.Insert(stages, 2, pipeline.Stage(ls)) // after extract and normalize
 		log.Info("boilerplate lines", "lines", ls.set.Len(), "docs_counted", counts.Docs())
 	}
 	runner := &pipeline.Runner{
@@ -686,7 +687,8 @@ func buildStages(cfg *Config, presets map[string]string, plan stagePlan) (_ []pi
 	if err != nil {
 		return nil, err
 	}
-	stages := []pipeline.Stage{normalize.Stage{Options: cfg.Normalize, KeepRaw: fs.NeedsRaw()}}
+	// web pages (WARC responses) become text first; other documents pass
+	stages := []pipeline.Stage{extract.Stage{Config: cfg.Extract}, normalize.Stage{Options: cfg.Normalize, KeepRaw: fs.NeedsRaw()}}
 	var dd []pipeline.Stage // exact, then near
 	defer func() {
 		if err != nil {

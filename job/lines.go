@@ -8,6 +8,7 @@ import (
 
 	"github.com/jacorpus/jacorpus/dedup"
 	"github.com/jacorpus/jacorpus/dedup/lines"
+	"github.com/jacorpus/jacorpus/extract"
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/normalize"
 	"github.com/jacorpus/jacorpus/pipeline"
@@ -71,7 +72,7 @@ func countLines(ctx context.Context, cfg *Config, files []ingest.File, workers i
 	counts := lines.NewCounts(cfg.Dedup.Lines.Options())
 	exact := dedup.NewExact()
 	count := &lineCounter{counts: counts, exact: exact}
-	runner := &pipeline.Runner{Stages: []pipeline.Stage{normalize.Stage{Options: cfg.Normalize}, count}, Workers: workers}
+	runner := &pipeline.Runner{Stages: []pipeline.Stage{extract.Stage{Config: cfg.Extract}, normalize.Stage{Options: cfg.Normalize}, count}, Workers: workers}
 	src := ingest.NewSource(files, cfg.Inputs)
 	src.MaxLineBytes, src.MaxDocBytes = int(cfg.MaxRecordBytes), int(cfg.MaxRecordBytes)
 	log.Info("counting lines (first pass)", "files", len(files))

@@ -79,7 +79,7 @@ func Scan(ctx context.Context, cfg Config, opts ScanOptions, fn func(*pipeline.D
 	var stages []pipeline.Stage
 	if opts.Until == ScanNormalized {
 		stages, err = buildStages(&cfg, presets, stagePlan{scan: true})
-		stages = stages[:1] // normalize
+		stages = stages[:2] // extract, normalize
 	} else {
 		stages, err = buildStages(&cfg, presets, stagePlan{scan: true, lines: opts.Boilerplate})
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jacorpus/jacorpus/extract"
 	"github.com/jacorpus/jacorpus/filters"
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/job"
@@ -248,7 +249,12 @@ func printSummary(w io.Writer, res *job.Result) {
 	t := res.Manifest.Totals
 	secs := res.Elapsed.Seconds()
 	fmt.Fprintf(w, "\noutput: %s: %d shards, %d rows, %d tokens, %.1f MB\n", res.Dir, t.Shards, t.Rows, t.Tokens, float64(t.Bytes)/1e6)
-	text := float64(res.Stats.Stage(pipeline.IngestStage).BytesOut) / 1e6
+	// the text read, web pages counted as the text extracted from them
+	textBytes := res.Stats.Stage(pipeline.IngestStage).BytesOut
+	if ex := res.Stats.Stage(extract.StageName); ex.DocsIn > 0 {
+		textBytes += ex.BytesOut - ex.BytesIn
+	}
+	text := float64(textBytes) / 1e6
 	fmt.Fprintf(w, "input: %d files, %.1f MB stored, %.1f MB of text in %s: %.2f MB/s of text, %d workers\n",
 		res.Files, float64(res.InputBytes)/1e6, text, res.Elapsed.Round(time.Millisecond), text/secs, res.Workers)
 }

@@ -37,12 +37,12 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./job
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./ingest ./normalize ./dedup ./filters ./tokenize ./shard
-	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem -count=1 ./dedup/... ./phases ./filters ./internal/nfkc ./internal/zlibsize
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem -count=1 ./dedup/... ./phases ./filters ./internal/nfkc ./internal/zlibsize ./ingest ./extract ./internal/jpcharset
 	$(MAKE) --no-print-directory bench-mem
 
 # Big-corpus runs over ../shared/corpus (skipped with a message when it is absent).
 e2e:
-	JACORPUS_E2E=1 $(GO) test -count=1 -run E2E -v -timeout 60m ./internal/interop ./phases ./dedup/lines ./filters
+	JACORPUS_E2E=1 $(GO) test -count=1 -run E2E -v -timeout 60m ./internal/interop ./phases ./dedup/lines ./filters ./extract ./ingest ./job
 
 clean:
 	rm -rf bin out

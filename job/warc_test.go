@@ -3,16 +3,17 @@ package job
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/jacorpus/jacorpus/ingest"
 )
 
 // A job with WARC inputs runs: the skipped records are counted per file in
-// the result and the manifest, and the bad records are problems at their
-// offsets. Until the extract stage lands, the HTML documents reach the
-// pipeline with empty text.
+// the result and the manifest, the bad records are problems at their
+// offsets, and the extract stage turns every good page into text.
 func TestWARCInput(t *testing.T) {
 	cfg := Default()
 	cfg.Inputs = []ingest.Input{{Path: "../testdata/web"}, {Path: "../testdata/sample/fixture_docs.jsonl"}}
@@ -45,5 +46,45 @@ func TestWARCInput(t *testing.T) {
 	}
 	for _, st := range res.Stats.Stages {
 		t.Logf("%s in %d out %d dropped %v", st.Name, st.DocsIn, st.DocsOut, st.TopReasons(5))
+	}
+	// the 7 + 4 e-Gov pages (Shift_JIS) all become Japanese text
+	if ex := res.Stats.Stage("extract"); ex.DocsIn != 86+7+4+5 || ex.DroppedTotal() != 0 || ex.BytesOut <= ex.BytesIn {
+		t.Errorf("extract: %+v", ex)
+	}
+}
+
+// TestWARCRunE2E: a run over the whole shared WARC (a warcinfo record and
+// 3,873 responses) accounts
+// for every record and keeps its Japanese pages as documents with text.
+func TestWARCRunE2E(t *testing.T) {
+	path := "../../shared/corpus/web/ja_real_payloads.warc.gz"
+	if os.Getenv("JACORPUS_E2E") == "" {
+		t.Skip("set JACORPUS_E2E=1 (make e2e)")
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("%s is absent: %v", path, err)
+	}
+	cfg := Default()
+	cfg.Inputs = []ingest.Input{{Path: path}}
+	cfg.Output.Dir = filepath.Join(t.TempDir(), "out")
+	cfg.Tokenize.Enabled = false
+	res, err := Run(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := res.FileStats[0]
+	if got := f.Docs + f.Problems + f.SkippedTotal(); got != 3874 || f.Problems != 0 || f.Status != ingest.FileOK {
+		t.Errorf("%d records accounted for (%s, skipped %v), want 3874", got, f.String(), f.Skipped)
+	}
+	ex := res.Stats.Stage("extract")
+	t.Logf("extract: in %d out %d dropped %v; filters dropped %v", ex.DocsIn, ex.DocsOut, ex.TopReasons(5), res.Stats.Stage("filters").TopReasons(5))
+	if ex.DocsIn < 3800 || ex.DroppedTotal() > ex.DocsIn/100 {
+		t.Errorf("extract: %d pages in, %v dropped", ex.DocsIn, ex.Dropped)
+	}
+	fs := res.Stats.Stage("filters")
+	for reason, n := range fs.Dropped {
+		if strings.HasPrefix(reason, "mojibake") || reason == "replacement_chars" {
+			t.Errorf("%d pages dropped as %s: a charset was chosen wrong", n, reason)
+		}
 	}
 }

@@ -320,7 +320,7 @@ func nameFiles(files []File, in Input, r root) (resolved bool, err error) {
 // stripExts removes compression and then format extensions from a file name.
 func stripExts(name string) string {
 	lower := strings.ToLower(name)
-	for _, exts := range [][]string{compressionExts, {".jsonl", ".ndjson", ".json", ".txt", ".xml", ".parquet"}} {
+	for _, exts := range [][]string{compressionExts, {".jsonl", ".ndjson", ".json", ".txt", ".xml", ".parquet", ".html", ".htm"}} {
 		for _, e := range exts {
 			if strings.HasSuffix(lower, e) && len(name) > len(e) {
 				name, lower = name[:len(name)-len(e)], lower[:len(lower)-len(e)]

@@ -140,9 +140,9 @@ func (in Input) Validate() error {
 		}
 	}
 	switch in.Format {
-	case "", FormatJSONL, FormatText, FormatWARC, FormatWET, FormatEgovLaw, FormatKokkai, FormatParquet:
+	case "", FormatJSONL, FormatText, FormatWARC, FormatWET, FormatHTML, FormatEgovLaw, FormatKokkai, FormatParquet:
 	default:
-		return fmt.Errorf("format %q: want %q, %q, %q, %q, %q, %q, %q or empty (by extension)", in.Format, FormatJSONL, FormatText, FormatWARC, FormatWET, FormatEgovLaw, FormatKokkai, FormatParquet)
+		return fmt.Errorf("format %q: want %q, %q, %q, %q, %q, %q, %q, %q or empty (by extension)", in.Format, FormatJSONL, FormatText, FormatWARC, FormatWET, FormatHTML, FormatEgovLaw, FormatKokkai, FormatParquet)
 	}
 	switch in.SpeakerMarker {
 	case "", SpeakerMarkerKeep, SpeakerMarkerStrip:
@@ -182,7 +182,7 @@ func (in Input) checkFormat(format string) error {
 		if in.Split != "" {
 			return fmt.Errorf("split %q applies to text inputs only, not %s", in.Split, format)
 		}
-	case FormatWARC, FormatWET:
+	case FormatWARC, FormatWET, FormatHTML:
 		if in.Split != "" || in.TextField != "" || in.IDField != "" || in.URLField != "" || len(in.MetaFields) > 0 {
 			return fmt.Errorf("split, text_field, id_field, url_field and meta_fields do not apply to %s inputs", format)
 		}
@@ -237,6 +237,8 @@ func formatByExt(name string) string {
 		return FormatText
 	case ".xml":
 		return FormatEgovLaw
+	case ".html", ".htm":
+		return FormatHTML
 	case ".warc":
 		return FormatWARC
 	case ".wet":

@@ -17,7 +17,7 @@ const (
 
 // readable lists the formats openNext has a reader for, in the order
 // messages name them.
-var readable = []string{FormatJSONL, FormatText, FormatWARC, FormatWET, FormatEgovLaw, FormatKokkai, FormatParquet}
+var readable = []string{FormatJSONL, FormatText, FormatWARC, FormatWET, FormatHTML, FormatEgovLaw, FormatKokkai, FormatParquet}
 
 // ProblemUnsupported is the Problem kind of a file that cannot be read at
 // all: a compression or archive format that is not supported, or content of

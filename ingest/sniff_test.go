@@ -219,7 +219,7 @@ func TestExplicitUnknown(t *testing.T) {
 		in      Input
 		wantErr string
 	}{
-		{Input{Path: bin}, bin + ": unknown file type: binary data (control bytes); set format to one of jsonl, text, warc, wet, egov-law, kokkai"},
+		{Input{Path: bin}, bin + ": unknown file type: binary data (control bytes); set format to one of jsonl, text, warc, wet, html, egov-law, kokkai, parquet"},
 		{Input{Path: filepath.Join(inputsDir, "rashomon-utf-8.zip")}, "a zip archive is not supported; extract it first"},
 		{Input{Path: filepath.Join(sniffDir, "egov-warc-2records.gz")}, ""},
 		{Input{Path: data, Split: SplitParagraph}, "split \"paragraph\" applies to text inputs only"},

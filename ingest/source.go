@@ -331,6 +331,10 @@ func (s *Source) openNext() error {
 		e := NewEgovLaw(st, name, in)
 		e.MaxDocBytes = s.MaxDocBytes
 		s.cur = e
+	case FormatHTML:
+		h := NewHTML(st, name, in)
+		h.MaxDocBytes = s.MaxDocBytes
+		s.cur = h
 	case FormatWARC, FormatWET:
 		w := NewWARC(st, name, in)
 		w.MaxRecordBytes = int64(s.MaxDocBytes)

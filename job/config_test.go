@@ -185,7 +185,7 @@ func TestValidateNamesLine(t *testing.T) {
 		{"empty inputs", "inputs: []\n", []string{"FILE:1: inputs: none given (config inputs: or --input)"}},
 		{"inputs", "inputs:\n  - path: a.jsonl\n    preset: strict\n  - {path: b.txt, format: xml}\n  - path: \"\"\n  - {path: c, encoding: latin-1}\n  - {path: d, format: text, text_field: body}\n", []string{
 			`FILE:3: inputs[0].preset: unknown preset "strict" (known: default, …`,
-			`FILE:4: inputs[1].format: "xml": want "jsonl", "text", "warc", "wet", "egov-law", "kokkai", "parquet" or empty (by extension)`,
+			`FILE:4: inputs[1].format: "xml": want "jsonl", "text", "warc", "wet", "html", "egov-law", "kokkai", "parquet" or empty (by extension)`,
 			"FILE:5: inputs[2].path: empty",
 			`FILE:6: inputs[3].encoding: "latin-1": want utf-8, shift_jis, euc-jp, iso-2022-jp or auto`,
 			"FILE:7: inputs[4]: text_field, id_field, url_field and meta_fields apply to jsonl inputs only, not text"}},

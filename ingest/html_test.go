@@ -57,3 +57,38 @@ func TestHTML(t *testing.T) {
 		}
 	}
 }
+
+// TestWARCCharsets: the sample WARC's two EUC-JP pages (real e-Gov pages
+// re-encoded), one declaring EUC-JP and one still declaring Shift_JIS,
+// extract to the same text as their Shift_JIS originals; the wrong
+// declaration is noticed and recorded.
+func TestWARCCharsets(t *testing.T) {
+	g, _ := readSource(t, []Input{{Path: "../testdata/web/sample.warc.gz"}})
+	text := map[string]string{}
+	meta := map[string]map[string]string{}
+	for _, d := range g.docs {
+		page, _ := d.Scratch.Get(pipeline.HTMLPayload{}).(*pipeline.Page)
+		if page == nil {
+			t.Fatalf("%s: no page", d.ID)
+		}
+		res, reason := extract.Default().Page(page, d.URL)
+		if reason != "" {
+			t.Fatalf("%s: %s", d.URL, reason)
+		}
+		text[d.URL], meta[d.URL] = res.Text, res.Meta
+	}
+	for _, c := range []struct{ page, orig, source string }{
+		{"02d491b19ed242cf-eucjp.html", "02d491b19ed242cf.html", "header"},
+		{"085b175fc638e1ba-wrongcharset.html", "085b175fc638e1ba.html", "detected"},
+	} {
+		u := "http://egov-laws-2013.invalid/" + c.page
+		orig := text["http://egov-laws-2013.invalid/"+c.orig]
+		if text[u] == "" || text[u] != orig {
+			t.Errorf("%s: %.60q, the Shift_JIS page gives %.60q", c.page, text[u], orig)
+		}
+		m := meta[u]
+		if m["charset"] != "euc-jp" || m["charset_source"] != c.source || (m["charset_mismatch"] != "") != (c.source == "detected") {
+			t.Errorf("%s: meta %v", c.page, m)
+		}
+	}
+}

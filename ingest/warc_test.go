@@ -78,6 +78,8 @@ func TestWARCSample(t *testing.T) {
 		{12, "http://egov-laws-2013.invalid/3967416cb273fc49.html", sjis},
 		{13, "http://egov-laws-2013.invalid/39a44c7c706431c8-notype.html", ""},
 		{14, "http://egov-laws-2013.invalid/39a44c7c706431c8.html", sjis},
+		{15, "http://egov-laws-2013.invalid/02d491b19ed242cf-eucjp.html", "text/html; charset=EUC-JP"},
+		{16, "http://egov-laws-2013.invalid/085b175fc638e1ba-wrongcharset.html", "text/html; charset=Shift_JIS"}, // bytes in EUC-JP
 	}
 	if len(g.docs) != len(wants) {
 		t.Fatalf("%d documents, want %d: %v", len(g.docs), len(wants), g.ids())
@@ -135,7 +137,7 @@ func TestWARCPlain(t *testing.T) {
 	}
 	g, skipped := readWARC(t, plain)
 	gz, _ := readWARC(t, mustRead(t, warcSample))
-	if len(g.problems) > 0 || len(g.docs) != 7 || len(skipped) != 7 {
+	if len(g.problems) > 0 || len(g.docs) != 9 || len(skipped) != 7 {
 		t.Fatalf("problems %v, %d docs, skipped %v", g.problemKeys(), len(g.docs), skipped)
 	}
 	for i, d := range g.docs {
@@ -153,7 +155,7 @@ func TestWARCPlain(t *testing.T) {
 	bad := append(append(bytes.Clone(plain[:i]), "Content-Length: 1000"...), plain[j:]...)
 	start := int64(bytes.LastIndex(plain[:i], []byte("WARC/1.0")))
 	g2, _ := readWARC(t, bad)
-	if len(g2.problems) != 1 || g2.problems[0].Kind != ProblemWARCRecord || g2.problems[0].Pos.Offset != start || len(g2.docs) != 6 {
+	if len(g2.problems) != 1 || g2.problems[0].Kind != ProblemWARCRecord || g2.problems[0].Pos.Offset != start || len(g2.docs) != 8 {
 		t.Fatalf("problems %v (want 1 at %d), %d docs", g2.problemKeys(), start, len(g2.docs))
 	}
 }
@@ -286,12 +288,12 @@ func TestSourceWARC(t *testing.T) {
 	}
 	src := NewSource(files, []Input{{Path: dir}})
 	g := drain(t, func() (*pipeline.Document, error) { return src.Next(context.Background()) })
-	if len(g.docs) != 7+5+4+7 || len(g.problems) != 4 {
+	if len(g.docs) != 9+5+4+9 || len(g.problems) != 4 {
 		t.Fatalf("%d docs, problems %v", len(g.docs), g.problemKeys())
 	}
 	st := src.FileStats()
 	if st[0].Skipped["not_html"] != 2 || st[0].SkippedTotal() != 8 || st[1].SkippedTotal() != 2 || st[2].Status != FileBroken ||
-		st[2].At != st[2].Name+"@8695" || st[3].Docs != 7 {
+		st[2].At != st[2].Name+"@8695" || st[3].Docs != 9 {
 		t.Errorf("file stats: %+v", st)
 	}
 	if !strings.Contains(st[0].String(), "8 skipped") {
@@ -443,7 +445,7 @@ func TestWARCOneMember(t *testing.T) {
 	zw.Write(plain)
 	zw.Close()
 	g, skipped := readWARC(t, buf.Bytes())
-	if len(g.docs) != 7 || len(skipped) != 7 || len(g.problems) != 1 || g.problems[0].Pos.Offset != 0 {
+	if len(g.docs) != 9 || len(skipped) != 7 || len(g.problems) != 1 || g.problems[0].Pos.Offset != 0 {
 		t.Fatalf("%d docs, skipped %v, problems %v", len(g.docs), skipped, g.problemKeys())
 	}
 	for _, d := range g.docs {

@@ -31,7 +31,7 @@ func TestWARCInput(t *testing.T) {
 		t.Log(f.String(), f.Skipped)
 	}
 	s := byName["web/sample.warc.gz"]
-	if s.Docs != 7 || s.SkippedTotal() != 8 || s.Skipped["not_html"] != 2 || s.Status != ingest.FileOK {
+	if s.Docs != 9 || s.SkippedTotal() != 8 || s.Skipped["not_html"] != 2 || s.Status != ingest.FileOK {
 		t.Errorf("sample.warc.gz: %+v", s)
 	}
 	if b := byName["web/bad.warc.gz"]; b.Docs != 4 || b.Problems != 4 || b.Status != ingest.FileBroken || b.At != "web/bad.warc.gz@8695" {
@@ -47,8 +47,8 @@ func TestWARCInput(t *testing.T) {
 	for _, st := range res.Stats.Stages {
 		t.Logf("%s in %d out %d dropped %v", st.Name, st.DocsIn, st.DocsOut, st.TopReasons(5))
 	}
-	// the 7 + 4 e-Gov pages (Shift_JIS) all become Japanese text
-	if ex := res.Stats.Stage("extract"); ex.DocsIn != 86+7+4+5 || ex.DroppedTotal() != 0 || ex.BytesOut <= ex.BytesIn {
+	// the 9 + 4 e-Gov pages (Shift_JIS, EUC-JP) all become Japanese text
+	if ex := res.Stats.Stage("extract"); ex.DocsIn != 86+9+4+5 || ex.DroppedTotal() != 0 || ex.BytesOut <= ex.BytesIn {
 		t.Errorf("extract: %+v", ex)
 	}
 }

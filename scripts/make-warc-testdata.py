@@ -5,7 +5,8 @@ Real records: e-Gov law pages only (not subject to copyright, 著作権法第13�
 copied byte for byte (one gzip member each) from ja_real_payloads.warc.gz.
 Synthetic records (ours): warcinfo, request, metadata, revisit, redirect, 404,
 image, JSON, a chunked + gzip-encoded copy of an e-Gov page, an e-Gov page
-without Content-Type, and the bad records of bad.warc.gz.
+without Content-Type, two e-Gov pages re-encoded in EUC-JP (one declaring it,
+one still declaring Shift_JIS), and the bad records of bad.warc.gz.
 Run from the project root: python3 scripts/make-warc-testdata.py
 """
 import gzip, hashlib, base64, html, re, sys, zlib, uuid
@@ -114,6 +115,16 @@ out.append(real[3][0])
 out.append(gz(record('response', 'notype', http('200 OK', [], real[4][2]),
                      uri=real[4][1]['WARC-Target-URI'].replace('.html', '-notype.html'), ctype='application/http; msgtype=response')))
 out.append(real[4][0])
+# two pages in EUC-JP (real text, re-encoded by us): one declaring EUC-JP in
+# its header and <meta>, one still declaring Shift_JIS (a wrong charset)
+def to_eucjp(page, declare):
+    s = page.decode('cp932')
+    s = re.sub(r'(?i)charset=shift_jis', 'charset=' + declare, s)
+    return s.encode('euc_jp')
+for idx, name, declare in ((1, 'eucjp', 'EUC-JP'), (2, 'wrongcharset', 'Shift_JIS')):
+    body = to_eucjp(real[idx][2], declare)
+    out.append(gz(record('response', name, http('200 OK', [('Content-Type', 'text/html; charset=' + declare)], body),
+                         uri=real[idx][1]['WARC-Target-URI'].replace('.html', '-' + name + '.html'), ctype='application/http; msgtype=response')))
 open(OUT + 'sample.warc.gz', 'wb').write(b''.join(out))
 
 # sample.warc.wet.gz: the text of the five pages, as Common Crawl writes WET

@@ -30,7 +30,7 @@ const (
 
 // Problem kinds of the kokkai reader (besides the shared ones).
 const (
-	// ProblemKokkaiHeader is a skipped speechOrder 0 record (発言者
+	// ProblemKokkaiHeader is the Skipped reason of a speechOrder 0 record (発言者
 	// "会議録情報"): the head of a meeting's minutes, a list of the members
 	// present, the agenda and committee changes, not speech.
 	ProblemKokkaiHeader = "kokkai_meeting_header"
@@ -74,11 +74,11 @@ const (
 // not empty. Meeting fields fill in what a speech record lacks.
 //
 // speechOrder 0 records (speaker 会議録情報, and the harvester's headerRecord)
-// are skipped as ProblemKokkaiHeader: they list the members present and the
-// agenda, names not speech, which a corpus does not want as text (and which
-// would come back once per meeting: 14 of the 774 records of the six
-// samples). Being problems, they count toward a job's max_problem_ratio and
-// are written to the rejects, where the text can be found. A speech without text is
+// are skipped: they list the members present and the agenda, names not
+// speech, which a corpus does not want as text (and which would come back
+// once per meeting: 14 of the 774 records of the six samples). They are not
+// bad input, so they are counted in Skipped under ProblemKokkaiHeader
+// (FileStats.Skipped in a Source), not reported. A speech without text is
 // ProblemMissingText, an empty one ProblemEmpty.
 //
 // Memory is bounded by one meeting: the reader streams the response with
@@ -110,6 +110,8 @@ type Kokkai struct {
 	errAt      pipeline.Position
 	// XML element stack below the root.
 	stack []string
+
+	skipped map[string]int64 // records that are not documents, by reason
 }
 
 type kokkaiItem struct {
@@ -130,7 +132,7 @@ const (
 // see Open). file names it in positions and ids; in supplies the source name
 // and the speaker marker mode.
 func NewKokkai(r io.Reader, file string, in Input) *Kokkai {
-	k := &Kokkai{file: file, source: orDefault(in.Source, file)}
+	k := &Kokkai{file: file, source: orDefault(in.Source, file), skipped: map[string]int64{}}
 	switch in.SpeakerMarker {
 	case "", SpeakerMarkerKeep:
 	case SpeakerMarkerStrip:
@@ -173,6 +175,10 @@ func (k *Kokkai) Next() (*pipeline.Document, error) {
 			it := k.queue[0]
 			k.queue[0] = kokkaiItem{}
 			k.queue = k.queue[1:]
+			if p, ok := it.err.(*pipeline.Problem); ok && p.Kind == ProblemKokkaiHeader {
+				k.skipped[ProblemKokkaiHeader]++ // not a document, not bad input
+				continue
+			}
 			return it.d, it.err
 		}
 		if k.done {
@@ -189,6 +195,10 @@ func (k *Kokkai) Next() (*pipeline.Document, error) {
 		}
 	}
 }
+
+// Skipped returns the counts of the records that were neither documents nor
+// problems, by reason (ProblemKokkaiHeader); the map fills as Next reads.
+func (k *Kokkai) Skipped() map[string]int64 { return k.skipped }
 
 // push queues a document or a problem.
 func (k *Kokkai) push(d *pipeline.Document, err error) {

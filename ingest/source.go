@@ -322,7 +322,9 @@ func (s *Source) openNext() error {
 	}
 	switch format {
 	case FormatKokkai:
-		s.cur = NewKokkai(st, name, in)
+		k := NewKokkai(st, name, in)
+		s.stats[len(s.stats)-1].Skipped = k.Skipped()
+		s.cur = k
 	case FormatJSONL:
 		j := newJSONL(st, name, in, &s.lr)
 		j.MaxLineBytes = s.MaxLineBytes

@@ -75,9 +75,9 @@ func TestSampleReadBack(t *testing.T) {
 	if rows != m.Totals.Rows || tokens != m.Totals.Tokens || rows == 0 || tokens < rows*10 {
 		t.Fatalf("arrow totals %d rows %d tokens, manifest %d / %d", rows, tokens, m.Totals.Rows, m.Totals.Tokens)
 	}
-	// The sample has 1106 documents (and one Diet API record that is the
-	// meeting's attendance header, counted by ingest); every one is
-	// accounted for.
+	// The sample has 1106 documents (the Diet API response's attendance
+	// header and the WARC's non-page records are counted as skipped); every
+	// one is accounted for.
 	ing := res.Stats.Stage(pipeline.IngestStage)
 	var dropped int64
 	for _, s := range res.Stats.Stages {

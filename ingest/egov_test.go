@@ -307,8 +307,11 @@ func TestEgovLawSource(t *testing.T) {
 	for _, f := range src.FileStats() {
 		st = append(st, f.Status)
 	}
-	if fmt.Sprint(st) != "[no_documents ok truncated ok]" {
+	if fmt.Sprint(st) != "[api_error ok truncated ok]" {
 		t.Errorf("file stats %q", st)
+	}
+	if fs := src.FileStats(); fs[0].Bad() || !fs[2].Bad() {
+		t.Errorf("an API error response is not a bad file, a truncated law is: %v", fs)
 	}
 	if err := (Input{Path: "x", Format: FormatEgovLaw, Split: SplitParagraph}).Validate(); err == nil {
 		t.Error("split accepted for egov-law")

@@ -312,6 +312,36 @@ func TestStdin(t *testing.T) {
 			t.Errorf("second read: %v %v", g.problems, st)
 		}
 	})
+	t.Run("parquet pipe", func(t *testing.T) {
+		// Parquet through a pipe, sniffed and gzipped: spooled to a
+		// temporary file, then read as the file itself would be
+		whole := readParquetFile(t, hfPath, Input{}, [2]int{})
+		for _, gz := range []bool{false, true} {
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			withStdin(t, r)
+			data := mustRead(t, hfPath)
+			if gz {
+				data = gzipBytes(t, data)
+			}
+			go func() {
+				w.Write(data)
+				w.Close()
+			}()
+			g, st := readAll([]Input{{Path: "-"}})
+			r.Close()
+			if len(g.problems) != 0 || len(g.docs) != len(whole.docs) || len(g.docs) == 0 || st[0].Format != FormatParquet {
+				t.Fatalf("gzip %v: %d docs (want %d), %v, %v", gz, len(g.docs), len(whole.docs), g.problemKeys(), st)
+			}
+			for i, d := range g.docs {
+				if d.Text != whole.docs[i].Text || d.ID != whole.docs[i].ID || d.Pos.Line != whole.docs[i].Pos.Line || d.Key.Record() != int64(i) {
+					t.Fatalf("gzip %v: doc %d differs from the file's: %q %q %v / %q %q %v", gz, i, d.ID, d.Text[:min(20, len(d.Text))], d.Key, whole.docs[i].ID, whole.docs[i].Text[:min(20, len(whole.docs[i].Text))], whole.docs[i].Key)
+				}
+			}
+		}
+	})
 	t.Run("binary", func(t *testing.T) {
 		r, w, err := os.Pipe()
 		if err != nil {

@@ -702,6 +702,41 @@ func (s *Source) openParquet(f File, name string, in Input) error {
 	return nil
 }
 
+// spoolParquet reads Parquet from standard input (st): Parquet needs
+// random access to its footer, at the end, so the stream is first copied
+// into an unlinked temporary file in os.TempDir() (TMPDIR), which the
+// reader then reads like any file; memory stays bounded whatever the size.
+func (s *Source) spoolParquet(st *stream, name string, in Input) error {
+	fail := func(detail string, err error) error {
+		s.closeCurrent()
+		p := newProblem(pipeline.ProblemReadError, pipeline.Position{File: name, Offset: -1}, detail+": "+errDetail(err), nil)
+		s.stamp(nil, p)
+		return p
+	}
+	tmp, err := os.CreateTemp("", "jacorpus-stdin-*.parquet")
+	if err != nil {
+		return fail("Parquet from standard input is copied to a temporary file first (set TMPDIR to a directory with room for it)", err)
+	}
+	os.Remove(tmp.Name()) // unlinked: gone when closed, whatever happens
+	n, err := io.Copy(tmp, st)
+	if stop := s.stopped(); stop != nil {
+		tmp.Close()
+		s.closeCurrent()
+		return stop
+	}
+	if err != nil {
+		tmp.Close()
+		return fail(fmt.Sprintf("copying Parquet from standard input to a temporary file (%d bytes copied)", n), err)
+	}
+	s.closeCurrent()
+	s.st = &stream{f: tmp}
+	pq := NewParquet(tmp, n, name, in, [2]int{})
+	s.rec = pq.FirstRow()
+	s.cur = pq
+	s.stats[len(s.stats)-1].Format = FormatParquet
+	return nil
+}
+
 // countingReaderAt counts the bytes read from r into n and fails with the
 // error of stop, when it has one.
 type countingReaderAt struct {

@@ -756,3 +756,101 @@ func TestParquetMemory(t *testing.T) {
 		t.Errorf("heap peak %d MB over the base, want < 8 MB", (peak-base)>>20)
 	}
 }
+
+// TestSliceParquet splits the shard by row groups: the slices cover the
+// file in order, add up to its size, stay under the bound unless one row
+// group is larger, and read as a Source give the whole file's documents
+// with the same keys and positions.
+func TestSliceParquet(t *testing.T) {
+	dir := t.TempDir()
+	noExt := filepath.Join(dir, "shard-without-extension")
+	if err := os.WriteFile(noExt, mustRead(t, shardPath), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	broken := filepath.Join(dir, "broken.parquet")
+	b := mustRead(t, shardPath)
+	if err := os.WriteFile(broken, b[:len(b)-100], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pf := openParquetFile(t, shardPath)
+	groups := len(pf.RowGroups())
+	size := fileSize(t, shardPath)
+	inputs := []Input{{Path: shardPath}, {Path: noExt}, {Path: broken}, {Path: "../testdata/sample/fixture_docs.jsonl"}}
+	files, err := Expand(inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := readSlices(t, files, inputs)
+	for _, tc := range []struct {
+		name   string
+		max    int64
+		slices int // of each Parquet file
+	}{
+		{"never", 0, 1},
+		{"larger than the file", size, 1},
+		{"one group each", 1, groups},
+		{"two groups or so", size / int64(groups) * 2, -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := SliceParquet(context.Background(), inputs, files, tc.max)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byOrd := map[int][]File{}
+			for _, f := range got {
+				byOrd[f.Ordinal] = append(byOrd[f.Ordinal], f)
+			}
+			for _, ord := range []int{0, 1} { // the shard, by extension and by content
+				s := byOrd[files[ord].Ordinal]
+				if tc.slices > 0 && len(s) != tc.slices {
+					t.Fatalf("%s: %d slices, want %d", files[ord].Name, len(s), tc.slices)
+				}
+				if len(s) == 1 {
+					if s[0] != files[ord] {
+						t.Fatalf("%s: a single slice must be the file unchanged: %+v", files[ord].Name, s[0])
+					}
+					continue
+				}
+				var sum int64
+				next := 0
+				for _, f := range s {
+					if f.RowGroups[0] != next || f.RowGroups[1] <= next || f.Name != files[ord].Name || f.Source != files[ord].Source {
+						t.Fatalf("%s: slices %+v do not follow each other", files[ord].Name, s)
+					}
+					if f.RowGroups[1]-f.RowGroups[0] > 1 && f.Size > tc.max && f != s[len(s)-1] {
+						t.Fatalf("%s: slice %v of %d bytes over the bound %d", f.Name, f.RowGroups, f.Size, tc.max)
+					}
+					next = f.RowGroups[1]
+					sum += f.Size
+				}
+				if next != groups || sum != size {
+					t.Fatalf("%s: slices cover %d of %d groups, %d of %d bytes", files[ord].Name, next, groups, sum, size)
+				}
+			}
+			for _, ord := range []int{2, 3} { // a broken footer, a JSONL file: whole
+				if len(byOrd[ord]) != 1 || byOrd[ord][0] != files[ord] {
+					t.Fatalf("%s: %+v, want the file whole", files[ord].Name, byOrd[ord])
+				}
+			}
+			if g := readSlices(t, got, inputs); g != whole {
+				t.Fatalf("read in slices, the documents differ from the whole files'")
+			}
+		})
+	}
+}
+
+// readSlices reads files through a Source and returns every document's
+// key, position, id and text, and every problem, as one string.
+func readSlices(t *testing.T, files []File, inputs []Input) string {
+	t.Helper()
+	src := NewSource(files, inputs)
+	g := drain(t, func() (*pipeline.Document, error) { return src.Next(context.Background()) })
+	var sb strings.Builder
+	for _, d := range g.docs {
+		fmt.Fprintf(&sb, "%v %s %s %q\n", d.Key, d.Pos, d.ID, d.Text)
+	}
+	for _, k := range g.problemKeys() {
+		fmt.Fprintln(&sb, k)
+	}
+	return sb.String()
+}

@@ -117,6 +117,8 @@ func (s *Source) stamp(d *pipeline.Document, err error) {
 			st.Status = FileEmpty
 		case ProblemUnsupported:
 			st.Status, st.Detail = FileUnsupported, p.Detail
+		case ProblemAPIError:
+			st.apiErrors++
 		}
 		if st.Status != "" && st.At == "" {
 			st.At = p.Pos.String() // where the file as a whole went wrong
@@ -144,6 +146,12 @@ const (
 	// is not read, or a file named explicitly has content of no known
 	// format (a Problem of kind ProblemUnsupported; Detail says which).
 	FileUnsupported = "unsupported"
+	// FileAPIError: the file is an API's error response and nothing else
+	// (an e-Gov API response whose Result Code is not 0: a law that was not
+	// found, a request the API refused). Each response is a Problem
+	// (ProblemAPIError), counted and located, but the file was read as it
+	// should be: like FileSkipped, it is not a bad file.
+	FileAPIError = "api_error"
 	// FileSkipped: a file found in a directory or by a glob whose format
 	// neither its extension nor its content tells was not read; Detail says
 	// why. It is not a bad file.
@@ -169,6 +177,8 @@ type FileStats struct {
 	// Skipped counts the records that are not documents and not problems
 	// either, by reason (WARC: "warc_request", "http_redirect", "not_html"…).
 	Skipped map[string]int64 `json:"skipped,omitempty"`
+
+	apiErrors int64 // problems of kind ProblemAPIError
 }
 
 // String describes the file's outcome for messages:
@@ -197,9 +207,12 @@ func (f FileStats) SkippedTotal() int64 {
 	return n
 }
 
-// Bad reports whether the file went wrong as a whole (not FileOK, and not
-// FileSkipped: a skipped file was not meant to be read).
-func (f FileStats) Bad() bool { return f.Status != FileOK && f.Status != FileSkipped }
+// Bad reports whether the file went wrong as a whole: not FileOK, and not
+// FileSkipped (not meant to be read) or FileAPIError (read as it should
+// be; its responses are counted as problems).
+func (f FileStats) Bad() bool {
+	return f.Status != FileOK && f.Status != FileSkipped && f.Status != FileAPIError
+}
 
 // FileStats returns the stats of every file opened so far, in order. Call
 // it after the last Next (it is not safe to call concurrently with Next).
@@ -210,6 +223,9 @@ func (s *Source) FileStats() []FileStats {
 			st.Status = FileOK
 			if st.Docs == 0 {
 				st.Status = FileNoDocuments
+				if st.Problems > 0 && st.apiErrors == st.Problems {
+					st.Status = FileAPIError
+				}
 			}
 		}
 		out[i] = st
@@ -321,6 +337,8 @@ func (s *Source) openNext() error {
 		}
 	}
 	switch format {
+	case FormatParquet: // standard input: the footer is at the end
+		return s.spoolParquet(st, name, in)
 	case FormatKokkai:
 		k := NewKokkai(st, name, in)
 		s.stats[len(s.stats)-1].Skipped = k.Skipped()

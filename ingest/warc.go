@@ -15,7 +15,9 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
+	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/jacorpus/jacorpus/pipeline"
 )
@@ -88,7 +90,7 @@ const (
 	SkipHTTPStatus    = "http_status_other"        // 1xx, 2xx other than 200
 	SkipNotHTML       = "not_html"                 // image, PDF, JSON, ...
 	SkipNotHTTP       = "warc_response_not_http"   // a response record without an HTTP message (dns:, ...)
-	SkipEncoding      = "content_encoding_other"   // br, zstd, compress...
+	SkipEncoding      = "content_encoding_other"   // compress, or one no browser sends
 	SkipEmptyText     = "wet_empty"                // a conversion record with no text
 	SkipEmptyPayload  = "http_empty"               // a 200 response without a body
 	SkipTooLong       = "record_too_long"          // over MaxRecordBytes
@@ -471,7 +473,11 @@ func (w *WARC) record(off int64, r *bufio.Reader, member bool) (*pipeline.Docume
 	if !h.hasLength {
 		return nil, w.badHeader(off, member, "no Content-Length"), nil
 	}
-	block := &io.LimitedReader{R: r, N: h.length}
+	var br io.Reader = r
+	if !member {
+		br = &plainBlock{r: r}
+	}
+	block := &io.LimitedReader{R: br, N: h.length}
 	skip := func(reason string) (*pipeline.Document, error, error) {
 		if err := discardBlock(block, member); err != nil {
 			return w.blockErr(off, err)
@@ -480,8 +486,8 @@ func (w *WARC) record(off int64, r *bufio.Reader, member bool) (*pipeline.Docume
 		return nil, nil, nil
 	}
 	switch h.typ {
-	case "response", "conversion":
-	case "warcinfo", "request", "metadata", "revisit", "resource", "continuation":
+	case "response", "conversion", "resource":
+	case "warcinfo", "request", "metadata", "revisit", "continuation":
 		return skip(skipTypePrefix + h.typ)
 	default:
 		return skip(skipUnknownRecord)
@@ -516,6 +522,17 @@ func (w *WARC) record(off int64, r *bufio.Reader, member bool) (*pipeline.Docume
 		}
 		d.Text = string(body)
 		return d, nil, nil
+	}
+	if h.typ == "resource" { // the block is the resource itself (a page saved without its HTTP message)
+		media := mediaType(h.contentType)
+		if media != "text/html" && media != "application/xhtml+xml" {
+			return skip(SkipNotHTML)
+		}
+		body, err := readBlock(block, member)
+		if err != nil {
+			return w.blockErr(off, err)
+		}
+		return w.page(d, body, h.contentType, true)
 	}
 	if !strings.HasPrefix(strings.ToLower(h.contentType), "application/http") {
 		return skip(SkipNotHTTP)
@@ -560,25 +577,86 @@ func readHeaderLine(r *bufio.Reader) ([]byte, error) {
 }
 
 // discardBlock skips the rest of a block; a block cut short by the end of
-// its gzip member is an *errShortBlock, by the end of the file
-// io.ErrUnexpectedEOF.
+// its gzip member, or in an uncompressed file by the start of the next
+// record, is an *errShortBlock, by the end of the file io.ErrUnexpectedEOF.
 func discardBlock(block *io.LimitedReader, member bool) error {
 	want := block.N
 	_, err := io.Copy(io.Discard, block)
 	if err == nil && block.N > 0 {
-		if member {
-			return &errShortBlock{want: want, got: want - block.N}
-		}
-		return io.ErrUnexpectedEOF
+		return shortBlock(block, member, want, want-block.N)
 	}
 	return err
 }
 
-// errShortBlock is a block cut short by the end of its gzip member.
-type errShortBlock struct{ want, got int64 }
+// shortBlock is the error of a block that ended after got of its want
+// bytes.
+func shortBlock(block *io.LimitedReader, member bool, want, got int64) error {
+	if member {
+		return &errShortBlock{want: want, got: got}
+	}
+	if pb, ok := block.R.(*plainBlock); ok && pb.cut {
+		return &errShortBlock{want: want, got: got, next: true}
+	}
+	return io.ErrUnexpectedEOF
+}
+
+// errShortBlock is a block cut short by the end of its gzip member or, when
+// next is set, by the start of the next record.
+type errShortBlock struct {
+	want, got int64
+	next      bool
+}
 
 func (e *errShortBlock) Error() string {
+	if e.next {
+		return fmt.Sprintf("the next record starts after %d of the record's %d bytes: wrong Content-Length", e.got, e.want)
+	}
 	return fmt.Sprintf("the gzip member ends after %d of the record's %d bytes: wrong Content-Length", e.got, e.want)
+}
+
+// recordStart is how the next record of an uncompressed WARC begins: the end
+// of a block and the version line.
+var recordStart = []byte("\r\n\r\nWARC/1.")
+
+// plainBlock reads the block of an uncompressed record. Read through an
+// io.LimitedReader of the record's Content-Length, it stops early at a
+// recordStart inside the block: a Content-Length too large would otherwise
+// swallow the next record (in a gzip member the member's end shows it).
+// Where the Content-Length is right, its block ends exactly before
+// recordStart, which is then never inside the limit. A block that holds a
+// WARC file itself, uncompressed, is cut there too (and reported).
+type plainBlock struct {
+	r   *bufio.Reader
+	cut bool // a record start was found inside the block
+}
+
+// Read implements io.Reader.
+func (b *plainBlock) Read(p []byte) (int, error) {
+	if b.cut {
+		return 0, io.EOF
+	}
+	want := min(len(p), warcBufSize-len(recordStart))
+	look, err := b.r.Peek(want + len(recordStart) - 1)
+	if len(look) == 0 {
+		return 0, err
+	}
+	if i := bytes.Index(look, recordStart); i >= 0 && i < want {
+		want, b.cut = i, true
+	}
+	n := copy(p[:want], look)
+	b.r.Discard(n)
+	if n == 0 && b.cut {
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+// blockReader returns the buffered reader a block reads from.
+func blockReader(block *io.LimitedReader) *bufio.Reader {
+	if pb, ok := block.R.(*plainBlock); ok {
+		return pb.r
+	}
+	return block.R.(*bufio.Reader)
 }
 
 // readBlock reads the rest of a block into a buffer of its own; errors as
@@ -591,10 +669,7 @@ func readBlock(block *io.LimitedReader, member bool) ([]byte, error) {
 		m, err := block.Read(buf[n:])
 		n += m
 		if err == io.EOF {
-			if member {
-				return buf[:n], &errShortBlock{want: want, got: int64(n)}
-			}
-			return buf[:n], io.ErrUnexpectedEOF
+			return buf[:n], shortBlock(block, member, want, int64(n))
 		}
 		if err != nil {
 			return buf[:n], err
@@ -607,8 +682,7 @@ func readBlock(block *io.LimitedReader, member bool) ([]byte, error) {
 // the HTML payload in Scratch, or skips it.
 func (w *WARC) response(d *pipeline.Document, block *io.LimitedReader, member bool) (*pipeline.Document, error, error) {
 	off := d.Pos.Offset
-	r := block.R.(*bufio.Reader)
-	head, _ := r.Peek(int(min(block.N, warcBufSize)))
+	head, _ := blockReader(block).Peek(int(min(block.N, warcBufSize)))
 	end := httpHeaderEnd(head)
 	if end < 0 {
 		if int64(len(head)) < block.N {
@@ -648,12 +722,16 @@ func (w *WARC) response(d *pipeline.Document, block *io.LimitedReader, member bo
 		return skip(SkipNotHTML)
 	}
 	switch h.encoding {
-	case "", "identity", "gzip", "x-gzip", "deflate":
+	case "", "identity", "gzip", "x-gzip", "deflate", "br", "zstd":
 	default:
 		return skip(SkipEncoding)
 	}
-	if _, err := io.CopyN(io.Discard, block, int64(end)); err != nil { // in the buffer: cannot fail
-		return nil, nil, err
+	total := block.N
+	if n, err := io.CopyN(io.Discard, block, int64(end)); err != nil { // in the buffer: only a record start can cut it
+		if err == io.EOF {
+			err = shortBlock(block, member, total, n)
+		}
+		return w.blockErr(off, err)
 	}
 	body, err := readBlock(block, member)
 	if err != nil {
@@ -671,20 +749,26 @@ func (w *WARC) response(d *pipeline.Document, block *io.LimitedReader, member bo
 		}
 		return nil, newProblem(ProblemHTTP, d.Pos, "Content-Encoding "+h.encoding+": "+err.Error(), nil), nil
 	}
+	return w.page(d, body, h.contentType, html)
+}
+
+// page makes d the document of an HTML payload, or skips or reports it:
+// empty, binary, or (not labelled HTML) not looking like HTML.
+func (w *WARC) page(d *pipeline.Document, body []byte, contentType string, html bool) (*pipeline.Document, error, error) {
 	if isBlank(body) {
 		w.skipped[SkipEmptyPayload]++
 		return nil, nil, nil
 	}
 	if looksBinary(body) {
 		return nil, newProblem(ProblemBinaryPayload, d.Pos,
-			fmt.Sprintf("payload labelled %q is binary", h.contentType), body[:min(len(body), 64)]), nil
+			fmt.Sprintf("payload labelled %q is binary", contentType), body[:min(len(body), 64)]), nil
 	}
 	if !html && !looksHTML(body) {
 		w.skipped[SkipNotHTML]++
 		return nil, nil, nil
 	}
-	d.Meta[MetaHTTPContentType] = h.contentType
-	d.Scratch.Set(pipeline.HTMLPayload{}, &pipeline.Page{Body: body, ContentType: h.contentType})
+	d.Meta[MetaHTTPContentType] = contentType
+	d.Scratch.Set(pipeline.HTMLPayload{}, &pipeline.Page{Body: body, ContentType: contentType})
 	return d, nil, nil
 }
 
@@ -779,6 +863,16 @@ func decodeContent(b []byte, enc string, max int64) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		return readAllMax(zr, max)
+	case "br":
+		return readAllMax(brotli.NewReader(bytes.NewReader(b)), max)
+	case "zstd":
+		zr, err := zstd.NewReader(bytes.NewReader(b), zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
+			zstd.WithDecoderMaxWindow(8<<20)) // RFC 8878 §3.1.1.1.2: HTTP decoders need support only 8 MB windows
+		if err != nil {
+			return nil, err
+		}
+		defer zr.Close()
 		return readAllMax(zr, max)
 	case "deflate": // zlib as the RFC says, or raw deflate as some servers send
 		if zr, err := zlib.NewReader(bytes.NewReader(b)); err == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
 	"golang.org/x/text/encoding/japanese"
 
 	"github.com/jacorpus/jacorpus/pipeline"
@@ -158,6 +161,27 @@ func TestWARCPlain(t *testing.T) {
 	if len(g2.problems) != 1 || g2.problems[0].Kind != ProblemWARCRecord || g2.problems[0].Pos.Offset != start || len(g2.docs) != 8 {
 		t.Fatalf("problems %v (want 1 at %d), %d docs", g2.problemKeys(), start, len(g2.docs))
 	}
+	// too large: the block would swallow the next record, which is kept
+	// (the same record, with its real length + 300)
+	hdrEnd := i + bytes.Index(plain[i:], []byte("\r\n\r\n")) + 4
+	length, err := strconv.Atoi(string(plain[i+len("Content-Length: ") : j]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(plain[hdrEnd+length:], []byte("\r\n\r\nWARC/1.0")) {
+		t.Fatalf("the test's record does not end where its Content-Length says")
+	}
+	for _, extra := range []int{1, 2, 3, 4, 300, 100000} {
+		bad = append(append(bytes.Clone(plain[:i]), fmt.Sprintf("Content-Length: %d", length+extra)...), plain[j:]...)
+		g3, _ := readWARC(t, bad)
+		if len(g3.problems) != 1 || g3.problems[0].Kind != ProblemWARCRecord || g3.problems[0].Pos.Offset != start ||
+			!strings.Contains(g3.problems[0].Detail, "next record starts") || len(g3.docs) != 8 {
+			t.Fatalf("Content-Length +%d: problems %v (want 1 at %d), %d docs, want 8", extra, g3.problemKeys(), start, len(g3.docs))
+		}
+		if g3.docs[len(g3.docs)-1].URL != gz.docs[len(gz.docs)-1].URL {
+			t.Fatalf("Content-Length +%d: the last document is not the file's", extra)
+		}
+	}
 }
 
 func TestWET(t *testing.T) {
@@ -258,7 +282,11 @@ func TestWARCHTTPCases(t *testing.T) {
 		{"302", "HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n", false, SkipRedirect, ""},
 		{"503", "HTTP/1.1 503 Unavailable\r\nContent-Type: text/html\r\n\r\n" + string(html), false, SkipHTTPError, ""},
 		{"206", "HTTP/1.1 206 Partial\r\nContent-Type: text/html\r\n\r\n" + string(html), false, SkipHTTPStatus, ""},
-		{"brotli", "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: br\r\n\r\nxx", false, SkipEncoding, ""},
+		{"brotli", "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: br\r\n\r\n" + compressed(t, "br", html), true, "", ""},
+		{"zstd", "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: zstd\r\n\r\n" + compressed(t, "zstd", html), true, "", ""},
+		{"bad brotli", "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: br\r\n\r\nxx", false, "", ProblemHTTP},
+		{"bad zstd", "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: zstd\r\n\r\nxx", false, "", ProblemHTTP},
+		{"compress", "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: compress\r\n\r\nxx", false, SkipEncoding, ""},
 		{"bad gzip", "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\nxx", false, "", ProblemHTTP},
 		{"bad chunks", "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", false, "", ProblemHTTP},
 		{"no status", "GET / HTTP/1.1\r\n\r\n", false, "", ProblemHTTP},
@@ -270,6 +298,58 @@ func TestWARCHTTPCases(t *testing.T) {
 			(c.problem == "" && len(g.problems) > 0) {
 			t.Errorf("%s: docs %d skipped %v problems %v", c.name, len(g.docs), skipped, g.problemKeys())
 		}
+		if c.doc && len(g.docs) == 1 && !bytes.Equal(bytes.TrimSpace(page(g.docs[0]).Body), html) {
+			t.Errorf("%s: payload %q", c.name, page(g.docs[0]).Body)
+		}
+	}
+}
+
+// compressed returns b in Content-Encoding enc.
+func compressed(t *testing.T, enc string, b []byte) string {
+	t.Helper()
+	var buf bytes.Buffer
+	var w io.WriteCloser
+	switch enc {
+	case "br":
+		w = brotli.NewWriter(&buf)
+	case "zstd":
+		zw, err := zstd.NewWriter(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w = zw
+	}
+	if _, err := w.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// A resource record (a page archived without its HTTP message, as
+// Webrecorder and warcit write them) is a document when its Content-Type is
+// HTML, with the declared charset handed on; other resources are skipped.
+func TestWARCResource(t *testing.T) {
+	sjis, err := japanese.ShiftJIS.NewEncoder().Bytes([]byte("<html><head><title>題</title></head><body><p>日本語の本文です。</p></body></html>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := func(uri, ct string, block []byte) string {
+		return "WARC/1.0\r\nWARC-Type: resource\r\nWARC-Target-URI: " + uri + "\r\nWARC-Record-ID: <urn:uuid:" + uri[len(uri)-1:] +
+			">\r\nContent-Type: " + ct + "\r\nContent-Length: " + strconv.Itoa(len(block)) + "\r\n\r\n" + string(block) + "\r\n\r\n"
+	}
+	data := rec("file:///saved/a", "text/html; charset=shift_jis", sjis) +
+		rec("file:///saved/b", "image/png", []byte("\x89PNG\r\n")) +
+		rec("file:///saved/c", "text/html", []byte("\x89PNG\r\n\x00\x00"))
+	g, skipped := readWARC(t, []byte(data))
+	if len(g.docs) != 1 || skipped[SkipNotHTML] != 1 || len(g.problems) != 1 || g.problems[0].Kind != ProblemBinaryPayload {
+		t.Fatalf("docs %d, skipped %v, problems %v", len(g.docs), skipped, g.problemKeys())
+	}
+	d := g.docs[0]
+	if d.URL != "file:///saved/a" || d.ID != "urn:uuid:a" || !bytes.Equal(page(d).Body, sjis) || page(d).ContentType != "text/html; charset=shift_jis" {
+		t.Errorf("resource document: %q %q %q", d.URL, d.ID, page(d).ContentType)
 	}
 }
 
@@ -344,6 +424,8 @@ func FuzzWARC(f *testing.F) {
 	}
 	f.Add([]byte("WARC/1.0\r\nWARC-Type: response\r\nContent-Type: application/http\r\nContent-Length: 40\r\n\r\nHTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n\r\n\r\n"))
 	f.Add([]byte("WARC/1.1\r\nContent-Length: 5\r\n\r\nWARC/\r\n\r\nWARC/1.0\r\n"))
+	f.Add([]byte("WARC/1.0\r\nWARC-Type: resource\r\nContent-Type: text/html\r\nContent-Length: 9\r\n\r\n<p>x</p>\r\n\r\n\r\nWARC/1.0\r\nWARC-Type: resource\r\nContent-Type: text/html\r\nContent-Length: 99\r\n\r\n<p>y\r\n\r\nWARC/1.0\r\nContent-Length: 0\r\n\r\n"))
+	f.Add([]byte("WARC/1.0\r\nWARC-Type: response\r\nContent-Type: application/http\r\nContent-Length: 60\r\n\r\nHTTP/1.1 200 OK\r\nContent-Encoding: br\r\n\r\n\x0b\x01\x80<p>x</p>\x03\r\n\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		w := NewWARC(bytes.NewReader(data), "f", Input{})
 		w.MaxRecordBytes = 1 << 16

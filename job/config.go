@@ -120,7 +120,16 @@ type PhasesConfig struct {
 type TaskConfig struct {
 	Index int `yaml:"index" json:"index"`
 	Count int `yaml:"count" json:"count"`
+	// SliceBytes splits Parquet input files larger than this into slices
+	// of whole row groups of about this size, which tasks take separately
+	// (ingest.SliceParquet); 0 never splits. The split depends on the
+	// files only, never on the task count, so the documents and their keys
+	// are the same for any count.
+	SliceBytes ByteSize `yaml:"slice_bytes" json:"slice_bytes"`
 }
+
+// DefaultSliceBytes is the default TaskConfig.SliceBytes: 1 GiB.
+const DefaultSliceBytes = 1 << 30
 
 // Default returns a config with every stage at its defaults and no inputs.
 func Default() Config {
@@ -135,7 +144,7 @@ func Default() Config {
 		Filters:         filters.DefaultConfig(),
 		Tokenize:        TokenizeConfig{Enabled: true, Options: tokenize.Default()},
 		Output:          OutputConfig{Dir: "out", ShardSize: 256 << 20},
-		Task:            TaskConfig{Index: 0, Count: 1},
+		Task:            TaskConfig{Index: 0, Count: 1, SliceBytes: DefaultSliceBytes},
 		Phases:          PhasesConfig{Tasks: 1, Buckets: 1},
 	}
 }
@@ -361,6 +370,8 @@ func (c *Config) Validate() error {
 		addf("phases.buckets", "%d must be in [1, 4096] (a slice task keeps two files open per bucket)", c.Phases.Buckets)
 	}
 	switch {
+	case c.Task.SliceBytes < 0:
+		addf("task.slice_bytes", "%d must be >= 0 (0: never split a file)", c.Task.SliceBytes)
 	case c.Task.Count < 1:
 		addf("task.count", "%d must be >= 1", c.Task.Count)
 	case c.Task.Index < 0:

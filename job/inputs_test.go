@@ -1,6 +1,7 @@
 package job
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -88,4 +89,82 @@ func TestInputConfig(t *testing.T) {
 	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "inputs[0].path: - (standard input) can be read by a single task only, not task.count 2") {
 		t.Errorf("stdin, 2 tasks: %v", err)
 	}
+}
+
+// TestTasksSliceParquet splits the Parquet inputs by row groups
+// (task.slice_bytes): the tasks share one file, and together write the
+// documents of the single unsplit run, in its order; a single run with
+// slices writes the same shards byte for byte.
+func TestTasksSliceParquet(t *testing.T) {
+	cfg := Default()
+	cfg.Inputs = []ingest.Input{{Path: "../testdata/parquet/fixture_shard.parquet"}, {Path: "../testdata/parquet/diet_hf_style.parquet"}}
+	cfg.Tokenize.Enabled = false
+	cfg.Dedup.Exact, cfg.Dedup.Near.Enabled, cfg.Dedup.Lines.Enabled = false, false, false
+	cfg.Output.Dir = t.TempDir()
+	cfg.Task.SliceBytes = 0
+	whole, err := Run(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(res *Result) []string {
+		var out []string
+		for _, s := range res.Manifest.Shards {
+			out = append(out, readShard(t, filepath.Join(res.Dir, s.File)).ids...)
+		}
+		return out
+	}
+	want := ids(whole)
+
+	cfg.Task.SliceBytes = 1 // every row group a slice
+	cfg.Output.Dir = t.TempDir()
+	sliced, err := Run(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in := sliced.Manifest.Inputs.([]InputFile); len(in) <= 2 || in[0].RowGroups != [2]int{0, 1} {
+		t.Fatalf("inputs %+v, want one entry per row group", in)
+	}
+	for i, s := range whole.Manifest.Shards {
+		a := mustRead(t, filepath.Join(whole.Dir, s.File))
+		b := mustRead(t, filepath.Join(sliced.Dir, sliced.Manifest.Shards[i].File))
+		if !bytes.Equal(a, b) {
+			t.Fatalf("shard %s differs when its input is read in slices", s.File)
+		}
+	}
+
+	root := t.TempDir()
+	var got []string
+	shared := false
+	const tasks = 3
+	for i := range tasks {
+		c := cfg
+		c.Output.Dir = root
+		c.Task.Index, c.Task.Count = i, tasks
+		res, err := Run(context.Background(), c, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Files == 0 {
+			t.Errorf("task %d got no slice", i)
+		}
+		if i > 0 && res.Manifest.Inputs.([]InputFile)[0].RowGroups[0] > 0 {
+			shared = true // this task starts inside a file
+		}
+		got = append(got, ids(res)...)
+	}
+	if !shared {
+		t.Error("no task started inside a file: the slices were not shared")
+	}
+	if !slices.Equal(got, want) || len(want) < 100 {
+		t.Fatalf("the tasks wrote %d documents, the single run %d (or in another order)", len(got), len(want))
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

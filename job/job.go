@@ -135,8 +135,9 @@ type StageTime struct {
 type TaskInfo struct {
 	Index int `json:"index"`
 	Count int `json:"count"`
-	// FirstFile is the ordinal of the task's first file in the job's sorted
-	// file list; Files is how many it read.
+	// FirstFile is the index of the task's first file in the job's sorted
+	// file list (a Parquet file split by task.slice_bytes counts once per
+	// slice); Files is how many it read.
 	FirstFile int `json:"first_file"`
 	Files     int `json:"files"`
 	// JobFiles is the number of files of the whole job, and JobSHA256 a
@@ -151,13 +152,16 @@ type TaskInfo struct {
 // InputFile is one entry of the manifest's input list.
 type InputFile struct {
 	// Name is the file's stable name (ingest.File.Name).
-	Name     string `json:"name"`
-	Source   string `json:"source"`
-	Ordinal  int    `json:"ordinal"`
-	Bytes    int64  `json:"bytes"`
-	Docs     int64  `json:"docs"`
-	Problems int64  `json:"problems"`
-	Status   string `json:"status"`
+	Name    string `json:"name"`
+	Source  string `json:"source"`
+	Ordinal int    `json:"ordinal"`
+	// RowGroups is the slice [from, to) of a Parquet file split by
+	// task.slice_bytes (ingest.File.RowGroups); absent for a whole file.
+	RowGroups [2]int `json:"row_groups,omitzero"`
+	Bytes     int64  `json:"bytes"`
+	Docs      int64  `json:"docs"`
+	Problems  int64  `json:"problems"`
+	Status    string `json:"status"`
 	// At locates what went wrong with the file as a whole (name:line).
 	At string `json:"at,omitempty"`
 	// Format is the format the file was read as; Detail says why a file
@@ -430,6 +434,12 @@ func taskInputs(ctx context.Context, cfg *Config) (all []ingest.File, lo int, fi
 	if err != nil {
 		return nil, 0, nil, nil, err
 	}
+	if all, err = ingest.SliceParquet(ctx, cfg.Inputs, all, int64(cfg.Task.SliceBytes)); err != nil {
+		if ctx.Err() != nil {
+			return nil, 0, nil, nil, interrupted(ctx)
+		}
+		return nil, 0, nil, nil, err
+	}
 	if presets, err = presetsBySource(cfg, all); err != nil {
 		return nil, 0, nil, nil, err
 	}
@@ -543,7 +553,7 @@ func judge(cfg *Config, files []ingest.File, fstats []ingest.FileStats, stats *p
 func inputFiles(files []ingest.File, fstats []ingest.FileStats) []InputFile {
 	out := make([]InputFile, len(files))
 	for i, f := range files {
-		out[i] = InputFile{Name: f.Name, Source: f.Source, Ordinal: f.Ordinal, Bytes: f.Size}
+		out[i] = InputFile{Name: f.Name, Source: f.Source, Ordinal: f.Ordinal, RowGroups: f.RowGroups, Bytes: f.Size}
 		if i < len(fstats) {
 			s := fstats[i]
 			out[i].Docs, out[i].Problems, out[i].Status, out[i].At = s.Docs, s.Problems, s.Status, s.At

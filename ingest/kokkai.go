@@ -587,6 +587,9 @@ func (k *Kokkai) stepJSON() {
 				}
 			}
 			k.details = list
+			if k.errAt.File == "" { // details without a message: the error is where they are
+				k.errAt = pipeline.Position{File: k.file, Offset: at}
+			}
 		default:
 			k.skipValue()
 		}

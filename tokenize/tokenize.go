@@ -93,6 +93,21 @@ func (t *Tokenizer) Wakati(text string) []string {
 	return out
 }
 
+// AppendWakati appends the morphemes of text (whitespace tokens excluded)
+// to dst, separated by one ASCII space: the line `mecab -Owakati` prints,
+// without its trailing space and newline.
+func (t *Tokenizer) AppendWakati(dst []byte, text string) []byte {
+	first := true
+	t.each(text, func(surface string) {
+		if !first {
+			dst = append(dst, ' ')
+		}
+		first = false
+		dst = append(dst, surface...)
+	})
+	return dst
+}
+
 // each calls f with the surface of every token of text that is not
 // whitespace-only, in order. Every cut takes at least one byte off text, so
 // it terminates on any input.

@@ -3,6 +3,7 @@
 //
 //	jacorpus run -c config.yaml [flags] [INPUT ...]
 //	jacorpus filters [-c config.yaml] [show PRESET | measures | sql]
+//	jacorpus tokenize [--wakati | --count] [FILE ...]
 //	jacorpus version
 //
 // It is a thin layer over package job; see README.md for the config file.
@@ -29,6 +30,7 @@ const usage = `usage:
   jacorpus run -c config.yaml [flags] [INPUT ...]   run a job (flags override the config)
   jacorpus filters [-c config.yaml] [show PRESET | measures | sql | apply]
                                                     the quality-filter presets and measures
+  jacorpus tokenize [--wakati | --count] [FILE…]    morphemes of each line, like mecab -Owakati
   jacorpus version                                  print the version
 Run 'jacorpus run -h' for the run flags.
 `
@@ -47,6 +49,10 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		ctx, stop := stopOnSignal(stderr)
 		defer stop()
 		return cmdFilters(ctx, args[1:], stdout, stderr)
+	case "tokenize":
+		ctx, stop := stopOnSignal(stderr)
+		defer stop()
+		return cmdTokenize(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 		return 0

@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/jacorpus
 PKGS    := ./...
 
-.PHONY: all build run test deps lint unit fuzz bench bench-mem e2e clean
+.PHONY: all build run test deps lint unit fuzz bench bench-mem bench-tokenize e2e clean
 
 all: build
 
@@ -52,3 +52,8 @@ clean:
 # Writes about 2.3 GB of input under TMPDIR and needs a few GB of memory.
 bench-mem:
 	JACORPUS_BENCH_MEM=1 $(GO) test -run '^$$' -bench '^BenchmarkMemory$$' -benchtime 1x -count=1 -timeout 60m ./job
+
+# MeCab, jacorpus tokenize --wakati and --count side by side on tens of MB of
+# real text, one core each (installs MeCab when missing; needs ../shared/corpus).
+bench-tokenize:
+	./scripts/bench-tokenize.sh

@@ -221,4 +221,3 @@ func (p *tokenizePool) analyse(t *tokenize.Tokenizer, in, out []byte) []byte {
 	}
 	return out
 }
-

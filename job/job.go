@@ -26,6 +26,7 @@ import (
 	"github.com/jacorpus/jacorpus/extract"
 	"github.com/jacorpus/jacorpus/filters"
 	"github.com/jacorpus/jacorpus/ingest"
+	"github.com/jacorpus/jacorpus/internal/cputime"
 	"github.com/jacorpus/jacorpus/normalize"
 	"github.com/jacorpus/jacorpus/pipeline"
 	"github.com/jacorpus/jacorpus/rejects"
@@ -85,6 +86,10 @@ type Result struct {
 	Files, FirstFile int
 	Workers          int
 	Elapsed          time.Duration
+	// CPUSeconds is the CPU time (user and system, all threads) the
+	// process spent during the run; with Elapsed and the text read it gives
+	// the throughput per core.
+	CPUSeconds float64
 	// InputBytes is the size of this task's input files as stored.
 	InputBytes int64
 	// FileStats tells, per input file, what was read and whether the file
@@ -221,7 +226,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), cputime.Seconds()
 	runID := newRunID()
 	all, lo, files, presets, err := taskInputs(ctx, &cfg)
 	if err != nil {
@@ -361,7 +366,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		return nil, errors.Join(err, w.Abort())
 	}
 
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), cputime.Seconds()-cpu0
 	host, _ := os.Hostname()
 	m := shard.NewManifest("jacorpus "+Version, infos)
 	m.Inputs = inputFiles(files, fstats)
@@ -410,7 +415,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	}
 	log.Info("done", "shards", len(infos), "rows", m.Totals.Rows, "tokens", m.Totals.Tokens, "seconds", fmt.Sprintf("%.1f", elapsed.Seconds()))
 	res := &Result{Dir: out.Final, Manifest: m, Stats: stats, Files: len(files), FirstFile: lo, Workers: workers,
-		Elapsed: elapsed, InputBytes: inBytes, FileStats: fstats, DuplicateIDs: ids.dups}
+		Elapsed: elapsed, CPUSeconds: cpu, InputBytes: inBytes, FileStats: fstats, DuplicateIDs: ids.dups}
 	if rw != nil {
 		// The dataset is committed: a rejects failure is reported, not fatal.
 		sum, err := commitRejects(rw, rej)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -116,10 +117,14 @@ func TestRunFlags(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"ingest", "normalize", "dedup", "filters", "tokenize", "shard", "5 shards, 85 rows", "exact_duplicate=1", "1 workers"} {
+	for _, want := range []string{"ingest", "normalize", "dedup", "filters", "tokenize", "shard", "5 shards, 85 rows", "exact_duplicate=1", "1 workers", "MB/s/core", "MB/s per core ("} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
 		}
+	}
+	// every stage that saw text has its speed per core
+	if m := regexp.MustCompile(`(?m)^tokenize +85 +85 +0 +[0-9.]+ +[0-9]+\.[0-9] `).FindString(stdout); m == "" {
+		t.Errorf("no speed per core for tokenize:\n%s", stdout)
 	}
 	m, err := shard.ReadManifest(filepath.Join(out, "manifest.json"))
 	if err != nil {

@@ -188,13 +188,19 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // printSummary writes the end-of-run table: per stage in/out/dropped with the
 // top reasons, then the output.
 func printSummary(w io.Writer, res *job.Result) {
-	fmt.Fprintf(w, "%-10s %10s %10s %10s %9s  %s\n", "stage", "in", "out", "dropped", "busy s", "top reasons")
+	fmt.Fprintf(w, "%-10s %10s %10s %10s %9s %9s  %s\n", "stage", "in", "out", "dropped", "busy s", "MB/s/core", "top reasons")
 	for _, s := range res.Stats.Stages {
 		var reasons []string
 		for _, r := range s.TopReasons(3) {
 			reasons = append(reasons, fmt.Sprintf("%s=%d", r.Reason, r.Count))
 		}
-		fmt.Fprintf(w, "%-10s %10d %10d %10d %9.2f  %s\n", s.Name, s.DocsIn, s.DocsOut, s.DroppedTotal(), s.BusySeconds, strings.Join(reasons, " "))
+		// busy seconds are summed over the workers: bytes in per busy
+		// second is the stage's speed on one core
+		speed := "-"
+		if s.BusySeconds > 0 && s.BytesIn > 0 {
+			speed = fmt.Sprintf("%.1f", float64(s.BytesIn)/1e6/s.BusySeconds)
+		}
+		fmt.Fprintf(w, "%-10s %10d %10d %10d %9.2f %9s  %s\n", s.Name, s.DocsIn, s.DocsOut, s.DroppedTotal(), s.BusySeconds, speed, strings.Join(reasons, " "))
 	}
 	if n := res.Stats.ProblemsTotal; n > 0 {
 		fmt.Fprintf(w, "\ninput problems: %d (the first %d in manifest.json%s)\n", n, min(n, pipeline.MaxListedProblems), rejectsHint(res))
@@ -255,8 +261,12 @@ func printSummary(w io.Writer, res *job.Result) {
 		textBytes += ex.BytesOut - ex.BytesIn
 	}
 	text := float64(textBytes) / 1e6
-	fmt.Fprintf(w, "input: %d files, %.1f MB stored, %.1f MB of text in %s: %.2f MB/s of text, %d workers\n",
-		res.Files, float64(res.InputBytes)/1e6, text, res.Elapsed.Round(time.Millisecond), text/secs, res.Workers)
+	perCore := ""
+	if res.CPUSeconds > 0 {
+		perCore = fmt.Sprintf(", %.2f MB/s per core (%.1f CPU s)", text/res.CPUSeconds, res.CPUSeconds)
+	}
+	fmt.Fprintf(w, "input: %d files, %.1f MB stored, %.1f MB of text in %s: %.2f MB/s of text%s, %d workers\n",
+		res.Files, float64(res.InputBytes)/1e6, text, res.Elapsed.Round(time.Millisecond), text/secs, perCore, res.Workers)
 }
 
 // printFilters lists, per preset, the sources, the documents kept and the

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/zstd"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/jacorpus/jacorpus/internal/testcorpus"
 )
@@ -99,7 +100,7 @@ func TestFastPathRunes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
-	contexts := []string{"か", "a", " ", "\n", "\u3000", "\u3099", "゛", "ﾞ", "\u0301", "\x00", "\r", "\uFDD0", "ｶ", "\u11A8"}
+	contexts := []string{"か", "a", " ", "\n", "\u3000", "\u3099", "゛", "ﾞ", "\u0301", "\x00", "\r", "\uFDD0", "ｶ", "\u11A8", "가", strings.Repeat("\u0301", 30)}
 	for _, o := range []Options{Default(), with(func(o *Options) { o.NFKC = false })} {
 		n, ref := New(o), newOld(o)
 		var b strings.Builder
@@ -325,5 +326,51 @@ func TestMixedText(t *testing.T) {
 	}
 	if size < 3<<20 {
 		t.Errorf("mixed text is %d bytes", size)
+	}
+}
+
+// TestFastTable checks the property the fast path relies on for every rune
+// of a class other than kSlow, kSound and the line breaks (which clean
+// turns into '\n' before the form sees them), with x/text itself: the
+// normal form splits before the rune whatever comes before it (a base it
+// could combine with, a run of non-starters near the 30 after which norm
+// inserts U+034F), and after it when a fast rune follows; its normal form
+// on its own is what the table says.
+func TestFastTable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	pres := []string{"", "か", "가", "\u3099", "a" + strings.Repeat("\u0301", 30)}
+	posts := []string{"", "\u3099", "ﾞ", "\u11a8", strings.Repeat("\u0301", 31)}
+	for _, f := range []norm.Form{norm.NFKC, norm.NFC} {
+		tab := fastTableFor(f)
+		for r := rune(0); r < 0x10000; r++ {
+			c := tab.class[r]
+			if c == kSlow || c == kSound || c == kLF || c == kBreak {
+				continue
+			}
+			x := string(r)
+			want := x
+			switch {
+			case c >= kMapped:
+				want = tab.maps[c-kMapped]
+			case c == kSpace || c == kIdeo || c == kTab:
+				want = f.String(x)
+			}
+			if got := f.String(x); got != want {
+				t.Fatalf("%v: %U: form %+q, table %+q", f, r, got, want)
+			}
+			for _, pre := range pres {
+				for _, post := range posts {
+					whole := f.String(pre + x + post)
+					if split := f.String(pre) + f.String(x+post); whole != split {
+						t.Errorf("%v: %+q %U %+q: %+q, split before %+q", f, pre, r, post, whole, split)
+					}
+				}
+				if whole, split := f.String(pre+x+"aあ"), f.String(pre)+want+"aあ"; whole != split {
+					t.Errorf("%v: %+q %U: %+q, split %+q", f, pre, r, whole, split)
+				}
+			}
+		}
 	}
 }

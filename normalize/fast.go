@@ -9,14 +9,24 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Rune classes of the fast path. A rune of any class but kSlow is one that
-// clean keeps (or turns into '\n') and protects nothing in, that is a
-// starter the normal form cannot combine with the rune before it
-// (BoundaryBefore, CCC 0), and whose normal form on its own is made of such
-// runes. So the position before it is a safe cut, and when the rune after
-// it is of the fast path too, the rune is processed exactly as if it stood
-// alone: its normal form is fixed, and whitespace only has to know whether
-// it is text, horizontal space or a line break.
+// Rune classes of the fast path. A rune of any class but kSlow (a "fast
+// rune") passes every stage on its own, so fastRun can write its result
+// directly:
+//   - clean: it is not a control other than tab and the line breaks clean
+//     turns into '\n', not invisible, not invalid UTF-8, and not protected
+//     other than U+3000, which the form would only see as a placeholder and
+//     which whitespace gets back as it was (kIdeo);
+//   - the form: it is a starter that the form cannot combine with the rune
+//     before it (BoundaryBefore, CCC and lead CCC 0), so the normal form of
+//     the text splits before it, and so does its own normal form (maps)
+//     before each of its runes. The position before it is a safe cut
+//     (safeCut: a fast rune is never a sound mark). It may combine with the
+//     rune after it (か + U+3099), so fastRun writes it only when the rune
+//     after it is also fast;
+//   - whitespace: its normal form is text without horizontal space or line
+//     feed that does not start with U+3099/U+309A (which whitespace turns
+//     into ゛゜ at the start of a line), one horizontal space, or a line
+//     break.
 const (
 	kSlow   uint16 = iota // everything else: clean, the form and whitespace in context
 	kText                 // text that every rule leaves as it is
@@ -48,6 +58,8 @@ func fastTableFor(f norm.Form) *fastTable {
 	return fastNFC()
 }
 
+// buildFastTable classifies every rune below U+10000 under form f from
+// x/text's own properties and mappings.
 func buildFastTable(f norm.Form) *fastTable {
 	t := &fastTable{}
 	for c := '!'; c < 0x7f; c++ {
@@ -86,6 +98,14 @@ func (t *fastTable) classify(f norm.Form, r rune) uint16 {
 	}
 	s := string(r)
 	if !starter(f, s) {
+		return kSlow
+	}
+	// For the Stream-Safe Text Format (U+034F after 30 non-starters) x/text
+	// counts the runes of the compatibility decomposition, under NFC too: a
+	// rune whose NFKD starts with a non-starter or a conjoining jamo V or T
+	// (the compatibility jamo ㅏ, ㄳ) does not end a run of non-starters.
+	if d, _ := utf8.DecodeRuneInString(norm.NFKD.String(s)); 0x1160 <= d && d <= 0x11FF ||
+		0xD7B0 <= d && d <= 0xD7FF || norm.NFKD.PropertiesString(string(d)).CCC() != 0 {
 		return kSlow
 	}
 	m := f.String(s)

@@ -340,13 +340,18 @@ func TestFastTable(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
-	pres := []string{"", "か", "가", "\u3099", "a" + strings.Repeat("\u0301", 30)}
-	posts := []string{"", "\u3099", "ﾞ", "\u11a8", strings.Repeat("\u0301", 31)}
+	pres := []string{"", "가", "a" + strings.Repeat("\u0301", 30)}
+	posts := []string{"", "\u3099", "\u11a8", strings.Repeat("\u0301", 31)}
 	for _, f := range []norm.Form{norm.NFKC, norm.NFC} {
 		tab := fastTableFor(f)
 		for r := rune(0); r < 0x10000; r++ {
 			c := tab.class[r]
 			if c == kSlow || c == kSound || c == kLF || c == kBreak {
+				continue
+			}
+			// one in 16 of the unified ideographs and Hangul syllables,
+			// which x/text handles alike
+			if (0x3400 <= r && r <= 0x9FFF || 0xAC00 <= r && r <= 0xD7A3) && r%16 != 0 {
 				continue
 			}
 			x := string(r)

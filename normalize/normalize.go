@@ -22,13 +22,14 @@ package normalize
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/jacorpus/jacorpus/internal/nfkc"
 	"github.com/jacorpus/jacorpus/pipeline"
 )
 
@@ -97,10 +98,12 @@ type Normalizer struct {
 	opts  Options
 	form  norm.Form // NFKC, or NFC when Options.NFKC is off
 	piece int       // pieceSize; tests make it tiny
-	pre   []byte    // one piece after clean
-	nfk   []byte    // one piece after form
+	pre   []byte    // one slow segment after clean
+	nfk   []byte    // one slow segment after form
 	prot  []rune    // the protected runes of pre, in order
 	ws    lineState
+	fast  *fastTable // the rune classes of the fast path for form
+	out   output     // the result of the current call
 }
 
 // New returns a Normalizer for opts.
@@ -119,33 +122,66 @@ func String(s string) string { return New(Default()).String(s) }
 // calls; a document without safe cuts does not pin its size in every worker.
 const maxKeptBuffer = 2 * pieceSize
 
-// String returns the normalized form of s.
+// String returns the normalized form of s, s itself when it is already
+// normal.
 //
 // s is processed in pieces of about 64 KiB cut where no rule looks across
-// (see safeCut), each cleaned, normalized and whitespace-normalized in turn,
-// so a call holds s, the result and piece-sized scratch.
+// (see safeCut), so a call holds s, the result and piece-sized scratch.
+// Within a piece, runs of runes that the rules leave as they are or map on
+// their own (see fastRun) are written directly; the rest goes through
+// clean, the normal form and whitespace in segments between safe cuts.
 func (n *Normalizer) String(s string) string {
 	if n.piece <= 0 {
 		n.piece = pieceSize // zero Normalizer
 	}
-	var out strings.Builder
-	out.Grow(len(s)) // the result is rarely longer than s
+	if n.fast == nil {
+		n.fast = fastTableFor(n.form)
+	}
 	n.ws = lineState{}
-	for len(s) > 0 {
-		k := n.cut(s)
-		n.pre = n.clean(n.pre[:0], s[:k])
-		n.nfk = n.normalize(n.nfk[:0], n.pre)
-		n.whitespace(&out, n.nfk)
-		s = s[k:]
+	n.out = output{src: s}
+	for off := 0; off < len(s); {
+		end := off + n.cut(s[off:])
+		n.processPiece(s, off, end)
+		off = end
 	}
 	if cap(n.nfk) > maxKeptBuffer || cap(n.pre) > maxKeptBuffer {
 		n.pre, n.nfk, n.prot = nil, nil, nil
 	}
-	res := out.String()
-	if len(res) < out.Cap()/2 {
-		res = strings.Clone(res) // do not pin a buffer twice its size
-	}
+	res := n.out.result()
+	n.out = output{} // do not keep s
 	return res
+}
+
+// processPiece writes the result of s[lo:hi], a piece between safe cuts.
+// Cutting s at more safe cuts changes nothing (TestPieces), and the
+// position after every rune fastRun writes is one, so the fast runs and the
+// slow segments between them can be processed one after the other.
+func (n *Normalizer) processPiece(s string, lo, hi int) {
+	for i := lo; i < hi; {
+		i = n.fastRun(s, i, hi)
+		if i == hi {
+			return
+		}
+		e := n.slowEnd(s, i, hi)
+		n.pre = n.clean(n.pre[:0], s[i:e])
+		n.nfk = n.normalize(n.nfk[:0], n.pre)
+		n.whitespace(n.nfk)
+		i = e
+	}
+}
+
+// slowEnd returns the end of the slow segment that starts at s[i]: the
+// first safe cut after s[i] before a rune of the fast path, or hi.
+func (n *Normalizer) slowEnd(s string, i, hi int) int {
+	_, size := utf8.DecodeRuneInString(s[i:hi])
+	for j := i + size; j < hi; j += size {
+		c, _ := n.fast.at(s, j, hi)
+		if c != kSlow && n.safeCut(s, j) {
+			return j
+		}
+		_, size = utf8.DecodeRuneInString(s[j:hi])
+	}
+	return hi
 }
 
 // cut returns the length of the next piece of s: at most n.piece bytes when
@@ -350,7 +386,12 @@ func (n *Normalizer) normalize(dst, src []byte) []byte {
 	if need := len(src) + len(src)/8 + 16; cap(dst) < need {
 		dst = make([]byte, 0, need)
 	}
-	dst = appendForm(dst, n.form, src)
+	if n.form == norm.NFKC {
+		// internal/nfkc gives what norm.NFKC gives, faster
+		dst = nfkc.Append(dst, unsafe.String(unsafe.SliceData(src), len(src)))
+	} else {
+		dst = appendForm(dst, n.form, src)
+	}
 	if len(n.prot) == 0 {
 		return dst
 	}
@@ -455,8 +496,8 @@ type lineState struct {
 // only of U+3000 (keep mode), a tab if it holds a tab, and one ASCII space
 // otherwise. A combining U+3099/U+309A at the start of a line or after a run
 // becomes ゛/゜.
-func (n *Normalizer) whitespace(out *strings.Builder, text []byte) {
-	st := &n.ws
+func (n *Normalizer) whitespace(text []byte) {
+	st, out := &n.ws, &n.out
 	for i := 0; i < len(text); {
 		c := text[i]
 		r, size := rune(c), 1
@@ -481,27 +522,27 @@ func (n *Normalizer) whitespace(out *strings.Builder, text []byte) {
 			continue
 		}
 		bare := st.space || !st.inLine
-		n.startText(out)
+		n.startText()
 		if bare && (r == voicedCombining || r == semiCombining) {
-			out.WriteRune(r + (voicedSpacing - voicedCombining))
+			out.writeRune(r + (voicedSpacing - voicedCombining))
 			i += size
 		}
 		j := textEnd(text, i)
-		out.Write(text[i:j])
+		out.write(text[i:j])
 		i = j
 	}
 }
 
 // startText writes what goes before text: the line breaks before a new
 // line, or the pending whitespace run.
-func (n *Normalizer) startText(out *strings.Builder) {
-	st := &n.ws
+func (n *Normalizer) startText() {
+	st, out := &n.ws, &n.out
 	run := st.space
 	if !st.inLine {
 		if st.wrote {
-			out.WriteByte('\n')
+			out.writeByte('\n')
 			for k := 0; k < st.blank && k < n.opts.MaxBlankLines; k++ {
-				out.WriteByte('\n')
+				out.writeByte('\n')
 			}
 		}
 		st.wrote, st.inLine, st.blank = true, true, 0
@@ -513,11 +554,11 @@ func (n *Normalizer) startText(out *strings.Builder) {
 	}
 	switch {
 	case st.allIdeo && n.opts.IdeographicSpace == IdeographicKeep:
-		out.WriteRune(ideoSpace)
+		out.writeString("\u3000")
 	case st.tab:
-		out.WriteByte('\t')
+		out.writeByte('\t')
 	default:
-		out.WriteByte(' ')
+		out.writeByte(' ')
 	}
 }
 

@@ -1,0 +1,5 @@
+package morph
+
+type userDict struct{}
+
+func (a *Analyzer) addUser(text string, o int) bool { return false }

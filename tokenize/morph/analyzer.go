@@ -15,8 +15,14 @@ type Analyzer struct {
 	cls  []uint8
 	flag []uint8
 	run  []int32
-	// ends[o] holds the nodes ending at byte offset o (lattice.go)
-	ends [][]node
+	// the lattice (lattice.go): a node arena, the first and last node
+	// ending at each byte offset (index+1), and the predecessors of the
+	// current start
+	nodes      []node
+	head, tail []int32
+	predR      []uint16
+	predC      []int32
+	predI      []int32
 	// memo of the best predecessor per left id for the current start
 	stamp     uint32
 	memoStamp []uint32
@@ -38,7 +44,7 @@ func (a *Analyzer) Count(text string) int {
 	n := 0
 	e := len(text)
 	for j >= 0 {
-		nd := &a.ends[e][j]
+		nd := &a.nodes[j]
 		if nd.start < 0 {
 			break
 		}
@@ -86,17 +92,16 @@ func (a *Analyzer) AppendWakati(dst []byte, text string) []byte {
 // a.pathPOS, both from the end of text backwards.
 func (a *Analyzer) collect(text string) {
 	j := a.build(text)
-	e := len(text)
-	a.path = append(a.path[:0], int32(e))
+	a.path = append(a.path[:0], int32(len(text)))
 	a.pathPOS = a.pathPOS[:0]
 	for j >= 0 {
-		nd := &a.ends[e][j]
+		nd := &a.nodes[j]
 		if nd.start < 0 {
 			break
 		}
 		a.path = append(a.path, nd.start)
 		a.pathPOS = append(a.pathPOS, nd.pos)
-		e, j = int(nd.start), nd.prev
+		j = nd.prev
 	}
 }
 

@@ -115,15 +115,11 @@ func load(b []byte, verify bool) (*Dict, error) {
 	p := body[headerSize:]
 	d := &Dict{nLeft: int(nLeft), nRight: int(nRight)}
 	d.units = make([]uint32, nUnits)
-	for i := range d.units {
-		d.units[i] = le.Uint32(p[4*i:])
-	}
+	readUint32s(d.units, p)
 	p = p[4*nUnits:]
 	d.morphs, p = readMorphs(p, int(nMorphs))
 	d.conn = make([]int16, nLeft*nRight)
-	for i := range d.conn {
-		d.conn[i] = int16(le.Uint16(p[2*i:]))
-	}
+	readInt16s(d.conn, p)
 	p = p[2*nLeft*nRight:]
 	d.cat = append([]uint8(nil), p[:nCat]...)
 	p = p[nCat:]

@@ -40,6 +40,7 @@ func FromKagome(d *dict.Dict) (*Dict, error) {
 	if err := out.setCharDef(d); err != nil {
 		return nil, err
 	}
+	out.remapIDs()
 	if err := out.validate(); err != nil {
 		return nil, fmt.Errorf("morph: converted dictionary: %w", err)
 	}
@@ -149,7 +150,7 @@ func trieFromKagome(idx dict.IndexTable, nMorphs int) (*trieSource, error) {
 			fill[p]++
 		}
 	}
-	src := &trieSource{}
+	src := &trieSource{nodes: make([]trieNode, 0, len(da)), edges: make([]trieEdge, 0, len(da))}
 	covered := make([]bool, nMorphs)
 	var visit func(p int32, depth int) (int32, error)
 	visit = func(p int32, depth int) (int32, error) {

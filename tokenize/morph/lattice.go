@@ -25,49 +25,48 @@ const maxCost = math.MaxInt32 // kagome lattice.go: maximumCost = 1<<31 - 1
 // word spans at most 1024 decoding steps.
 const maxUnknownRunes = 1024
 
-// node is a lattice node. The best predecessor of a node starting at s is
-// a.ends[s][prev].
+// node is a lattice node in the arena a.nodes. Its best predecessor is
+// a.nodes[prev]; next links the nodes ending at the same offset in
+// insertion order (index+1; 0 ends the list).
 type node struct {
 	cost  int32
 	start int32 // byte offset; -1 for BOS
 	prev  int32
+	next  int32
 	right uint16
 	pos   POS
 }
 
-// build runs the forward search over text and returns the index in
-// a.ends[len(text)] of EOS's best predecessor, or -1 for empty text.
+// build runs the forward search over text and returns the arena index of
+// EOS's best predecessor, or -1 for empty text.
 func (a *Analyzer) build(text string) int32 {
 	d := a.d
 	n := len(text)
 	a.scan(text)
-	if cap(a.ends) < n+1 {
-		a.ends = append(a.ends[:cap(a.ends)], make([][]node, n+1-cap(a.ends))...)
-	}
-	a.ends = a.ends[:n+1]
-	for i := range a.ends {
-		a.ends[i] = a.ends[i][:0]
-	}
+	a.head = grow(a.head, n+1)
+	a.tail = grow(a.tail, n+1)
+	clear(a.head)
+	a.nodes = a.nodes[:0]
 	if n == 0 {
 		return -1
 	}
 	// BOS: kagome's DUMMY node has the zero Morph (ids 0, cost 0).
-	a.ends[0] = append(a.ends[0], node{start: -1, prev: -1})
-	a.stamp++
-	if a.stamp == 0 || len(a.memoStamp) != d.nLeft {
+	a.nodes = append(a.nodes, node{start: -1, prev: -1})
+	a.head[0], a.tail[0] = 1, 1
+	if len(a.memoStamp) != d.nLeft {
 		a.memoStamp = make([]uint32, d.nLeft)
 		a.memoCost = make([]int64, d.nLeft)
 		a.memoPrev = make([]int32, d.nLeft)
-		a.stamp = 1
+		a.stamp = 0
 	}
 	nr := len(a.cls)
 	units := d.units
 	for i := 0; i < nr; i++ {
 		o := int(a.off[i])
-		if len(a.ends[o]) == 0 {
+		if a.head[o] == 0 {
 			continue // unreachable, see above
 		}
-		a.stamp++ // new predecessor set: forget the memo
+		a.gather(o)
 		matched := false
 		if d.user != nil && a.addUser(text, o) {
 			continue // kagome: a user-dictionary match suppresses the rest
@@ -129,23 +128,52 @@ func (a *Analyzer) build(text string) int32 {
 		}
 	}
 	// EOS: the zero Morph, like BOS
-	prev, _ := clamp(a.best(a.ends[n], 0))
-	return prev
+	a.gather(n)
+	if len(a.predI) == 0 {
+		return -1 // cannot happen: some path always reaches the end
+	}
+	j, _ := clamp(a.best(0))
+	return a.predI[j]
 }
 
-// add appends a node [start,end) with the given morph data to a.ends[end],
-// choosing its best predecessor among a.ends[start].
+// gather copies the nodes ending at offset o, in insertion order, into the
+// predecessor scratch (right ids, costs, arena indexes) and resets the memo.
+func (a *Analyzer) gather(o int) {
+	a.predR, a.predC, a.predI = a.predR[:0], a.predC[:0], a.predI[:0]
+	for k := a.head[o]; k != 0; {
+		nd := &a.nodes[k-1]
+		a.predR = append(a.predR, nd.right)
+		a.predC = append(a.predC, nd.cost)
+		a.predI = append(a.predI, k-1)
+		k = nd.next
+	}
+	a.stamp++
+	if a.stamp == 0 { // wrapped: old stamps could match again
+		clear(a.memoStamp)
+		a.stamp = 1
+	}
+}
+
+// add appends a node [start,end) with the given morph data, choosing its
+// best predecessor among the gathered nodes ending at start.
 func (a *Analyzer) add(start, end int, left, right uint16, weight int16, pos POS) {
 	var prev int32
 	var cost int64
 	if a.memoStamp[left] == a.stamp {
 		prev, cost = a.memoPrev[left], a.memoCost[left]
 	} else {
-		prev, cost = a.best(a.ends[start], left)
+		prev, cost = a.best(left)
 		a.memoStamp[left], a.memoPrev[left], a.memoCost[left] = a.stamp, prev, cost
 	}
 	prev, c := clamp(prev, cost+int64(weight))
-	a.ends[end] = append(a.ends[end], node{cost: c, start: int32(start), prev: prev, right: right, pos: pos})
+	k := int32(len(a.nodes)) + 1
+	a.nodes = append(a.nodes, node{cost: c, start: int32(start), prev: a.predI[prev], right: right, pos: pos})
+	if a.head[end] == 0 {
+		a.head[end] = k
+	} else {
+		a.nodes[a.tail[end]-1].next = k
+	}
+	a.tail[end] = k
 }
 
 // clamp applies kagome's cap: every candidate cost is capped at maxCost, so
@@ -157,17 +185,18 @@ func clamp(prev int32, cost int64) (int32, int32) {
 	return prev, int32(cost)
 }
 
-// best returns the predecessor in preds with the least path cost to a node
-// with the given left id (the first one on ties), and that cost (without
-// the node's own weight).
-func (a *Analyzer) best(preds []node, left uint16) (int32, int64) {
+// best returns the index in the predecessor scratch of the least path cost
+// to a node with the given left id (the first one on ties), and that cost
+// (without the node's own weight).
+func (a *Analyzer) best(left uint16) (int32, int64) {
 	nr := a.d.nRight
 	row := a.d.conn[int(left)*nr : int(left)*nr+nr]
-	bestJ := int32(-1)
+	rs := a.predR
+	cs := a.predC[:len(rs)]
+	bestJ := int32(0)
 	best := int64(math.MaxInt64)
-	for j := range preds {
-		p := &preds[j]
-		c := int64(p.cost) + int64(row[p.right])
+	for j, r := range rs {
+		c := int64(cs[j]) + int64(row[r])
 		if c < best {
 			best, bestJ = c, int32(j)
 		}

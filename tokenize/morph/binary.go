@@ -157,24 +157,19 @@ func (d *Dict) validate() error {
 	if d.nLeft <= 0 || d.nRight <= 0 || len(d.conn) != d.nLeft*d.nRight {
 		return fmt.Errorf("connection table %dx%d with %d costs", d.nLeft, d.nRight, len(d.conn))
 	}
-	if len(d.units) < 256 {
-		return fmt.Errorf("trie of %d units, want at least 256", len(d.units))
+	if err := validateTrie(d.units, len(d.morphs)); err != nil {
+		return err
 	}
-	for i, u := range d.units {
-		if i != 0 && u&unitLabelMask == 0 {
-			continue // unused, or the value of a key
-		}
-		base := int(u >> unitBaseShift)
-		if base+255 >= len(d.units) {
-			return fmt.Errorf("trie unit %d: base %d beyond the end (%d)", i, base, len(d.units))
-		}
-		if u&unitTerminal != 0 {
-			if v := int(d.units[base] >> unitValShift); v >= len(d.morphs) {
-				return fmt.Errorf("trie unit %d: morph %d of %d", i, v, len(d.morphs))
-			}
+	if u := d.user; u != nil {
+		if err := validateTrie(u.units, len(u.morphs)); err != nil {
+			return fmt.Errorf("user dictionary: %w", err)
 		}
 	}
-	for _, ms := range [][]morph{d.morphs, d.unk} {
+	var user []morph
+	if d.user != nil {
+		user = d.user.morphs
+	}
+	for _, ms := range [][]morph{d.morphs, d.unk, user} {
 		for i, m := range ms {
 			if int(m.left) >= d.nLeft || int(m.right) >= d.nRight {
 				return fmt.Errorf("morph %d: context ids %d/%d outside %dx%d", i, m.left, m.right, d.nLeft, d.nRight)
@@ -195,6 +190,29 @@ func (d *Dict) validate() error {
 	for k, c := range d.class {
 		if c.start < 0 || c.start > c.end || int(c.end) > len(d.unk) {
 			return fmt.Errorf("char category %d: unknown-word morphs %d..%d of %d", k, c.start, c.end, len(d.unk))
+		}
+	}
+	return nil
+}
+
+// validateTrie checks that every walk over units stays inside it and every
+// key's first morph is below nMorphs.
+func validateTrie(units []uint32, nMorphs int) error {
+	if len(units) < 256 {
+		return fmt.Errorf("trie of %d units, want at least 256", len(units))
+	}
+	for i, u := range units {
+		if i != 0 && u&unitLabelMask == 0 {
+			continue // unused, or the value of a key
+		}
+		base := int(u >> unitBaseShift)
+		if base+255 >= len(units) {
+			return fmt.Errorf("trie unit %d: base %d beyond the end (%d)", i, base, len(units))
+		}
+		if u&unitTerminal != 0 {
+			if v := int(units[base] >> unitValShift); v >= nMorphs {
+				return fmt.Errorf("trie unit %d: morph %d of %d", i, v, nMorphs)
+			}
 		}
 	}
 	return nil

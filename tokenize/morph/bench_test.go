@@ -33,6 +33,28 @@ var benchCorpus = sync.OnceValues(func() ([]string, error) {
 	return lines, nil
 })
 
+// benchPieces is the same text as benchCorpus in pieces of up to 16 KiB
+// cut after a line break, as the tokenize package feeds whole documents.
+var benchPieces = sync.OnceValues(func() ([]string, error) {
+	lines, err := benchCorpus()
+	if err != nil {
+		return nil, err
+	}
+	var pieces []string
+	var b strings.Builder
+	for _, l := range lines {
+		if b.Len()+len(l) > 16<<10 && b.Len() > 0 {
+			pieces = append(pieces, b.String())
+			b.Reset()
+		}
+		b.WriteString(l)
+	}
+	if b.Len() > 0 {
+		pieces = append(pieces, b.String())
+	}
+	return pieces, nil
+})
+
 func readGzipLines(path string, limit int) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -73,7 +95,11 @@ func readGzipLines(path string, limit int) ([]string, error) {
 }
 
 func benchLines(b *testing.B) ([]string, int64) {
-	lines, err := benchCorpus()
+	return benchText(b, benchCorpus)
+}
+
+func benchText(b *testing.B, corpus func() ([]string, error)) ([]string, int64) {
+	lines, err := corpus()
 	if err != nil {
 		b.Skipf("benchmark corpus absent (../shared/corpus/gov): %v", err)
 	}
@@ -129,6 +155,28 @@ func BenchmarkKagome(b *testing.B) {
 	perCPU(b, n, func() {
 		for _, l := range lines {
 			kt.Analyze(l, tokenizer.Normal)
+		}
+	})
+}
+
+// BenchmarkCountPieces is Count on the same text in 16 KiB pieces.
+func BenchmarkCountPieces(b *testing.B) {
+	pieces, n := benchText(b, benchPieces)
+	a := NewAnalyzer(testDict(b))
+	perCPU(b, n, func() {
+		for _, p := range pieces {
+			a.Count(p)
+		}
+	})
+}
+
+// BenchmarkKagomePieces is kagome on the same 16 KiB pieces.
+func BenchmarkKagomePieces(b *testing.B) {
+	pieces, n := benchText(b, benchPieces)
+	kt := kagomeTok()
+	perCPU(b, n, func() {
+		for _, p := range pieces {
+			kt.Analyze(p, tokenizer.Normal)
 		}
 	})
 }

@@ -45,6 +45,10 @@
 // Dictionaries: IPA() is the IPA dictionary, decoded once per process from
 // an embedded file (ipa.morph.zst, written by internal/gen via go generate)
 // in ~20 ms, without loading kagome's dictionary. FromKagome converts any
-// loaded kagome dictionary (UniDic too), MarshalBinary and Load store and
-// read the converted form, and WithUser adds a kagome user dictionary.
+// loaded kagome dictionary, MarshalBinary and Load store and read the
+// converted form, and WithUser adds a kagome user dictionary (compared with
+// kagome's UserDict option in TestWithUser). UniDic (kagome-dict/uni) is
+// not a dependency of the module; converted with FromKagome in a separate
+// module, it segmented the fixture as kagome does (114,831 tokens, none
+// differ).
 package morph

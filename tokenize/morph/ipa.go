@@ -11,7 +11,10 @@ import (
 //go:generate go run ./internal/gen -o ipa.morph.zst
 
 // ipaZst is kagome's IPA dictionary (kagome-dict/ipa) in the serialized form
-// of MarshalBinary, zstd-compressed; internal/gen writes it.
+// of MarshalBinary, zstd-compressed; internal/gen writes it. Measured:
+// 11.7 MB raw, 7.0 MB compressed; Load of the raw bytes ~15 ms, decompress
+// and Load ~21 ms (BenchmarkLoad, BenchmarkLoadIPA), well inside 100 ms, so
+// the smaller file wins.
 //
 //go:embed ipa.morph.zst
 var ipaZst []byte

@@ -1,0 +1,205 @@
+package morph
+
+import "math"
+
+// The lattice, as kagome builds and searches it (kagome
+// tokenizer/lattice/lattice.go, Build and Forward), with the same costs and
+// tie-breaking, organised for speed:
+//
+//   - Nodes are kept per end position (byte offset) in insertion order; a
+//     node's best predecessor is chosen when the node is made, since all
+//     nodes ending where it starts are complete by then (they start
+//     earlier). This gives the same costs as kagome's separate Forward pass.
+//   - On equal cost the predecessor inserted first wins (kagome: "j == 0 ||
+//     cost < best"); insertion order is by start, then dictionary words (by
+//     length, then id), then unknown words (by entry, the one-rune-shorter
+//     variant first), as in kagome's Build.
+//   - A position that no node ends at is skipped: kagome gives the nodes
+//     starting there the maximum cost and no predecessor; they can never be
+//     on the best path, since from every reachable position some node
+//     starts (a dictionary word, or else an unknown word), so a path of
+//     finite cost reaches the end.
+const maxCost = math.MaxInt32 // kagome lattice.go: maximumCost = 1<<31 - 1
+
+// maxUnknownRunes is kagome's maximumUnknownWordLength: a grouped unknown
+// word spans at most 1024 decoding steps.
+const maxUnknownRunes = 1024
+
+// node is a lattice node in the arena a.nodes. Its best predecessor is
+// a.nodes[prev]; next links the nodes ending at the same offset in
+// insertion order (index+1; 0 ends the list).
+type node struct {
+	cost  int32
+	start int32 // byte offset; -1 for BOS
+	prev  int32
+	next  int32
+	right uint16
+	pos   POS
+}
+
+// build runs the forward search over text and returns the arena index of
+// EOS's best predecessor, or -1 for empty text.
+func (a *Analyzer) build(text string) int32 {
+	d := a.d
+	n := len(text)
+	a.scan(text)
+	a.head = grow(a.head, n+1)
+	a.tail = grow(a.tail, n+1)
+	clear(a.head)
+	a.nodes = a.nodes[:0]
+	if n == 0 {
+		return -1
+	}
+	// BOS: kagome's DUMMY node has the zero Morph (ids 0, cost 0).
+	a.nodes = append(a.nodes, node{start: -1, prev: -1})
+	a.head[0], a.tail[0] = 1, 1
+	if len(a.memoStamp) != d.nLeft {
+		a.memoStamp = make([]uint32, d.nLeft)
+		a.memoCost = make([]int64, d.nLeft)
+		a.memoPrev = make([]int32, d.nLeft)
+		a.stamp = 0
+	}
+	nr := len(a.cls)
+	units := d.units
+	for i := 0; i < nr; i++ {
+		o := int(a.off[i])
+		if a.head[o] == 0 {
+			continue // unreachable, see above
+		}
+		a.gather(o)
+		matched := false
+		if d.user != nil && a.addUser(text, o) {
+			continue // kagome: a user-dictionary match suppresses the rest
+		}
+		// dictionary words starting at o
+		u := units[0]
+		for j := o; j < n; j++ {
+			c := text[j]
+			if c == 0 {
+				break
+			}
+			u = units[int(u>>unitBaseShift)+int(c)]
+			if u&unitLabelMask != uint32(c) {
+				break
+			}
+			if u&unitTerminal == 0 {
+				continue
+			}
+			matched = true
+			end := j + 1
+			for m := int(units[u>>unitBaseShift] >> unitValShift); m < len(d.morphs); m++ {
+				mo := d.morphs[m]
+				a.add(o, end, mo.left, mo.right, mo.weight, mo.pos())
+				if mo.info&morphLast != 0 {
+					break
+				}
+			}
+		}
+		// unknown words (kagome lattice.go Build, step 3)
+		k := a.cls[i]
+		cl := &d.class[k]
+		if matched && !cl.invoke {
+			continue
+		}
+		end := i + 1 // rune index after the unknown word
+		trunc := -1  // rune index after the one-rune-shorter variant
+		if cl.group {
+			// kagome counts decoding steps up to 1024; a real U+FFFD at the
+			// start is decoded byte by byte (3 steps), one later on in 1.
+			limit := maxUnknownRunes
+			if a.flag[i]&runeRealBad != 0 {
+				limit -= 2
+			}
+			end = min(int(a.run[i]), i+limit)
+			// the shorter variant exists unless the last rune decodes as
+			// U+FFFD (kagome: DecodeLastRuneInString(...) != RuneError)
+			if end-i >= 2 && a.flag[end-1]&runeError == 0 {
+				trunc = end - 1
+			}
+		}
+		// A real U+FFFD in an ungrouped class: kagome takes a 1-byte surface
+		// (pos+1 for RuneError); we take the whole rune. IPA groups it.
+		for x := cl.start; x < cl.end; x++ {
+			mo := d.unk[x]
+			if trunc >= 0 {
+				a.add(o, int(a.off[trunc]), mo.left, mo.right, mo.weight, Unknown)
+			}
+			a.add(o, int(a.off[end]), mo.left, mo.right, mo.weight, Unknown)
+		}
+	}
+	// EOS: the zero Morph, like BOS
+	a.gather(n)
+	if len(a.predI) == 0 {
+		return -1 // cannot happen: some path always reaches the end
+	}
+	j, _ := clamp(a.best(0))
+	return a.predI[j]
+}
+
+// gather copies the nodes ending at offset o, in insertion order, into the
+// predecessor scratch (right ids, costs, arena indexes) and resets the memo.
+func (a *Analyzer) gather(o int) {
+	a.predR, a.predC, a.predI = a.predR[:0], a.predC[:0], a.predI[:0]
+	for k := a.head[o]; k != 0; {
+		nd := &a.nodes[k-1]
+		a.predR = append(a.predR, nd.right)
+		a.predC = append(a.predC, nd.cost)
+		a.predI = append(a.predI, k-1)
+		k = nd.next
+	}
+	a.stamp++
+	if a.stamp == 0 { // wrapped: old stamps could match again
+		clear(a.memoStamp)
+		a.stamp = 1
+	}
+}
+
+// add appends a node [start,end) with the given morph data, choosing its
+// best predecessor among the gathered nodes ending at start.
+func (a *Analyzer) add(start, end int, left, right uint16, weight int16, pos POS) {
+	var prev int32
+	var cost int64
+	if a.memoStamp[left] == a.stamp {
+		prev, cost = a.memoPrev[left], a.memoCost[left]
+	} else {
+		prev, cost = a.best(left)
+		a.memoStamp[left], a.memoPrev[left], a.memoCost[left] = a.stamp, prev, cost
+	}
+	prev, c := clamp(prev, cost+int64(weight))
+	k := int32(len(a.nodes)) + 1
+	a.nodes = append(a.nodes, node{cost: c, start: int32(start), prev: a.predI[prev], right: right, pos: pos})
+	if a.head[end] == 0 {
+		a.head[end] = k
+	} else {
+		a.nodes[a.tail[end]-1].next = k
+	}
+	a.tail[end] = k
+}
+
+// clamp applies kagome's cap: every candidate cost is capped at maxCost, so
+// when the best is capped all are, and the first predecessor wins.
+func clamp(prev int32, cost int64) (int32, int32) {
+	if cost >= maxCost {
+		return 0, maxCost
+	}
+	return prev, int32(cost)
+}
+
+// best returns the index in the predecessor scratch of the least path cost
+// to a node with the given left id (the first one on ties), and that cost
+// (without the node's own weight).
+func (a *Analyzer) best(left uint16) (int32, int64) {
+	nr := a.d.nRight
+	row := a.d.conn[int(left)*nr : int(left)*nr+nr]
+	rs := a.predR
+	cs := a.predC[:len(rs)]
+	bestJ := int32(0)
+	best := int64(math.MaxInt64)
+	for j, r := range rs {
+		c := int64(cs[j]) + int64(row[r])
+		if c < best {
+			best, bestJ = c, int32(j)
+		}
+	}
+	return bestJ, best
+}

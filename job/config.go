@@ -350,6 +350,8 @@ func (c *Config) Validate() error {
 	}
 	if c.Tokenize.Enabled {
 		addFields("tokenize", reflect.TypeFor[TokenizeConfig](), c.Tokenize.Options.Validate())
+	} else if c.Tokenize.Wakati {
+		addf("tokenize.wakati", "needs tokenize.enabled: true")
 	}
 	if c.Output.Dir == "" {
 		addf("output.dir", "empty")

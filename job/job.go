@@ -309,7 +309,8 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		log.Warn("dedup sees only this task's documents: run the phases (--work-dir) for dedup over the whole job", "task", cfg.Task.Index, "tasks", cfg.Task.Count)
 	}
 
-	w, err := shard.NewWriter(shard.Options{Dir: out.Staging, MaxBytes: int64(cfg.Output.ShardSize), MaxRows: cfg.Output.ShardRows})
+	w, err := shard.NewWriter(shard.Options{Dir: out.Staging, MaxBytes: int64(cfg.Output.ShardSize), MaxRows: cfg.Output.ShardRows,
+		Wakati: cfg.Tokenize.Enabled && cfg.Tokenize.Wakati})
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,9 @@ type Document struct {
 	Meta map[string]string
 	// Tokens is the morpheme count, filled by tokenize.
 	Tokens int
+	// Wakati is the text's morphemes separated by single spaces, filled by
+	// tokenize when asked (tokenize.Options.Wakati), else empty.
+	Wakati string
 	// Pos is where the document starts in its input; it names the document
 	// in errors and rejects and is not written to the output.
 	Pos Position

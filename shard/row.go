@@ -27,6 +27,21 @@ type Row struct {
 	Meta string `parquet:"meta"`
 	// Tokens is the morpheme count filled by the tokenize stage.
 	Tokens int64 `parquet:"tokens"`
+	// Wakati is Document.Wakati, written as a seventh column "wakati" by a
+	// Writer with Options.Wakati (see WakatiRow), and not at all otherwise.
+	Wakati string `parquet:"-"`
+}
+
+// WakatiRow is a Row of a shard with the wakati column (Options.Wakati):
+// the columns of Row, then wakati, the space-separated morphemes.
+type WakatiRow struct {
+	ID     string `parquet:"id"`
+	Text   string `parquet:"text"`
+	Source string `parquet:"source,dict"`
+	URL    string `parquet:"url"`
+	Meta   string `parquet:"meta"`
+	Tokens int64  `parquet:"tokens"`
+	Wakati string `parquet:"wakati"`
 }
 
 // rowSchema is the Parquet schema of Row; columns lists its column names in
@@ -55,6 +70,7 @@ func RowOf(d *pipeline.Document) Row {
 		URL:    d.URL,
 		Meta:   metaJSON(d.Meta),
 		Tokens: int64(d.Tokens),
+		Wakati: d.Wakati,
 	}
 }
 
@@ -76,5 +92,41 @@ func metaJSON(m map[string]string) string {
 // rawSize is the uncompressed size the writer accounts for a row: the bytes of
 // every value plus the 4-byte length prefix of each string (PLAIN encoding).
 func rawSize(r *Row) int64 {
-	return int64(len(r.ID)+len(r.Text)+len(r.Source)+len(r.URL)+len(r.Meta)) + 5*4 + 8
+	n := int64(len(r.ID)+len(r.Text)+len(r.Source)+len(r.URL)+len(r.Meta)) + 5*4 + 8
+	if r.Wakati != "" {
+		n += int64(len(r.Wakati)) + 4
+	}
+	return n
+}
+
+// rowWriter writes rows into one shard's Parquet stream: Row or WakatiRow.
+type rowWriter interface {
+	write(r *Row) error
+	Flush() error
+	Close() error
+}
+
+type plainRows struct {
+	*parquet.GenericWriter[Row]
+	buf []Row // one row: parquet-go checks page sizes after every call
+}
+
+func (p *plainRows) write(r *Row) error {
+	p.buf[0] = *r
+	p.buf[0].Wakati = ""
+	_, err := p.Write(p.buf)
+	p.buf[0] = Row{}
+	return err
+}
+
+type wakatiRows struct {
+	*parquet.GenericWriter[WakatiRow]
+	buf []WakatiRow
+}
+
+func (p *wakatiRows) write(r *Row) error {
+	p.buf[0] = WakatiRow{ID: r.ID, Text: r.Text, Source: r.Source, URL: r.URL, Meta: r.Meta, Tokens: r.Tokens, Wakati: r.Wakati}
+	_, err := p.Write(p.buf)
+	p.buf[0] = WakatiRow{}
+	return err
 }

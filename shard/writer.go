@@ -53,6 +53,9 @@ type Options struct {
 	// buffered; 0 derives it as MaxBytes/4 clamped to
 	// [MinRowGroupBytes, MaxRowGroupBytes].
 	RowGroupBytes int64
+	// Wakati adds the column wakati (Document.Wakati) after tokens; see
+	// WakatiRow.
+	Wakati bool
 }
 
 // Info describes one finished shard.
@@ -92,7 +95,7 @@ type Writer struct {
 	// indexes), the estimate for the current one.
 	footer int64
 
-	rowbuf []Row // one-row slice handed to parquet-go
+	wakati bool  // write WakatiRow
 	err    error // sticky error
 	closed bool
 }
@@ -105,7 +108,7 @@ type shardFile struct {
 	bw      *bufio.Writer
 	sum     hash.Hash
 	size    counter // bytes handed to the file so far
-	pw      *parquet.GenericWriter[Row]
+	pw      rowWriter
 
 	rows, tokens int64
 	buffered     int64 // rawSize of the rows in the open row group
@@ -145,7 +148,7 @@ func NewWriter(opts Options) (*Writer, error) {
 		maxBytes:      opts.MaxBytes,
 		maxRows:       opts.MaxRows,
 		rowGroupBytes: opts.RowGroupBytes,
-		rowbuf:        make([]Row, 1),
+		wakati:        opts.Wakati,
 		infos:         []Info{},
 	}
 	if w.prefix == "" {
@@ -302,12 +305,9 @@ func (w *Writer) add(r Row) error {
 		}
 	}
 	c := w.cur
-	w.rowbuf[0] = r
 	// One row per call: parquet-go checks page sizes after every call, so
 	// page boundaries depend on the rows only, never on batch sizes.
-	_, err := c.pw.Write(w.rowbuf)
-	w.rowbuf[0] = Row{}
-	if err != nil {
+	if err := c.pw.write(&r); err != nil {
 		return fmt.Errorf("writing %s: %w", c.name, err)
 	}
 	c.rows++
@@ -350,6 +350,8 @@ func writerOptions() []parquet.WriterOption {
 		parquet.SkipPageStatistics("meta"),
 		parquet.SkipPageBounds("text"),
 		parquet.SkipPageBounds("meta"),
+		parquet.SkipPageStatistics("wakati"),
+		parquet.SkipPageBounds("wakati"),
 	}
 }
 
@@ -366,7 +368,12 @@ func (w *Writer) openShard() error {
 		return err
 	}
 	c := &shardFile{name: name, tmpPath: tmp, f: f, bw: bufio.NewWriterSize(f, 1<<20), sum: sha256.New()}
-	c.pw = parquet.NewGenericWriter[Row](io.MultiWriter(c.bw, c.sum, &c.size), writerOptions()...)
+	out := io.MultiWriter(c.bw, c.sum, &c.size)
+	if w.wakati {
+		c.pw = &wakatiRows{parquet.NewGenericWriter[WakatiRow](out, writerOptions()...), make([]WakatiRow, 1)}
+	} else {
+		c.pw = &plainRows{parquet.NewGenericWriter[Row](out, writerOptions()...), make([]Row, 1)}
+	}
 	w.cur = c
 	return nil
 }

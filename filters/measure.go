@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/jacorpus/jacorpus/tokenize"
 )
 
 // Kind says what a measure's scores look like; it picks the histogram bins.
@@ -114,7 +116,7 @@ func familyOf(name string) string {
 // measures_*.go. It is built once and never changed.
 var measureTable = func() map[string]*Measure {
 	t := map[string]*Measure{}
-	for _, group := range [][]*Measure{genericMeasures, swallowMeasures, mojibakeMeasures, hojicharMeasures, llmjpMeasures, fineweb2Measures} {
+	for _, group := range [][]*Measure{genericMeasures, swallowMeasures, mojibakeMeasures, hojicharMeasures, llmjpMeasures, fineweb2Measures, posMeasures} {
 		for _, m := range group {
 			if _, dup := t[m.Name]; dup {
 				panic("filters: measure " + m.Name + " defined twice")
@@ -153,6 +155,10 @@ type docState struct {
 	fw                   FineWeb2Scores
 	fwLinesOK, fwWordsOK bool
 	fwm                  fineweb2Meter
+
+	pos    tokenize.POSCounts
+	posOK  bool
+	posTok *tokenize.Tokenizer
 }
 
 func (d *docState) reset(text, url string) {
@@ -162,6 +168,7 @@ func (d *docState) reset(text, url string) {
 	d.hjHeadOK, d.hjTailOK, d.hjRepOK = false, false, false
 	d.ljOK = false
 	d.fwLinesOK, d.fwWordsOK = false, false
+	d.posOK = false
 	d.stats = textStats{} // chars and lines add to zero counts
 }
 

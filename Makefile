@@ -36,8 +36,8 @@ fuzz:
 # Throughput of every stage and of the whole pipeline on the sample (per core and all cores).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./job
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./ingest ./normalize ./dedup ./filters ./tokenize ./shard
-	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem -count=1 ./dedup/... ./phases ./filters ./internal/nfkc ./internal/zlibsize ./ingest ./extract ./internal/jpcharset
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./ingest ./dedup ./filters ./shard
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem -count=1 ./normalize ./tokenize/... ./dedup/... ./phases ./filters ./internal/nfkc ./internal/zlibsize ./ingest ./extract ./internal/jpcharset
 	$(MAKE) --no-print-directory bench-mem
 
 # Big-corpus runs over ../shared/corpus (skipped with a message when it is absent).

@@ -37,6 +37,7 @@ package tokenize
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -131,6 +132,7 @@ func (t *Tokenizer) Wakati(text string) []string {
 // to dst, separated by one ASCII space: the line `mecab -Owakati` prints,
 // without its trailing space and newline.
 func (t *Tokenizer) AppendWakati(dst []byte, text string) []byte {
+	dst = reserve(dst, text)
 	start := len(dst)
 	for len(text) > 0 {
 		var piece string
@@ -151,6 +153,7 @@ func (t *Tokenizer) AppendWakati(dst []byte, text string) []byte {
 // CountWakati returns Count(text) and AppendWakati(dst, text), analysing
 // text once.
 func (t *Tokenizer) CountWakati(dst []byte, text string) (int, []byte) {
+	dst = reserve(dst, text)
 	n := 0
 	t.each(text, func(surface string) {
 		if n > 0 {
@@ -160,6 +163,14 @@ func (t *Tokenizer) CountWakati(dst []byte, text string) (int, []byte) {
 		n++
 	})
 	return n, dst
+}
+
+// reserve makes room in dst for the wakati form of text: the text and a
+// space for every three bytes or so (a morpheme of Japanese text is 1–2
+// characters of 3 bytes), so that a long document's output grows once or
+// not at all instead of by many copies.
+func reserve(dst []byte, text string) []byte {
+	return slices.Grow(dst, len(text)+len(text)/3) // amortised like append
 }
 
 // POSCounts counts the morphemes of a text by coarse part of speech

@@ -370,6 +370,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	elapsed, cpu := time.Since(start), cputime.Seconds()-cpu0
 	host, _ := os.Hostname()
 	m := shard.NewManifest("jacorpus "+Version, infos)
+	m.Schema = w.Columns()
 	m.Inputs = inputFiles(files, fstats)
 	m.Config = manifestConfig(cfg)
 	m.Stats = stats

@@ -52,6 +52,9 @@ func TestWakatiColumn(t *testing.T) {
 			}
 		}
 	}
+	if got := strings.Join(res.Manifest.Schema, ","); got != "id,text,source,url,meta,tokens,wakati" {
+		t.Errorf("manifest schema %s", got)
+	}
 	if rows != int(res.Manifest.Totals.Rows) || rows < 80 {
 		t.Fatalf("%d rows read", rows)
 	}

@@ -123,6 +123,15 @@ func (c *counter) Write(p []byte) (int, error) {
 
 var _ pipeline.Sink = (*Writer)(nil)
 
+// Columns returns the column names of the shards w writes, in file order:
+// Columns(), and wakati with Options.Wakati.
+func (w *Writer) Columns() []string {
+	if w.wakati {
+		return append(Columns(), "wakati")
+	}
+	return Columns()
+}
+
 var errClosed = errors.New("shard: writer is closed")
 
 // NewWriter validates opts and returns a Writer. No file is created until the

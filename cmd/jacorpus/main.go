@@ -4,6 +4,7 @@
 //	jacorpus run -c config.yaml [flags] [INPUT ...]
 //	jacorpus filters [-c config.yaml] [show PRESET | measures | sql]
 //	jacorpus tokenize [--wakati | --count] [FILE ...]
+//	jacorpus verify [--quick] DIR
 //	jacorpus version
 //
 // It is a thin layer over package job; see README.md for the config file.
@@ -31,6 +32,7 @@ const usage = `usage:
   jacorpus filters [-c config.yaml] [show PRESET | measures | sql | apply]
                                                     the quality-filter presets and measures
   jacorpus tokenize [--wakati | --count] [FILE…]    morphemes of each line, like mecab -Owakati
+  jacorpus verify [--quick] DIR                     check a dataset against its manifest (after a copy)
   jacorpus version                                  print the version
 Run 'jacorpus run -h' for the run flags.
 `
@@ -53,6 +55,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		ctx, stop := stopOnSignal(stderr)
 		defer stop()
 		return cmdTokenize(ctx, args[1:], os.Stdin, stdout, stderr)
+	case "verify":
+		return cmdVerify(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 		return 0

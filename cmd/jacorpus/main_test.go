@@ -144,3 +144,36 @@ func TestRunFlags(t *testing.T) {
 		t.Errorf("overwrite: exit %d: %s", code, stderr)
 	}
 }
+
+// TestVerifyCommand: jacorpus verify passes a fresh run's output and fails,
+// naming the file, on a flipped byte.
+func TestVerifyCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := run("run", "-q", "--output", out, "--shard-rows", "20", "--input", "../../testdata/sample/fixture_docs.jsonl"); code != 0 {
+		t.Fatalf("run: %s", stderr)
+	}
+	if code, stdout, stderr := run("verify", out); code != 0 || !strings.Contains(stdout, "ok: 5 shards, 85 rows") {
+		t.Fatalf("verify: exit %d %q %q", code, stdout, stderr)
+	}
+	p := filepath.Join(out, "part-00002.parquet")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[100] ^= 0xff
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, _ := run("verify", "--quick", out); code != 0 || !strings.Contains(stdout, "(sizes checked)") {
+		t.Errorf("verify --quick: exit %d %q", code, stdout)
+	}
+	if code, stdout, _ := run("verify", out); code != 1 || !strings.Contains(stdout, out+"/part-00002.parquet: altered") {
+		t.Errorf("verify of an altered shard: exit %d %q", code, stdout)
+	}
+	if code, _, stderr := run("verify", t.TempDir()); code != 1 || !strings.Contains(stderr, "manifest.json") {
+		t.Errorf("verify without a manifest: exit %d %q", code, stderr)
+	}
+	if code, _, _ := run("verify"); code != 2 {
+		t.Errorf("verify without a directory: exit %d", code)
+	}
+}

@@ -5,6 +5,8 @@
 //	jacorpus filters [-c config.yaml] [show PRESET | measures | sql]
 //	jacorpus tokenize [--wakati | --count] [FILE ...]
 //	jacorpus verify [--quick] DIR
+//	jacorpus ls DIR
+//	jacorpus inspect [-n N] FILE
 //	jacorpus version
 //
 // It is a thin layer over package job; see README.md for the config file.
@@ -33,6 +35,8 @@ const usage = `usage:
                                                     the quality-filter presets and measures
   jacorpus tokenize [--wakati | --count] [FILE…]    morphemes of each line, like mecab -Owakati
   jacorpus verify [--quick] DIR                     check a dataset against its manifest (after a copy)
+  jacorpus ls DIR                                   a dataset's shards, totals and balance (from the manifest)
+  jacorpus inspect [-n N] FILE                      the first documents of a shard
   jacorpus version                                  print the version
 Run 'jacorpus run -h' for the run flags.
 `
@@ -57,6 +61,10 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return cmdTokenize(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "verify":
 		return cmdVerify(args[1:], stdout, stderr)
+	case "ls":
+		return cmdLs(args[1:], stdout, stderr)
+	case "inspect":
+		return cmdInspect(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 		return 0

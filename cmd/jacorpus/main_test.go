@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/parquet-go/parquet-go"
 
 	"github.com/jacorpus/jacorpus/job"
 	"github.com/jacorpus/jacorpus/rejects"
@@ -176,4 +179,43 @@ func TestVerifyCommand(t *testing.T) {
 	if code, _, _ := run("verify"); code != 2 {
 		t.Errorf("verify without a directory: exit %d", code)
 	}
+}
+
+// TestLsInspect: ls lists a run's shards and totals from its manifest,
+// inspect prints the first documents of a shard.
+func TestLsInspect(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := run("run", "-q", "--output", out, "--shard-rows", "20", "--input", "../../testdata/sample/fixture_docs.jsonl"); code != 0 {
+		t.Fatalf("run: %s", stderr)
+	}
+	m, err := shard.ReadManifest(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run("ls", out)
+	if code != 0 || !strings.Contains(stdout, "part-00004.parquet") || !strings.Contains(stdout, "total 5 shards") ||
+		!strings.Contains(stdout, fmt.Sprintf("%d", m.Totals.Tokens)) || !strings.Contains(stdout, "tokens per shard: min") {
+		t.Errorf("ls: exit %d %q %q", code, stdout, stderr)
+	}
+	rows := readBackIDs(t, filepath.Join(out, "part-00000.parquet"))
+	code, stdout, stderr = run("inspect", "-n", "2", filepath.Join(out, "part-00000.parquet"))
+	if code != 0 || !strings.Contains(stdout, "20 rows") || !strings.Contains(stdout, "[1] id "+rows[1]) || strings.Contains(stdout, "[2]") {
+		t.Errorf("inspect: exit %d %q %q", code, stdout, stderr)
+	}
+	if code, _, _ := run("inspect", filepath.Join(out, "missing.parquet")); code != 1 {
+		t.Errorf("inspect of a missing file: exit %d", code)
+	}
+}
+
+func readBackIDs(t *testing.T, path string) []string {
+	t.Helper()
+	rows, err := parquet.ReadFile[shard.Row](path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range rows {
+		ids = append(ids, r.ID)
+	}
+	return ids
 }

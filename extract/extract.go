@@ -464,8 +464,10 @@ func headerCharset(ct string) string {
 	if _, params, err := mime.ParseMediaType(ct); err == nil {
 		return params["charset"]
 	}
-	// lenient: "text/html; charset=Shift_JIS;" or other oddities
-	i := strings.Index(strings.ToLower(ct), "charset=")
+	// lenient: "text/html; charset=Shift_JIS;" or other oddities. The
+	// search folds ASCII only, so the index is one into ct (strings.ToLower
+	// would turn an invalid byte into three bytes of U+FFFD).
+	i := indexFoldASCII(ct, "charset=")
 	if i < 0 {
 		return ""
 	}
@@ -474,6 +476,27 @@ func headerCharset(ct string) string {
 		v = v[:j]
 	}
 	return strings.Trim(v, `"'`)
+}
+
+// indexFoldASCII returns the index of the first instance of lower (ASCII,
+// lower case) in s, ignoring ASCII case, or -1.
+func indexFoldASCII(s, lower string) int {
+	for i := 0; i+len(lower) <= len(s); i++ {
+		j := 0
+		for ; j < len(lower); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != lower[j] {
+				break
+			}
+		}
+		if j == len(lower) {
+			return i
+		}
+	}
+	return -1
 }
 
 // headInfo is what the prescan found.

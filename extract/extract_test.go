@@ -303,11 +303,13 @@ func TestConfigValidate(t *testing.T) {
 
 func TestHeaderCharset(t *testing.T) {
 	for ct, want := range map[string]string{
-		"text/html; charset=Shift_JIS":   "Shift_JIS",
-		`text/html; charset="euc-jp"`:    "euc-jp",
-		"text/html;charset=utf-8;":       "utf-8",
-		"text/html; charset=x-sjis, foo": "x-sjis",
-		"text/html":                      "",
+		"text/html; charset=Shift_JIS":      "Shift_JIS",
+		`text/html; charset="euc-jp"`:       "euc-jp",
+		"text/html;charset=utf-8;":          "utf-8",
+		"text/html; charset=x-sjis, foo":    "x-sjis",
+		"text/html":                         "",
+		"\xcbcharset=":                      "", // an invalid byte before it (found by FuzzExtract: a panic)
+		"text/html;\xcb\xcb CHARSET=EUC-JP": "EUC-JP",
 	} {
 		if got := headerCharset(ct); got != want {
 			t.Errorf("headerCharset(%q) = %q, want %q", ct, got, want)

@@ -15,6 +15,8 @@ type Analyzer struct {
 	cls  []uint8
 	flag []uint8
 	run  []int32
+	// the trie unit after the rune (Dict.first), unless flag has runeSlow
+	state []uint32
 	// the lattice (lattice.go): a node arena, the first and last node
 	// ending at each byte offset (index+1), and the predecessors of the
 	// current start

@@ -71,9 +71,21 @@ func (a *Analyzer) build(text string) int32 {
 		if d.user != nil && a.addUser(text, o) {
 			continue // kagome: a user-dictionary match suppresses the rest
 		}
-		// dictionary words starting at o
+		// dictionary words starting at o: the first rune from the table,
+		// then byte by byte
 		u := units[0]
-		for j := o; j < n; j++ {
+		j := o
+		if a.flag[i]&runeSlow == 0 {
+			u = a.state[i]
+			j = int(a.off[i+1])
+			if u == 0 {
+				j = n // no key starts with this rune
+			} else if u&unitTerminal != 0 {
+				matched = true
+				a.addMorphs(o, j, units[u>>unitBaseShift]>>unitValShift)
+			}
+		}
+		for ; j < n; j++ {
 			c := text[j]
 			if c == 0 {
 				break
@@ -86,14 +98,7 @@ func (a *Analyzer) build(text string) int32 {
 				continue
 			}
 			matched = true
-			end := j + 1
-			for m := int(units[u>>unitBaseShift] >> unitValShift); m < len(d.morphs); m++ {
-				mo := d.morphs[m]
-				a.add(o, end, mo.left, mo.right, mo.weight, mo.pos())
-				if mo.info&morphLast != 0 {
-					break
-				}
-			}
+			a.addMorphs(o, j+1, units[u>>unitBaseShift]>>unitValShift)
 		}
 		// unknown words (kagome lattice.go Build, step 3)
 		k := a.cls[i]
@@ -134,6 +139,19 @@ func (a *Analyzer) build(text string) int32 {
 	}
 	j, _ := clamp(a.best(0))
 	return a.predI[j]
+}
+
+// addMorphs adds the nodes [start,end) of the dictionary morphs of one
+// surface, the first being d.morphs[m].
+func (a *Analyzer) addMorphs(start, end int, m uint32) {
+	morphs := a.d.morphs
+	for i := int(m); i < len(morphs); i++ {
+		mo := morphs[i]
+		a.add(start, end, mo.left, mo.right, mo.weight, mo.pos())
+		if mo.info&morphLast != 0 {
+			break
+		}
+	}
 }
 
 // gather copies the nodes ending at offset o, in insertion order, into the

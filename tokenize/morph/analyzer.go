@@ -26,10 +26,8 @@ type Analyzer struct {
 	predC      []int32
 	predI      []int32
 	// memo of the best predecessor per left id for the current start
-	stamp     uint32
-	memoStamp []uint32
-	memoCost  []int64
-	memoPrev  []int32
+	stamp uint32
+	memo  []memo
 	path      []int32 // token boundaries of the best path, reversed
 	pathPOS   []POS
 }

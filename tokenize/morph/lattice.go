@@ -37,6 +37,14 @@ type node struct {
 	pos   POS
 }
 
+// memo is the best predecessor for one left id at the current start,
+// valid when stamp is the analyzer's.
+type memo struct {
+	cost  int64
+	stamp uint32
+	prev  int32
+}
+
 // build runs the forward search over text and returns the arena index of
 // EOS's best predecessor, or -1 for empty text.
 func (a *Analyzer) build(text string) int32 {
@@ -53,10 +61,8 @@ func (a *Analyzer) build(text string) int32 {
 	// BOS: kagome's DUMMY node has the zero Morph (ids 0, cost 0).
 	a.nodes = append(a.nodes, node{start: -1, prev: -1})
 	a.head[0], a.tail[0] = 1, 1
-	if len(a.memoStamp) != d.nLeft {
-		a.memoStamp = make([]uint32, d.nLeft)
-		a.memoCost = make([]int64, d.nLeft)
-		a.memoPrev = make([]int32, d.nLeft)
+	if len(a.memo) != d.nLeft {
+		a.memo = make([]memo, d.nLeft)
 		a.stamp = 0
 	}
 	nr := len(a.cls)
@@ -167,7 +173,7 @@ func (a *Analyzer) gather(o int) {
 	}
 	a.stamp++
 	if a.stamp == 0 { // wrapped: old stamps could match again
-		clear(a.memoStamp)
+		clear(a.memo)
 		a.stamp = 1
 	}
 }
@@ -175,15 +181,12 @@ func (a *Analyzer) gather(o int) {
 // add appends a node [start,end) with the given morph data, choosing its
 // best predecessor among the gathered nodes ending at start.
 func (a *Analyzer) add(start, end int, left, right uint16, weight int16, pos POS) {
-	var prev int32
-	var cost int64
-	if a.memoStamp[left] == a.stamp {
-		prev, cost = a.memoPrev[left], a.memoCost[left]
-	} else {
-		prev, cost = a.best(left)
-		a.memoStamp[left], a.memoPrev[left], a.memoCost[left] = a.stamp, prev, cost
+	me := &a.memo[left]
+	if me.stamp != a.stamp {
+		me.prev, me.cost = a.best(left)
+		me.stamp = a.stamp
 	}
-	prev, c := clamp(prev, cost+int64(weight))
+	prev, c := clamp(me.prev, me.cost+int64(weight))
 	k := int32(len(a.nodes)) + 1
 	a.nodes = append(a.nodes, node{cost: c, start: int32(start), prev: a.predI[prev], right: right, pos: pos})
 	if a.head[end] == 0 {

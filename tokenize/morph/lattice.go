@@ -66,7 +66,7 @@ func (a *Analyzer) build(text string) int32 {
 		a.stamp = 0
 	}
 	nr := len(a.cls)
-	units := d.units
+	a.matches(text)
 	for i := 0; i < nr; i++ {
 		o := int(a.off[i])
 		if a.head[o] == 0 {
@@ -77,34 +77,10 @@ func (a *Analyzer) build(text string) int32 {
 		if d.user != nil && a.addUser(text, o) {
 			continue // kagome: a user-dictionary match suppresses the rest
 		}
-		// dictionary words starting at o: the first rune from the table,
-		// then byte by byte
-		u := units[0]
-		j := o
-		if a.flag[i]&runeSlow == 0 {
-			u = a.state[i]
-			j = int(a.off[i+1])
-			if u == 0 {
-				j = n // no key starts with this rune
-			} else if u&unitTerminal != 0 {
-				matched = true
-				a.addMorphs(o, j, units[u>>unitBaseShift]>>unitValShift)
-			}
-		}
-		for ; j < n; j++ {
-			c := text[j]
-			if c == 0 {
-				break
-			}
-			u = units[int(u>>unitBaseShift)+int(c)]
-			if u&unitLabelMask != uint32(c) {
-				break
-			}
-			if u&unitTerminal == 0 {
-				continue
-			}
+		// dictionary words starting at o (found by matches)
+		for x, e := a.mAt[i], a.mAt[i+1]; x < e; x++ {
 			matched = true
-			a.addMorphs(o, j+1, units[u>>unitBaseShift]>>unitValShift)
+			a.addMorphs(o, int(a.mEnd[x]), a.mVal[x])
 		}
 		// unknown words (kagome lattice.go Build, step 3)
 		k := a.cls[i]
@@ -145,6 +121,53 @@ func (a *Analyzer) build(text string) int32 {
 	}
 	j, _ := clamp(a.best(0))
 	return a.predI[j]
+}
+
+// matches finds the dictionary words starting at every rune of text, in a
+// pass of its own before the lattice: the words starting at rune i end at
+// a.mEnd[x] with first morph a.mVal[x] for a.mAt[i] <= x < a.mAt[i+1],
+// shortest first. Walking the trie apart from the lattice work lets the
+// processor overlap the cache misses of the walks and of the morph loads.
+func (a *Analyzer) matches(text string) {
+	units := a.d.units
+	n := len(text)
+	nr := len(a.cls)
+	a.mAt = grow(a.mAt, nr+1)
+	mEnd, mVal := a.mEnd[:0], a.mVal[:0]
+	for i := 0; i < nr; i++ {
+		a.mAt[i] = int32(len(mEnd))
+		// the first rune from the table, then byte by byte
+		u := units[0]
+		j := int(a.off[i])
+		if a.flag[i]&runeSlow == 0 {
+			u = a.state[i]
+			j = int(a.off[i+1])
+			if u == 0 {
+				continue // no key starts with this rune
+			}
+			if u&unitTerminal != 0 {
+				mEnd = append(mEnd, int32(j))
+				mVal = append(mVal, units[u>>unitBaseShift]>>unitValShift)
+			}
+		}
+		for ; j < n; j++ {
+			c := text[j]
+			if c == 0 {
+				break
+			}
+			u = units[int(u>>unitBaseShift)+int(c)]
+			if u&unitLabelMask != uint32(c) {
+				break
+			}
+			if u&unitTerminal == 0 {
+				continue
+			}
+			mEnd = append(mEnd, int32(j+1))
+			mVal = append(mVal, units[u>>unitBaseShift]>>unitValShift)
+		}
+	}
+	a.mAt[nr] = int32(len(mEnd))
+	a.mEnd, a.mVal = mEnd, mVal
 }
 
 // addMorphs adds the nodes [start,end) of the dictionary morphs of one

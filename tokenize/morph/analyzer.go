@@ -18,9 +18,10 @@ type Analyzer struct {
 	// the trie unit after the rune (Dict.first), unless flag has runeSlow
 	state []uint32
 	// the dictionary words starting at each rune (lattice.go, matches)
-	mAt  []int32
-	mEnd []int32
-	mVal []uint32
+	mAt   []int32
+	mEnd  []int32
+	mVal  []uint32
+	touch uint8 // see matches
 	// the lattice (lattice.go): a node arena, the first and last node
 	// ending at each byte offset (index+1), and the predecessors of the
 	// current start

@@ -127,9 +127,13 @@ func (a *Analyzer) build(text string) int32 {
 // pass of its own before the lattice: the words starting at rune i end at
 // a.mEnd[x] with first morph a.mVal[x] for a.mAt[i] <= x < a.mAt[i+1],
 // shortest first. Walking the trie apart from the lattice work lets the
-// processor overlap the cache misses of the walks and of the morph loads.
+// processor overlap the cache misses of the walks and of the morph loads;
+// the first morph of each word is read here too (into a.touch), which
+// brings it into the cache before the lattice needs it.
 func (a *Analyzer) matches(text string) {
 	units := a.d.units
+	morphs := a.d.morphs
+	var touch uint8
 	n := len(text)
 	nr := len(a.cls)
 	a.mAt = grow(a.mAt, nr+1)
@@ -146,8 +150,12 @@ func (a *Analyzer) matches(text string) {
 				continue // no key starts with this rune
 			}
 			if u&unitTerminal != 0 {
+				v := units[u>>unitBaseShift] >> unitValShift
 				mEnd = append(mEnd, int32(j))
-				mVal = append(mVal, units[u>>unitBaseShift]>>unitValShift)
+				mVal = append(mVal, v)
+				if int(v) < len(morphs) {
+					touch ^= morphs[v].info
+				}
 			}
 		}
 		for ; j < n; j++ {
@@ -162,10 +170,15 @@ func (a *Analyzer) matches(text string) {
 			if u&unitTerminal == 0 {
 				continue
 			}
+			v := units[u>>unitBaseShift] >> unitValShift
 			mEnd = append(mEnd, int32(j+1))
-			mVal = append(mVal, units[u>>unitBaseShift]>>unitValShift)
+			mVal = append(mVal, v)
+			if int(v) < len(morphs) {
+				touch ^= morphs[v].info
+			}
 		}
 	}
+	a.touch = touch
 	a.mAt[nr] = int32(len(mEnd))
 	a.mEnd, a.mVal = mEnd, mVal
 }

@@ -15,6 +15,13 @@ type Analyzer struct {
 	cls  []uint8
 	flag []uint8
 	run  []int32
+	// the trie unit after the rune (Dict.first), unless flag has runeSlow
+	state []uint32
+	// the dictionary words starting at each rune (lattice.go, matches)
+	mAt   []int32
+	mEnd  []int32
+	mVal  []uint32
+	touch uint8 // see matches
 	// the lattice (lattice.go): a node arena, the first and last node
 	// ending at each byte offset (index+1), and the predecessors of the
 	// current start
@@ -24,12 +31,10 @@ type Analyzer struct {
 	predC      []int32
 	predI      []int32
 	// memo of the best predecessor per left id for the current start
-	stamp     uint32
-	memoStamp []uint32
-	memoCost  []int64
-	memoPrev  []int32
-	path      []int32 // token boundaries of the best path, reversed
-	pathPOS   []POS
+	stamp   uint32
+	memo    []memo
+	path    []int32 // token boundaries of the best path, reversed
+	pathPOS []POS
 }
 
 // NewAnalyzer returns an analyzer over d.

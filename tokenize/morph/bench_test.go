@@ -220,3 +220,46 @@ func perCPU(b *testing.B, n int64, body func()) {
 		b.ReportMetric(float64(n)*float64(iters)/d.Seconds()/1e6, "MB/cpu-s")
 	}
 }
+
+// benchFileLines reads the file named by JACORPUS_BENCH_TEXT (one sentence
+// per line, as scripts/benchtext writes it; scripts/bench-tokenize.sh runs
+// MeCab on the same file), skipping the benchmark when it is unset.
+func benchFileLines(b *testing.B) ([]string, int64) {
+	name := os.Getenv("JACORPUS_BENCH_TEXT")
+	if name == "" {
+		b.Skip("JACORPUS_BENCH_TEXT is unset")
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	var n int64
+	for _, l := range lines {
+		n += int64(len(l))
+	}
+	return lines, n
+}
+
+// BenchmarkCountBenchText is Count over JACORPUS_BENCH_TEXT line by line.
+func BenchmarkCountBenchText(b *testing.B) {
+	lines, n := benchFileLines(b)
+	a := NewAnalyzer(testDict(b))
+	perCPU(b, n, func() {
+		for _, l := range lines {
+			a.Count(l)
+		}
+	})
+}
+
+// BenchmarkWakatiBenchText is AppendWakati over JACORPUS_BENCH_TEXT.
+func BenchmarkWakatiBenchText(b *testing.B) {
+	lines, n := benchFileLines(b)
+	a := NewAnalyzer(testDict(b))
+	var buf []byte
+	perCPU(b, n, func() {
+		for _, l := range lines {
+			buf = a.AppendWakati(buf[:0], l)
+		}
+	})
+}

@@ -138,6 +138,7 @@ func load(b []byte, verify bool) (*Dict, error) {
 	if err := d.validate(); err != nil {
 		return nil, fmt.Errorf("morph: load: %w", err)
 	}
+	d.index()
 	return d, nil
 }
 

@@ -12,6 +12,7 @@ const (
 	runeSpace   = 1 << iota // unicode.IsSpace
 	runeError               // decoded as U+FFFD (an invalid byte or a real U+FFFD)
 	runeRealBad             // a real, validly encoded U+FFFD (3 bytes)
+	runeSlow                // no entry in Dict.first: walk the trie byte by byte
 )
 
 // scan fills a.off (byte offset of every rune, plus len(text) at the end),
@@ -22,6 +23,8 @@ func (a *Analyzer) scan(text string) {
 	a.off = a.off[:0]
 	a.cls = a.cls[:0]
 	a.flag = a.flag[:0]
+	a.state = a.state[:0]
+	first := d.first
 	for i := 0; i < len(text); {
 		c := text[i]
 		var r rune
@@ -45,6 +48,13 @@ func (a *Analyzer) scan(text string) {
 		case unicode.IsSpace(r):
 			f = runeSpace
 		}
+		var st uint32
+		if uint(r) < uint(len(first)) && size == utf8.RuneLen(r) {
+			st = first[r]
+		} else {
+			f |= runeSlow // beyond the table, or an invalid byte
+		}
+		a.state = append(a.state, st)
 		a.off = append(a.off, int32(i))
 		a.cls = append(a.cls, d.category(r))
 		a.flag = append(a.flag, f)

@@ -1,5 +1,7 @@
 package morph
 
+import "unicode/utf8"
+
 // Dict is an immutable compact form of a kagome dictionary: the word trie,
 // the costs and the unknown-word rules, without feature strings. It is safe
 // for concurrent use.
@@ -17,6 +19,41 @@ type Dict struct {
 	class  []charClass
 	unk    []morph // the unknown-word dictionary's morphs
 	user   *userDict
+	// first[r] is the trie unit reached from the root over the UTF-8
+	// bytes of rune r < 0x10000, or 0 if no key starts with r; nil when
+	// some key ends inside a rune's encoding (then the analyzer walks byte
+	// by byte). Built by index, not serialized.
+	first []uint32
+}
+
+// firstRunes is the size of Dict.first: the runes of at most 3 bytes.
+const firstRunes = 0x10000
+
+// index builds d.first from d.units (which validate has checked).
+func (d *Dict) index() {
+	units := d.units
+	first := make([]uint32, firstRunes)
+	var buf [4]byte
+	for r := rune(1); r < firstRunes; r++ {
+		if r >= 0xD800 && r < 0xE000 {
+			continue // surrogates: never decoded as such
+		}
+		n := utf8.EncodeRune(buf[:], r)
+		u := units[0]
+		for k := 0; k < n; k++ {
+			c := buf[k]
+			u = units[int(u>>unitBaseShift)+int(c)]
+			if u&unitLabelMask != uint32(c) {
+				u = 0
+				break
+			}
+			if k < n-1 && u&unitTerminal != 0 {
+				return // a key ends inside the encoding of r: no table
+			}
+		}
+		first[r] = u
+	}
+	d.first = first
 }
 
 // morph is one dictionary entry: its context ids and word cost, and in info

@@ -44,6 +44,7 @@ func FromKagome(d *dict.Dict) (*Dict, error) {
 	if err := out.validate(); err != nil {
 		return nil, fmt.Errorf("morph: converted dictionary: %w", err)
 	}
+	out.index()
 	return out, nil
 }
 

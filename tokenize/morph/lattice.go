@@ -37,6 +37,14 @@ type node struct {
 	pos   POS
 }
 
+// memo is the best predecessor for one left id at the current start,
+// valid when stamp is the analyzer's.
+type memo struct {
+	cost  int64
+	stamp uint32
+	prev  int32
+}
+
 // build runs the forward search over text and returns the arena index of
 // EOS's best predecessor, or -1 for empty text.
 func (a *Analyzer) build(text string) int32 {
@@ -53,14 +61,12 @@ func (a *Analyzer) build(text string) int32 {
 	// BOS: kagome's DUMMY node has the zero Morph (ids 0, cost 0).
 	a.nodes = append(a.nodes, node{start: -1, prev: -1})
 	a.head[0], a.tail[0] = 1, 1
-	if len(a.memoStamp) != d.nLeft {
-		a.memoStamp = make([]uint32, d.nLeft)
-		a.memoCost = make([]int64, d.nLeft)
-		a.memoPrev = make([]int32, d.nLeft)
+	if len(a.memo) != d.nLeft {
+		a.memo = make([]memo, d.nLeft)
 		a.stamp = 0
 	}
 	nr := len(a.cls)
-	units := d.units
+	a.matches(text)
 	for i := 0; i < nr; i++ {
 		o := int(a.off[i])
 		if a.head[o] == 0 {
@@ -71,29 +77,10 @@ func (a *Analyzer) build(text string) int32 {
 		if d.user != nil && a.addUser(text, o) {
 			continue // kagome: a user-dictionary match suppresses the rest
 		}
-		// dictionary words starting at o
-		u := units[0]
-		for j := o; j < n; j++ {
-			c := text[j]
-			if c == 0 {
-				break
-			}
-			u = units[int(u>>unitBaseShift)+int(c)]
-			if u&unitLabelMask != uint32(c) {
-				break
-			}
-			if u&unitTerminal == 0 {
-				continue
-			}
+		// dictionary words starting at o (found by matches)
+		for x, e := a.mAt[i], a.mAt[i+1]; x < e; x++ {
 			matched = true
-			end := j + 1
-			for m := int(units[u>>unitBaseShift] >> unitValShift); m < len(d.morphs); m++ {
-				mo := d.morphs[m]
-				a.add(o, end, mo.left, mo.right, mo.weight, mo.pos())
-				if mo.info&morphLast != 0 {
-					break
-				}
-			}
+			a.addMorphs(o, int(a.mEnd[x]), a.mVal[x])
 		}
 		// unknown words (kagome lattice.go Build, step 3)
 		k := a.cls[i]
@@ -136,6 +123,79 @@ func (a *Analyzer) build(text string) int32 {
 	return a.predI[j]
 }
 
+// matches finds the dictionary words starting at every rune of text, in a
+// pass of its own before the lattice: the words starting at rune i end at
+// a.mEnd[x] with first morph a.mVal[x] for a.mAt[i] <= x < a.mAt[i+1],
+// shortest first. Walking the trie apart from the lattice work lets the
+// processor overlap the cache misses of the walks and of the morph loads;
+// the first morph of each word is read here too (into a.touch), which
+// brings it into the cache before the lattice needs it.
+func (a *Analyzer) matches(text string) {
+	units := a.d.units
+	morphs := a.d.morphs
+	var touch uint8
+	n := len(text)
+	nr := len(a.cls)
+	a.mAt = grow(a.mAt, nr+1)
+	mEnd, mVal := a.mEnd[:0], a.mVal[:0]
+	for i := 0; i < nr; i++ {
+		a.mAt[i] = int32(len(mEnd))
+		// the first rune from the table, then byte by byte
+		u := units[0]
+		j := int(a.off[i])
+		if a.flag[i]&runeSlow == 0 {
+			u = a.state[i]
+			j = int(a.off[i+1])
+			if u == 0 {
+				continue // no key starts with this rune
+			}
+			if u&unitTerminal != 0 {
+				v := units[u>>unitBaseShift] >> unitValShift
+				mEnd = append(mEnd, int32(j))
+				mVal = append(mVal, v)
+				if int(v) < len(morphs) {
+					touch ^= morphs[v].info
+				}
+			}
+		}
+		for ; j < n; j++ {
+			c := text[j]
+			if c == 0 {
+				break
+			}
+			u = units[int(u>>unitBaseShift)+int(c)]
+			if u&unitLabelMask != uint32(c) {
+				break
+			}
+			if u&unitTerminal == 0 {
+				continue
+			}
+			v := units[u>>unitBaseShift] >> unitValShift
+			mEnd = append(mEnd, int32(j+1))
+			mVal = append(mVal, v)
+			if int(v) < len(morphs) {
+				touch ^= morphs[v].info
+			}
+		}
+	}
+	a.touch = touch
+	a.mAt[nr] = int32(len(mEnd))
+	a.mEnd, a.mVal = mEnd, mVal
+}
+
+// addMorphs adds the nodes [start,end) of the dictionary morphs of one
+// surface, the first being d.morphs[m].
+func (a *Analyzer) addMorphs(start, end int, m uint32) {
+	morphs := a.d.morphs
+	for i := int(m); i < len(morphs); i++ {
+		mo := morphs[i]
+		a.add(start, end, mo.left, mo.right, mo.weight, mo.pos())
+		if mo.info&morphLast != 0 {
+			break
+		}
+	}
+}
+
 // gather copies the nodes ending at offset o, in insertion order, into the
 // predecessor scratch (right ids, costs, arena indexes) and resets the memo.
 func (a *Analyzer) gather(o int) {
@@ -149,7 +209,7 @@ func (a *Analyzer) gather(o int) {
 	}
 	a.stamp++
 	if a.stamp == 0 { // wrapped: old stamps could match again
-		clear(a.memoStamp)
+		clear(a.memo)
 		a.stamp = 1
 	}
 }
@@ -157,15 +217,12 @@ func (a *Analyzer) gather(o int) {
 // add appends a node [start,end) with the given morph data, choosing its
 // best predecessor among the gathered nodes ending at start.
 func (a *Analyzer) add(start, end int, left, right uint16, weight int16, pos POS) {
-	var prev int32
-	var cost int64
-	if a.memoStamp[left] == a.stamp {
-		prev, cost = a.memoPrev[left], a.memoCost[left]
-	} else {
-		prev, cost = a.best(left)
-		a.memoStamp[left], a.memoPrev[left], a.memoCost[left] = a.stamp, prev, cost
+	me := &a.memo[left]
+	if me.stamp != a.stamp {
+		me.prev, me.cost = a.best(left)
+		me.stamp = a.stamp
 	}
-	prev, c := clamp(prev, cost+int64(weight))
+	prev, c := clamp(me.prev, me.cost+int64(weight))
 	k := int32(len(a.nodes)) + 1
 	a.nodes = append(a.nodes, node{cost: c, start: int32(start), prev: a.predI[prev], right: right, pos: pos})
 	if a.head[end] == 0 {

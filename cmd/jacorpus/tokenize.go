@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/jacorpus/jacorpus/tokenize"
@@ -200,21 +201,18 @@ func (p *tokenizePool) run(parent context.Context, r io.Reader, w *bufio.Writer,
 	return context.Cause(parent)
 }
 
-// analyse appends the output line of every line of in (each ending in '\n').
-func (p *tokenizePool) analyse(t *tokenize.Tokenizer, in, out []byte) []byte {
+// analyse appends the output line of every line of in (each ending in
+// '\n'). The batch is made a string once, and its lines are substrings.
+func (p *tokenizePool) analyse(t *tokenize.Tokenizer, batch, out []byte) []byte {
+	in := string(batch)
 	for len(in) > 0 {
-		i := 0
-		for in[i] != '\n' {
-			i++
-		}
+		i := strings.IndexByte(in, '\n')
 		line := in[:i]
-		if i > 0 && line[i-1] == '\r' {
-			line = line[:i-1]
-		}
+		line = strings.TrimSuffix(line, "\r")
 		if p.count {
-			out = strconv.AppendInt(out, int64(t.Count(string(line))), 10)
+			out = strconv.AppendInt(out, int64(t.Count(line)), 10)
 		} else {
-			out = t.AppendWakati(out, string(line))
+			out = t.AppendWakati(out, line)
 		}
 		out = append(out, '\n')
 		in = in[i+1:]

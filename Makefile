@@ -36,6 +36,7 @@ fuzz:
 # Throughput of every stage and of the whole pipeline on the sample (per core and all cores).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./job
+	$(GO) test -run '^$$' -bench ProcessStart -count=1 ./cmd/jacorpus
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./ingest ./dedup ./filters ./shard
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem -count=1 ./normalize ./tokenize/... ./dedup/... ./phases ./filters ./internal/nfkc ./internal/zlibsize ./ingest ./extract ./internal/jpcharset
 	$(MAKE) --no-print-directory bench-mem

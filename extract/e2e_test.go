@@ -12,10 +12,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/jacorpus/jacorpus/internal/cputime"
 	"github.com/jacorpus/jacorpus/pipeline"
 )
 
@@ -207,13 +207,7 @@ func TestLibreOfficeHelp(t *testing.T) {
 }
 
 // cpuTime is the user and system CPU time of the process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+func cpuTime() time.Duration { return time.Duration(cputime.Seconds() * float64(time.Second)) }
 
 // benchPages is a fixed mix: every 10th page of the shared WARC and all
 // Debian HTML docs.

@@ -17,6 +17,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"golang.org/x/text/encoding/japanese"
 
+	"github.com/jacorpus/jacorpus/internal/cputime"
 	"github.com/jacorpus/jacorpus/pipeline"
 )
 
@@ -465,7 +466,7 @@ func BenchmarkWARC(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			b.ResetTimer()
-			cpu0 := cpuSeconds()
+			cpu0 := cputime.Seconds()
 			var records int64
 			for i := 0; i < b.N; i++ {
 				w := NewWARC(bytes.NewReader(data), "f", Input{})
@@ -483,7 +484,7 @@ func BenchmarkWARC(b *testing.B) {
 			}
 			b.ReportMetric(float64(records)/b.Elapsed().Seconds(), "records/s")
 			// the machine may be shared: throughput per CPU second as well
-			if cpu := cpuSeconds() - cpu0; cpu > 0 {
+			if cpu := cputime.Seconds() - cpu0; cpu > 0 {
 				b.ReportMetric(float64(len(data))*float64(b.N)/1e6/cpu, "MB/cpu-s")
 				b.ReportMetric(float64(records)/cpu, "records/cpu-s")
 			}

@@ -7,12 +7,13 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"github.com/ikawaha/kagome/v2/tokenizer"
+
+	"github.com/jacorpus/jacorpus/internal/cputime"
 )
 
 // benchBytes is how much text the benchmarks read from each corpus file.
@@ -198,13 +199,7 @@ func BenchmarkCountOneLine(b *testing.B) {
 // benchmarks report MB per CPU-second beside Go's wall-clock MB/s: on a
 // shared machine the wall clock also counts the time other jobs hold the
 // core, while CPU time is what a core spends on the work (GC included).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+func cpuTime() time.Duration { return time.Duration(cputime.Seconds() * float64(time.Second)) }
 
 // perCPU runs body b.N times and reports MB per CPU-second.
 func perCPU(b *testing.B, n int64, body func()) {

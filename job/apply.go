@@ -80,6 +80,7 @@ func ApplyFilters(ctx context.Context, o ApplyOptions) (*shard.Manifest, error) 
 		return nil, errors.Join(err, w.Abort())
 	}
 	m := shard.NewManifest("jacorpus "+Version, infos)
+	m.Sources = w.Sources()
 	cfg := ApplyConfig{From: o.In, Filters: o.Filters}
 	if run, ok := in.Run.(map[string]any); ok {
 		cfg.FromRunID, _ = run["run_id"].(string)

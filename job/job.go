@@ -371,6 +371,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	host, _ := os.Hostname()
 	m := shard.NewManifest("jacorpus "+Version, infos)
 	m.Schema = w.Columns()
+	m.Sources = w.Sources()
 	m.Inputs = inputFiles(files, fstats)
 	m.Config = manifestConfig(cfg)
 	m.Stats = stats

@@ -40,6 +40,9 @@ type Manifest struct {
 	Shards []Info `json:"shards"`
 	// Totals sums Shards.
 	Totals Totals `json:"totals"`
+	// Sources sums the rows by source (the shares of the dataset), by
+	// source name; filled by the caller (Writer.Sources).
+	Sources []SourceTotals `json:"sources,omitempty"`
 	// Task tells which slice of a job's inputs the run read, filled by the
 	// caller.
 	Task any `json:"task,omitempty"`

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/jacorpus/jacorpus/pipeline"
 )
 
 // TestVerify: an untouched dataset passes, also after `cp -r` to another
@@ -84,5 +86,39 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSources: the per-source totals add up to the shards' and follow the
+// documents' sources.
+func TestSources(t *testing.T) {
+	dir := t.TempDir()
+	docs := loadFixture(t)
+	w, err := NewWriter(Options{Dir: dir, MaxRows: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{}
+	for i, d := range docs {
+		c := *d
+		c.Source = []string{"a", "b", "c"}[i%3]
+		c.Tokens = i
+		want[c.Source]++
+		must(t, w.Write([]*pipeline.Document{&c}))
+	}
+	infos, err := w.Close()
+	must(t, err)
+	m := NewManifest("test", infos)
+	srcs := w.Sources()
+	var rows, tokens int64
+	for i, s := range srcs {
+		if s.Rows != want[s.Source] || (i > 0 && srcs[i-1].Source >= s.Source) {
+			t.Errorf("source %+v, want %d rows, in name order", s, want[s.Source])
+		}
+		rows += s.Rows
+		tokens += s.Tokens
+	}
+	if len(srcs) != 3 || rows != m.Totals.Rows || tokens != m.Totals.Tokens {
+		t.Errorf("sources %+v, totals %+v", srcs, m.Totals)
 	}
 }

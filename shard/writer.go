@@ -13,6 +13,7 @@ import (
 	"math/bits"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
@@ -95,9 +96,10 @@ type Writer struct {
 	// indexes), the estimate for the current one.
 	footer int64
 
-	wakati bool  // write WakatiRow
-	err    error // sticky error
-	closed bool
+	wakati  bool                     // write WakatiRow
+	sources map[string]*SourceTotals // per source, over every shard
+	err     error                    // sticky error
+	closed  bool
 }
 
 // shardFile is the shard being written.
@@ -122,6 +124,26 @@ func (c *counter) Write(p []byte) (int, error) {
 }
 
 var _ pipeline.Sink = (*Writer)(nil)
+
+// SourceTotals sums the rows of one source over a dataset's shards.
+type SourceTotals struct {
+	Source string `json:"source"`
+	Rows   int64  `json:"rows"`
+	Tokens int64  `json:"tokens"`
+	// TextBytes is the UTF-8 length of the texts.
+	TextBytes int64 `json:"text_bytes"`
+}
+
+// Sources returns the totals of every source written so far, by source
+// name.
+func (w *Writer) Sources() []SourceTotals {
+	out := make([]SourceTotals, 0, len(w.sources))
+	for _, st := range w.sources {
+		out = append(out, *st)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Source < out[j].Source })
+	return out
+}
 
 // Columns returns the column names of the shards w writes, in file order:
 // Columns(), and wakati with Options.Wakati.
@@ -196,6 +218,17 @@ func (w *Writer) Write(docs []*pipeline.Document) error {
 			// no "shard:" prefix: the Runner names the sink in its errors
 			return w.fail(fmt.Errorf("document %s: %w", d.ID, err))
 		}
+		st := w.sources[d.Source]
+		if st == nil {
+			if w.sources == nil {
+				w.sources = map[string]*SourceTotals{}
+			}
+			st = &SourceTotals{Source: d.Source}
+			w.sources[d.Source] = st
+		}
+		st.Rows++
+		st.Tokens += int64(d.Tokens)
+		st.TextBytes += int64(len(d.Text))
 	}
 	return nil
 }

@@ -18,8 +18,8 @@ import (
 const lsUsage = `usage:
   jacorpus ls DIR
       lists a dataset's shards from its manifest.json (rows, tokens, bytes),
-      with the totals and the token balance across shards, without reading
-      the shards
+      with the totals, the token balance across shards and each source's
+      share of rows and tokens, without reading the shards
 `
 
 // cmdLs lists a dataset from its manifest.
@@ -54,8 +54,25 @@ func cmdLs(args []string, stdout, stderr io.Writer) int {
 	if t.Shards > 0 && hi > 0 {
 		fmt.Fprintf(stdout, "tokens per shard: min %d, max %d (spread %.1f%% of the max)\n", lo, hi, 100*float64(hi-lo)/float64(hi))
 	}
+	if len(m.Sources) > 0 {
+		fmt.Fprintln(stdout, "\nsources:")
+		tw = tabwriter.NewWriter(stdout, 2, 8, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "source\trows\t%\ttokens\t%\t")
+		for _, s := range m.Sources {
+			fmt.Fprintf(tw, "%s\t%d\t%.1f\t%d\t%.1f\t\n", s.Source, s.Rows, pct(s.Rows, t.Rows), s.Tokens, pct(s.Tokens, t.Tokens))
+		}
+		tw.Flush()
+	}
 	fmt.Fprintf(stdout, "columns: %s; written by %s\n", strings.Join(m.Schema, ", "), m.Tool)
 	return 0
+}
+
+// pct is 100·a/b, 0 when b is 0.
+func pct(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return 100 * float64(a) / float64(b)
 }
 
 const inspectUsage = `usage:

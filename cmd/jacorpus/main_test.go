@@ -197,6 +197,11 @@ func TestLsInspect(t *testing.T) {
 		!strings.Contains(stdout, fmt.Sprintf("%d", m.Totals.Tokens)) || !strings.Contains(stdout, "tokens per shard: min") {
 		t.Errorf("ls: exit %d %q %q", code, stdout, stderr)
 	}
+	// one source (the fixture file's): all the rows and tokens
+	if len(m.Sources) != 1 || m.Sources[0].Rows != m.Totals.Rows || m.Sources[0].Tokens != m.Totals.Tokens ||
+		!strings.Contains(stdout, fmt.Sprintf("%s    85  100.0", m.Sources[0].Source)) {
+		t.Errorf("sources %+v; ls %q", m.Sources, stdout)
+	}
 	rows := readBackIDs(t, filepath.Join(out, "part-00000.parquet"))
 	code, stdout, stderr = run("inspect", "-n", "2", filepath.Join(out, "part-00000.parquet"))
 	if code != 0 || !strings.Contains(stdout, "20 rows") || !strings.Contains(stdout, "[1] id "+rows[1]) || strings.Contains(stdout, "[2]") {

@@ -224,7 +224,9 @@ func buildDoubleArray(src *trieSource) ([]uint32, error) {
 
 // lookup calls f with the first morph and the length of every key that is
 // a prefix of s, shortest first. A NUL byte ends the search (as in kagome's
-// trie, whose keys cannot contain one).
+// trie, whose keys cannot contain one). The user dictionary uses it;
+// Analyzer.matches walks the system trie the same way, inlined, with the
+// first rune from a table.
 func lookup(units []uint32, s string, f func(first int32, n int)) {
 	u := units[0]
 	for i := 0; i < len(s); i++ {

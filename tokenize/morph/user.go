@@ -71,29 +71,16 @@ func (d *Dict) WithUser(u *dict.UserDict) (*Dict, error) {
 // whether there were any.
 func (a *Analyzer) addUser(text string, o int) bool {
 	ud := a.d.user
-	units := ud.units
 	matched := false
-	u := units[0]
-	for j := o; j < len(text); j++ {
-		c := text[j]
-		if c == 0 {
-			break
-		}
-		u = units[int(u>>unitBaseShift)+int(c)]
-		if u&unitLabelMask != uint32(c) {
-			break
-		}
-		if u&unitTerminal == 0 {
-			continue
-		}
+	lookup(ud.units, text[o:], func(first int32, n int) {
 		matched = true
-		for m := int(units[u>>unitBaseShift] >> unitValShift); m < len(ud.morphs); m++ {
+		for m := int(first); m < len(ud.morphs); m++ {
 			mo := ud.morphs[m]
-			a.add(o, j+1, mo.left, mo.right, mo.weight, mo.pos())
+			a.add(o, o+n, mo.left, mo.right, mo.weight, mo.pos())
 			if mo.info&morphLast != 0 {
 				break
 			}
 		}
-	}
+	})
 	return matched
 }

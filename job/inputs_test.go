@@ -106,13 +106,7 @@ func TestTasksSliceParquet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := func(res *Result) []string {
-		var out []string
-		for _, s := range res.Manifest.Shards {
-			out = append(out, readShard(t, filepath.Join(res.Dir, s.File)).ids...)
-		}
-		return out
-	}
+	ids := func(res *Result) []string { return resultIDs(t, res) }
 	want := ids(whole)
 
 	cfg.Task.SliceBytes = 1 // every row group a slice

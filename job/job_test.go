@@ -466,13 +466,7 @@ func TestTasksCoverInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := func(res *Result) []string {
-		var out []string
-		for _, s := range res.Manifest.Shards {
-			out = append(out, readShard(t, filepath.Join(res.Dir, s.File)).ids...)
-		}
-		return out
-	}
+	ids := func(res *Result) []string { return resultIDs(t, res) }
 	want := ids(single)
 	merged := &pipeline.Stats{}
 	root := t.TempDir()
@@ -500,6 +494,16 @@ func TestTasksCoverInputs(t *testing.T) {
 	if merged.Stage("ingest").DocsOut != single.Stats.Stage("ingest").DocsOut {
 		t.Fatalf("merged stats: %d docs read, single %d", merged.Stage("ingest").DocsOut, single.Stats.Stage("ingest").DocsOut)
 	}
+}
+
+// resultIDs reads the ids of every shard of a result, in order.
+func resultIDs(t testing.TB, res *Result) []string {
+	t.Helper()
+	var out []string
+	for _, s := range res.Manifest.Shards {
+		out = append(out, readShard(t, filepath.Join(res.Dir, s.File)).ids...)
+	}
+	return out
 }
 
 // leftovers lists the staging directories beside dir.

@@ -276,37 +276,28 @@ func mixedText(tb testing.TB) []string {
 // BenchmarkNormalizeMixed normalizes a few MB of real mixed Japanese text
 // (laws, speeches, literature, web pages) document by document.
 func BenchmarkNormalizeMixed(b *testing.B) {
-	docs := mixedText(b)
-	size := 0
-	for _, d := range docs {
-		size += len(d)
-	}
-	n := New(Default())
-	b.SetBytes(int64(size))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		for _, d := range docs {
-			n.String(d)
-		}
-	}
+	benchMixed(b, New(Default()).String)
 }
 
 // BenchmarkNormalizeMixedReference is BenchmarkNormalizeMixed for the
 // reference implementation, the speed before the fast path.
 func BenchmarkNormalizeMixedReference(b *testing.B) {
+	benchMixed(b, newOld(Default()).String)
+}
+
+// benchMixed runs normalize over the mixed text, document by document.
+func benchMixed(b *testing.B, normalize func(string) string) {
 	docs := mixedText(b)
 	size := 0
 	for _, d := range docs {
 		size += len(d)
 	}
-	n := newOld(Default())
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
 		for _, d := range docs {
-			n.String(d)
+			normalize(d)
 		}
 	}
 }

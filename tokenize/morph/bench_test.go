@@ -113,6 +113,16 @@ func benchText(b *testing.B, corpus func() ([]string, error)) ([]string, int64) 
 
 func BenchmarkCount(b *testing.B) {
 	lines, n := benchLines(b)
+	benchCount(b, lines, n)
+}
+
+func BenchmarkWakati(b *testing.B) {
+	lines, n := benchLines(b)
+	benchWakati(b, lines, n)
+}
+
+// benchCount runs Count over lines (n bytes) and reports MB per CPU-second.
+func benchCount(b *testing.B, lines []string, n int64) {
 	a := NewAnalyzer(testDict(b))
 	perCPU(b, n, func() {
 		for _, l := range lines {
@@ -121,8 +131,8 @@ func BenchmarkCount(b *testing.B) {
 	})
 }
 
-func BenchmarkWakati(b *testing.B) {
-	lines, n := benchLines(b)
+// benchWakati is benchCount for AppendWakati.
+func benchWakati(b *testing.B, lines []string, n int64) {
 	a := NewAnalyzer(testDict(b))
 	var buf []byte
 	perCPU(b, n, func() {
@@ -239,22 +249,11 @@ func benchFileLines(b *testing.B) ([]string, int64) {
 // BenchmarkCountBenchText is Count over JACORPUS_BENCH_TEXT line by line.
 func BenchmarkCountBenchText(b *testing.B) {
 	lines, n := benchFileLines(b)
-	a := NewAnalyzer(testDict(b))
-	perCPU(b, n, func() {
-		for _, l := range lines {
-			a.Count(l)
-		}
-	})
+	benchCount(b, lines, n)
 }
 
 // BenchmarkWakatiBenchText is AppendWakati over JACORPUS_BENCH_TEXT.
 func BenchmarkWakatiBenchText(b *testing.B) {
 	lines, n := benchFileLines(b)
-	a := NewAnalyzer(testDict(b))
-	var buf []byte
-	perCPU(b, n, func() {
-		for _, l := range lines {
-			buf = a.AppendWakati(buf[:0], l)
-		}
-	})
+	benchWakati(b, lines, n)
 }

@@ -113,7 +113,6 @@ type plainRows struct {
 
 func (p *plainRows) write(r *Row) error {
 	p.buf[0] = *r
-	p.buf[0].Wakati = ""
 	_, err := p.Write(p.buf)
 	p.buf[0] = Row{}
 	return err

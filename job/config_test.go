@@ -176,6 +176,8 @@ func TestValidateNamesLine(t *testing.T) {
 			[]string{`FILE:5: normalize.ideographic_space: "drop": want "keep" or "ascii"`}},
 		{"normalize count", in + "normalize: {max_blank_lines: -1}\n", []string{"FILE:3: normalize.max_blank_lines: -1 must be >= 0"}},
 		{"tokenize", in + "tokenize:\n  dictionary: unidic\n", []string{`FILE:3: tokenize…`}},
+		{"user dictionary", in + "tokenize:\n  user_dict: no/such/user.csv\n", []string{`FILE:4: tokenize.user_dict: stat no/such/user.csv: no such file or directory`}},
+		{"wakati without tokenize", in + "tokenize: {enabled: false, wakati: true}\n", []string{`FILE:3: tokenize.wakati: needs tokenize.enabled: true`}},
 		{"output", in + "output: {dir: \"\", shard_size: 0, shard_rows: -1}\n", []string{
 			"FILE:3: output.dir: empty", "FILE:3: output.shard_size: 0 must be > 0", "FILE:3: output.shard_rows: -1 must be >= 0 (0: no limit)"}},
 		{"negative workers", in + "workers: -2\n", []string{"FILE:3: workers: -2 must be >= 0 (0: all cores)"}},

@@ -76,13 +76,22 @@ type Options struct {
 // Default returns the default options.
 func Default() Options { return Options{Dictionary: DictIPA} }
 
-// Validate reports an unknown dictionary.
+// Validate reports an unknown dictionary or a user dictionary that is not
+// a readable file (its entries are checked when it is loaded).
 func (o Options) Validate() error {
 	switch o.Dictionary {
 	case "", DictIPA, DictUni:
-		return nil
+	default:
+		return fmt.Errorf("tokenize: unknown dictionary %q (known: %q, %q)", o.Dictionary, DictIPA, DictUni)
 	}
-	return fmt.Errorf("tokenize: unknown dictionary %q (known: %q, %q)", o.Dictionary, DictIPA, DictUni)
+	if o.UserDict != "" {
+		if info, err := os.Stat(o.UserDict); err != nil {
+			return fmt.Errorf("tokenize: user_dict: %w", err)
+		} else if !info.Mode().IsRegular() {
+			return fmt.Errorf("tokenize: user_dict: %s is not a file", o.UserDict)
+		}
+	}
+	return nil
 }
 
 // Tokenizer counts morphemes. It is not safe for concurrent use; make one
@@ -265,9 +274,6 @@ func loadDict(name, user string) (*morph.Dict, error) {
 
 // withUser adds the user dictionary file at path to d.
 func withUser(d *morph.Dict, path string) (*morph.Dict, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("tokenize: user dictionary: %w", err)
-	}
 	u, err := dict.NewUserDict(path)
 	if err != nil {
 		return nil, fmt.Errorf("tokenize: user dictionary %s: %w", path, err)

@@ -82,7 +82,7 @@ const inspectUsage = `usage:
 `
 
 // cmdInspect prints a few documents of a shard.
-func cmdInspect(args []string, stdout, stderr io.Writer) int {
+func cmdInspect(args []string, stdout, stderr io.Writer) (code int) {
 	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, inspectUsage) }
@@ -100,7 +100,22 @@ func cmdInspect(args []string, stdout, stderr io.Writer) int {
 		return exitErr(stderr, err)
 	}
 	defer f.Close()
-	r := parquet.NewGenericReader[shard.WakatiRow](f)
+	info, err := f.Stat()
+	if err != nil {
+		return exitErr(stderr, err)
+	}
+	// parquet.OpenFile reports a file that is no Parquet as an error, where
+	// NewGenericReader would panic
+	pf, err := parquet.OpenFile(f, info.Size())
+	if err != nil {
+		return exitErr(stderr, fmt.Errorf("%s: not a readable Parquet file: %w", fs.Arg(0), err))
+	}
+	defer func() { // parquet-go panics on some corrupt pages
+		if v := recover(); v != nil {
+			code = exitErr(stderr, fmt.Errorf("%s: corrupt Parquet data: %v", fs.Arg(0), v))
+		}
+	}()
+	r := parquet.NewGenericReader[shard.WakatiRow](pf)
 	defer r.Close()
 	fmt.Fprintf(stdout, "%s: %d rows\n", fs.Arg(0), r.NumRows())
 	rows := make([]shard.WakatiRow, 1)

@@ -210,6 +210,24 @@ func TestLsInspect(t *testing.T) {
 	if code, _, _ := run("inspect", filepath.Join(out, "missing.parquet")); code != 1 {
 		t.Errorf("inspect of a missing file: exit %d", code)
 	}
+	// not Parquet, and a shard cut short: an error naming the file, no panic
+	notParquet := filepath.Join(t.TempDir(), "x.parquet")
+	if err := os.WriteFile(notParquet, []byte("id,text\n1,本文\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "part-00001.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.parquet")
+	if err := os.WriteFile(cut, b[:len(b)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{notParquet, cut} {
+		if code, _, stderr := run("inspect", p); code != 1 || !strings.Contains(stderr, p+": not a readable Parquet file") {
+			t.Errorf("inspect %s: exit %d %q", p, code, stderr)
+		}
+	}
 }
 
 func readBackIDs(t *testing.T, path string) []string {

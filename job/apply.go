@@ -51,11 +51,11 @@ type ApplyConfig struct {
 // decided (its meta lacks a score the preset needs) stops the apply with
 // its shard and row. The manifest's stats count the documents dropped per
 // rule.
-func ApplyFilters(ctx context.Context, o ApplyOptions) (*shard.Manifest, error) {
+func ApplyFilters(ctx context.Context, o ApplyOptions) (*Manifest, error) {
 	if err := o.Filters.Validate(); err != nil {
 		return nil, err
 	}
-	in, err := shard.ReadManifest(filepath.Join(o.In, shard.ManifestName))
+	in, err := ReadManifest(filepath.Join(o.In, shard.ManifestName))
 	if err != nil {
 		return nil, err
 	}
@@ -79,13 +79,13 @@ func ApplyFilters(ctx context.Context, o ApplyOptions) (*shard.Manifest, error) 
 	if err != nil {
 		return nil, errors.Join(err, w.Abort())
 	}
-	m := shard.NewManifest("jacorpus "+Version, infos)
+	m := &Manifest{Manifest: *shard.NewManifest("jacorpus "+Version, infos)}
 	m.Sources = w.Sources()
 	cfg := ApplyConfig{From: o.In, Filters: o.Filters}
-	if run, ok := in.Run.(map[string]any); ok {
-		cfg.FromRunID, _ = run["run_id"].(string)
+	if in.Run != nil {
+		cfg.FromRunID = in.Run.RunID
 	}
-	m.Config = cfg
+	m.Apply = &cfg
 	m.Stats = stats
 	if err := shard.WriteManifest(out.Staging, m); err != nil {
 		return nil, err

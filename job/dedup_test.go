@@ -43,7 +43,7 @@ func TestNearDedupInRun(t *testing.T) {
 	if st.Dropped[dedup.ReasonNear] < 1 {
 		t.Fatalf("near_dup dropped %v, want the Aozora edition pair", st.Dropped)
 	}
-	rep, ok := res.Manifest.Dedup.(*DedupReport)
+	rep := res.Manifest.Dedup; ok := rep != nil
 	if !ok || rep.Near == nil || rep.Near.Dropped != st.Dropped[dedup.ReasonNear] || rep.Near.Bands != 16 {
 		t.Fatalf("manifest dedup section %+v", res.Manifest.Dedup)
 	}
@@ -72,7 +72,7 @@ func TestBoilerplateLinesInRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, _ := res.Manifest.Dedup.(*DedupReport)
+	rep := res.Manifest.Dedup
 	if rep == nil || rep.Lines == nil || len(rep.Lines.Top) == 0 {
 		t.Fatalf("no lines report: %+v", res.Manifest.Dedup)
 	}

@@ -138,7 +138,7 @@ func TestAnnotateThenRethreshold(t *testing.T) {
 				t.Errorf("%s: dropped by %q with score %v", d.ID, d.Reason, d.Score)
 			}
 		}
-		rep := dropRes.Manifest.Filters.(*filters.Report)
+		rep := dropRes.Manifest.Filters
 		var failed int64
 		for _, p := range rep.Presets {
 			for _, s := range p.Steps {

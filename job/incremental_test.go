@@ -82,7 +82,7 @@ func TestIncremental(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("against A's index B keeps %d documents, one run over A+B keeps %d of them", len(got), len(want))
 	}
-	rep := incr.Manifest.Dedup.(*DedupReport)
+	rep := incr.Manifest.Dedup
 	if len(rep.Against) != 1 || rep.Against[0].Docs == 0 {
 		t.Errorf("manifest against section %+v", rep.Against)
 	}

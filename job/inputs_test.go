@@ -42,7 +42,7 @@ func TestInputKinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files := res.Manifest.Inputs.([]InputFile)
+	files := res.Manifest.Inputs
 	var got []string
 	for _, f := range files {
 		got = append(got, f.Name+" "+f.Status+" "+f.Format+" "+f.Detail)
@@ -61,10 +61,10 @@ func TestInputKinds(t *testing.T) {
 	}
 	// the manifest's config holds no path of the list (it depends on where
 	// the run happened); the run section names the list
-	if in := res.Manifest.Config.(Config).Inputs[1]; in.PathsFrom != "" || in.Base != "" {
+	if in := res.Manifest.Config.Inputs[1]; in.PathsFrom != "" || in.Base != "" {
 		t.Errorf("manifest config keeps paths: %+v", in)
 	}
-	if p := res.Manifest.Run.(RunInfo).InputPaths[1]; p != "paths_from "+list {
+	if p := res.Manifest.Run.InputPaths[1]; p != "paths_from "+list {
 		t.Errorf("run input path %q", p)
 	}
 }
@@ -115,7 +115,7 @@ func TestTasksSliceParquet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if in := sliced.Manifest.Inputs.([]InputFile); len(in) <= 2 || in[0].RowGroups != [2]int{0, 1} {
+	if in := sliced.Manifest.Inputs; len(in) <= 2 || in[0].RowGroups != [2]int{0, 1} {
 		t.Fatalf("inputs %+v, want one entry per row group", in)
 	}
 	for i, s := range whole.Manifest.Shards {
@@ -141,7 +141,7 @@ func TestTasksSliceParquet(t *testing.T) {
 		if res.Files == 0 {
 			t.Errorf("task %d got no slice", i)
 		}
-		if i > 0 && res.Manifest.Inputs.([]InputFile)[0].RowGroups[0] > 0 {
+		if i > 0 && res.Manifest.Inputs[0].RowGroups[0] > 0 {
 			shared = true // this task starts inside a file
 		}
 		got = append(got, ids(res)...)

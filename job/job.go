@@ -79,7 +79,7 @@ var ErrAnnotateNeedsPhases = errors.New("dedup.near.annotate needs every decisio
 type Result struct {
 	// Dir is where the shards and the manifest were committed.
 	Dir      string
-	Manifest *shard.Manifest
+	Manifest *Manifest
 	Stats    *pipeline.Stats
 	// Files is the number of input files of this task; FirstFile the
 	// ordinal of the first in the job's file list.
@@ -369,11 +369,17 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 
 	elapsed, cpu := time.Since(start), cputime.Seconds()-cpu0
 	host, _ := os.Hostname()
-	m := shard.NewManifest("jacorpus "+Version, infos)
+	mcfg := manifestConfig(cfg)
+	digest, err := configDigest(mcfg)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("manifest: %w", err), w.Abort())
+	}
+	m := &Manifest{Manifest: *shard.NewManifest("jacorpus "+Version, infos)}
 	m.Schema = w.Columns()
 	m.Sources = w.Sources()
 	m.Inputs = inputFiles(files, fstats)
-	m.Config = manifestConfig(cfg)
+	m.Config = &mcfg
+	m.ConfigSHA256 = digest
 	m.Stats = stats
 	m.Dedup = dedupReport(stages, counts, against, opts.Phased)
 	for _, st := range stages {
@@ -381,7 +387,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 			m.Filters = fs.Report()
 		}
 	}
-	m.Task = TaskInfo{Index: cfg.Task.Index, Count: cfg.Task.Count, FirstFile: lo, Files: len(files), JobFiles: len(all),
+	m.Task = &TaskInfo{Index: cfg.Task.Index, Count: cfg.Task.Count, FirstFile: lo, Files: len(files), JobFiles: len(all),
 		JobSHA256: jobDigest(all), Empty: len(files) == 0}
 	m.DuplicateIDs = ids.dups
 	run := RunInfo{RunID: runID, Workers: workers, Started: start.UTC(), WallSeconds: elapsed.Seconds(), Host: host,
@@ -396,7 +402,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	for _, s := range stats.Stages {
 		run.Stages = append(run.Stages, StageTime{Name: s.Name, BusySeconds: s.BusySeconds})
 	}
-	m.Run = run
+	m.Run = &run
 	if err := shard.WriteManifest(out.Staging, m); err != nil {
 		return nil, err
 	}

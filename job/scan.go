@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -118,15 +117,12 @@ func Fingerprint(ctx context.Context, cfg Config) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	c := manifestConfig(cfg)
-	c.Task = TaskConfig{}
-	c.Phases = PhasesConfig{}
-	js, err := json.Marshal(c)
+	digest, err := configDigest(manifestConfig(cfg))
 	if err != nil {
 		return "", err
 	}
 	h := sha256.New()
-	h.Write(js)
+	h.Write([]byte(digest))
 	h.Write([]byte(jobDigest(all)))
 	// the saved indexes decide too: their descriptions (which change with
 	// every save) are part of the digest

@@ -88,7 +88,7 @@ func TestE2ENearDedup(t *testing.T) {
 		st.Stage("ingest").DocsOut, text, st.Stage(dedup.StageName).Dropped, st.Stage(dedup.NearStageName).Dropped,
 		float64(st.Stage(job.LineStageName).BytesIn-st.Stage(job.LineStageName).BytesOut)/1e6,
 		memTime.Seconds(), text/memTime.Seconds(), phTime.Seconds())
-	rep := mem.Manifest.Dedup.(*job.DedupReport)
+	rep := mem.Manifest.Dedup
 	t.Logf("near: %+v", *rep.Near)
 	for _, l := range rep.Lines.Top[:min(10, len(rep.Lines.Top))] {
 		t.Logf("removed line in %d docs: %q", l.Docs, l.Text)

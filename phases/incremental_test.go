@@ -89,7 +89,7 @@ func TestPhasedIncremental(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		if rep, _ := r.Manifest.Dedup.(*job.DedupReport); rep == nil || len(rep.Against) != 1 || rep.Against[0].Docs == 0 {
+		if rep := r.Manifest.Dedup; rep == nil || len(rep.Against) != 1 || rep.Against[0].Docs == 0 {
 			t.Errorf("%s: manifest dedup section %+v does not list the saved index", r.Dir, r.Manifest.Dedup)
 		}
 	}
@@ -110,9 +110,9 @@ func TestPhasedIncremental(t *testing.T) {
 	if got := ids(t, mem); !slices.Equal(got, want) {
 		t.Fatalf("in memory against the phased index B keeps %d documents, want %d", len(got), len(want))
 	}
-	mn := *mem.Manifest.Dedup.(*job.DedupReport).Near
+	mn := *mem.Manifest.Dedup.Near
 	mn.IndexBytes, mn.SignatureBytes, mn.TextBytes = 0, 0, 0
-	if pn := res[0].Manifest.Dedup.(*job.DedupReport).Near; pn == nil || *pn != mn || mn.Candidates < 50 {
+	if pn := res[0].Manifest.Dedup.Near; pn == nil || *pn != mn || mn.Candidates < 50 {
 		t.Errorf("near stats: in memory %+v, phased %+v", mn, pn)
 	}
 	t.Logf("B: %d documents, %d kept; near stats %+v", len(docs)-half, len(want), mn)

@@ -89,8 +89,8 @@ func TestPhasedEqualsInMemory(t *testing.T) {
 					t.Errorf("shard %s differs", name)
 				}
 			}
-			mn := *mem.Manifest.Dedup.(*job.DedupReport).Near
-			pn := res[0].Manifest.Dedup.(*job.DedupReport).Near
+			mn := *mem.Manifest.Dedup.Near
+			pn := res[0].Manifest.Dedup.Near
 			mn.IndexBytes, mn.SignatureBytes, mn.TextBytes = 0, 0, 0
 			if pn == nil || *pn != mn {
 				t.Errorf("near stats: in memory %+v, phased %+v", mn, pn)
@@ -145,7 +145,7 @@ func TestLinesCountTexts(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range []*job.Result{mem, res[0]} {
-		rep := r.Manifest.Dedup.(*job.DedupReport)
+		rep := r.Manifest.Dedup
 		if rep.Lines == nil || len(rep.Lines.Top) != 1 || rep.Lines.Top[0].Text != "共通フッター ©サイト" || rep.Lines.Top[0].Docs != 10 {
 			t.Errorf("%s: removed lines %+v, want only the footer from 10 documents", r.Dir, rep.Lines)
 		}

@@ -20,9 +20,11 @@
 // name. The SHA-256 and the size of each shard are computed while it is
 // written. Abort removes everything a failed run created.
 //
-// After the run the caller builds a Manifest (NewManifest), fills in the
-// configuration and stats, and stores it with WriteManifest, which replaces
-// manifest.json atomically. Owned tells which files of a directory a
+// After the run the caller builds a Manifest (NewManifest), embeds it in
+// its own manifest type with the run's sections (job.Manifest: config,
+// stats, reports), and stores it with WriteManifest, which replaces
+// manifest.json atomically. ReadManifest reads the shard-level part back;
+// DecodeManifest reads a caller's type. Owned tells which files of a directory a
 // previous run wrote (package commit uses it to replace a previous output
 // without touching unrelated files).
 package shard

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/jacorpus/jacorpus/internal/fsync"
-	"github.com/jacorpus/jacorpus/pipeline"
 )
 
 // ManifestName is the file name of the manifest inside an output directory.
@@ -27,8 +26,11 @@ type Totals struct {
 	Bytes  int64 `json:"bytes"`
 }
 
-// Manifest describes the output of a run: the shards, their totals, the
-// configuration and the stats. Everything but Run is deterministic.
+// Manifest is the shard-level part of a dataset's manifest.json: the
+// shards, their totals and per-source shares. It is all that verify, ls
+// and inspect need. A run's manifest carries more sections (its config,
+// stats and reports: job.Manifest embeds Manifest and adds them); a
+// reader of this type ignores them.
 type Manifest struct {
 	// Version is the manifest format version (ManifestVersion).
 	Version int `json:"version"`
@@ -43,29 +45,16 @@ type Manifest struct {
 	// Sources sums the rows by source (the shares of the dataset), by
 	// source name; filled by the caller (Writer.Sources).
 	Sources []SourceTotals `json:"sources,omitempty"`
-	// Task tells which slice of a job's inputs the run read, filled by the
-	// caller.
-	Task any `json:"task,omitempty"`
-	// Inputs lists the input files the run read, filled by the caller.
-	Inputs any `json:"inputs,omitempty"`
-	// DuplicateIDs counts rows whose id an earlier row of the run already
-	// had, filled by the caller.
-	DuplicateIDs int64 `json:"duplicate_ids"`
-	// Config is the effective run configuration, filled by the caller.
-	Config any `json:"config"`
-	// Stats are the run stats, filled by the caller.
-	Stats *pipeline.Stats `json:"stats"`
-	// Dedup holds what the dedup stages report beyond the stats (LSH
-	// parameters, candidates, index size, boilerplate lines), filled by the
-	// caller; omitted when nil.
-	Dedup any `json:"dedup,omitempty"`
-	// Filters holds what the quality filters report beyond the stats (per
-	// preset and rule: drops, characters, score histograms), filled by the
-	// caller; omitted when nil.
-	Filters any `json:"filters,omitempty"`
-	// Run holds non-deterministic run facts (workers, wall time, host),
-	// filled by the caller; omitted when nil.
-	Run any `json:"run,omitempty"`
+}
+
+// ShardManifest returns m itself; it makes *Manifest, and every struct that
+// embeds a Manifest, a Described.
+func (m *Manifest) ShardManifest() *Manifest { return m }
+
+// Described is a manifest to write: a *Manifest or a struct embedding one,
+// whose JSON form holds the Manifest's fields at the top level.
+type Described interface {
+	ShardManifest() *Manifest
 }
 
 // NewManifest returns a manifest for shards with Version, Schema and Totals
@@ -89,7 +78,10 @@ func NewManifest(tool string, shards []Info) *Manifest {
 // WriteManifest stores m as indented JSON in dir/manifest.json. It writes a
 // temporary file, syncs it and renames it over the old manifest, so readers
 // see either the old or the new manifest, never a partial one.
-func WriteManifest(dir string, m *Manifest) error {
+func WriteManifest(dir string, m Described) error {
+	if m.ShardManifest().Version != ManifestVersion {
+		return fmt.Errorf("shard: manifest version %d, want %d (use NewManifest)", m.ShardManifest().Version, ManifestVersion)
+	}
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return fmt.Errorf("shard: manifest: %w", err)
@@ -129,21 +121,40 @@ func WriteManifest(dir string, m *Manifest) error {
 	return nil
 }
 
-// ReadManifest reads a manifest written by WriteManifest. Config and Run come
-// back as generic JSON values (maps, slices, float64, ...).
+// ReadManifest reads the shard-level part of a manifest written by
+// WriteManifest; the run's sections are skipped (job.ReadManifest reads
+// them too).
 func ReadManifest(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("shard: %w", err)
-	}
 	m := new(Manifest)
-	if err := json.Unmarshal(data, m); err != nil {
-		return nil, fmt.Errorf("shard: manifest %s: %w", path, err)
-	}
-	if m.Version != ManifestVersion {
-		return nil, fmt.Errorf("shard: manifest %s: unsupported version %d (want %d)", path, m.Version, ManifestVersion)
+	if err := DecodeManifest(path, m); err != nil {
+		return nil, err
 	}
 	return m, nil
+}
+
+// DecodeManifest reads the manifest at path into m (a *Manifest or a struct
+// embedding one) and checks its version. Errors name the file, and for
+// malformed JSON the byte offset.
+func DecodeManifest(path string, m Described) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("shard: %w", err)
+	}
+	if err := json.Unmarshal(data, m); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return fmt.Errorf("shard: manifest %s: offset %d: %w", path, se.Offset, err)
+		case errors.As(err, &te):
+			return fmt.Errorf("shard: manifest %s: offset %d: %w", path, te.Offset, err)
+		}
+		return fmt.Errorf("shard: manifest %s: %w", path, err)
+	}
+	if v := m.ShardManifest().Version; v != ManifestVersion {
+		return fmt.Errorf("shard: manifest %s: unsupported version %d (want %d)", path, v, ManifestVersion)
+	}
+	return nil
 }
 
 // Owned returns the entries of dir that a previous run wrote, as its

@@ -1,7 +1,6 @@
 package shard
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -25,10 +24,20 @@ func TestManifestRoundTrip(t *testing.T) {
 	sh := stats.Stage("shard")
 	sh.DocsIn, sh.DocsOut = 86, 86
 
-	m := NewManifest("jacorpus v0.1.0", infos)
-	m.Config = map[string]any{"max_bytes": 65536, "filters": []string{"length", "ja_ratio"}}
-	m.Stats = stats
-	m.Run = map[string]any{"workers": 4, "host": "test"}
+	// A caller's manifest embeds Manifest and adds its sections.
+	type runManifest struct {
+		Manifest
+		Stats *pipeline.Stats `json:"stats"`
+		Run   *struct {
+			Workers int    `json:"workers"`
+			Host    string `json:"host"`
+		} `json:"run,omitempty"`
+	}
+	m := &runManifest{Manifest: *NewManifest("jacorpus v0.1.0", infos), Stats: stats}
+	m.Run = &struct {
+		Workers int    `json:"workers"`
+		Host    string `json:"host"`
+	}{4, "test"}
 
 	if m.Version != 1 || m.Totals.Shards != len(infos) || strings.Join(m.Schema, ",") != "id,text,source,url,meta,tokens" {
 		t.Fatalf("NewManifest: version %d totals %+v schema %v", m.Version, m.Totals, m.Schema)
@@ -64,21 +73,21 @@ func TestManifestRoundTrip(t *testing.T) {
 		t.Errorf("manifest is not indented JSON as expected:\n%.200s", raw)
 	}
 
+	// ReadManifest reads the shard-level part and skips the rest.
 	got, err := ReadManifest(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Version != m.Version || got.Tool != m.Tool || !reflect.DeepEqual(got.Schema, m.Schema) ||
-		!reflect.DeepEqual(got.Shards, m.Shards) || got.Totals != m.Totals || !reflect.DeepEqual(got.Stats, m.Stats) {
-		t.Errorf("round trip differs:\n got %+v\nwant %+v", got, m)
+	if !reflect.DeepEqual(*got, m.Manifest) {
+		t.Errorf("round trip differs:\n got %+v\nwant %+v", got, m.Manifest)
 	}
-	// Config and Run come back as generic JSON; compare their encodings.
-	for _, pair := range [][2]any{{got.Config, m.Config}, {got.Run, m.Run}} {
-		a, _ := json.Marshal(pair[0])
-		b, _ := json.Marshal(pair[1])
-		if string(a) != string(b) {
-			t.Errorf("generic field: got %s, want %s", a, b)
-		}
+	// DecodeManifest reads the caller's sections with their types.
+	var full runManifest
+	if err := DecodeManifest(path, &full); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(full.Manifest, m.Manifest) || !reflect.DeepEqual(full.Stats, m.Stats) || full.Run == nil || *full.Run != *m.Run {
+		t.Errorf("typed round trip differs:\n got %+v\nwant %+v", full, *m)
 	}
 
 	// Without Run the field is omitted.
@@ -103,7 +112,8 @@ func TestManifestRoundTrip(t *testing.T) {
 func TestReadManifestErrors(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct{ name, content, want string }{
-		{"garbage.json", "{not json", "invalid character"},
+		{"garbage.json", "{not json", "offset 2: invalid character"},
+		{"type.json", `{"version": 1, "shards": [{"rows": "x"}]}`, "offset 38: json: cannot unmarshal string"},
 		{"v2.json", `{"version": 2, "tool": "x"}`, "unsupported version 2"},
 		{"empty.json", ``, "unexpected end of JSON input"},
 	}

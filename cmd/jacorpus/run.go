@@ -237,10 +237,10 @@ func printSummary(w io.Writer, res *job.Result) {
 	for _, warning := range res.Warnings {
 		fmt.Fprintf(w, "\nwarning: %s\n", warning)
 	}
-	if rep, ok := res.Manifest.Filters.(*filters.Report); ok && rep != nil {
+	if rep := res.Manifest.Filters; rep != nil {
 		printFilters(w, rep)
 	}
-	if rep, ok := res.Manifest.Dedup.(*job.DedupReport); ok && rep != nil {
+	if rep := res.Manifest.Dedup; rep != nil {
 		printDedup(w, rep)
 	}
 	if res.DuplicateIDs > 0 {
@@ -249,7 +249,7 @@ func printSummary(w io.Writer, res *job.Result) {
 	if r := res.Rejects; r != nil && !r.Complete {
 		fmt.Fprintf(w, "\nrejects: %d records written, %d not written (cap %s or a write error)\n", r.Written, r.Omitted, job.ByteSize(r.MaxBytes))
 	}
-	if task := res.Manifest.Task.(job.TaskInfo); task.Empty {
+	if task := res.Manifest.Task; task != nil && task.Empty {
 		fmt.Fprintf(w, "\ntask %d of %d: no input files (the job has %d files for %d tasks)\n", task.Index, task.Count, task.JobFiles, task.Count)
 	}
 	t := res.Manifest.Totals
@@ -327,7 +327,7 @@ func printDedup(w io.Writer, rep *job.DedupReport) {
 }
 
 func rejectsHint(res *job.Result) string {
-	if dir := res.Manifest.Run.(job.RunInfo).RejectsDir; dir != "" {
+	if dir := res.Manifest.Run.RejectsDir; dir != "" {
 		return ", all in " + dir
 	}
 	return ""

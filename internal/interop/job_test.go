@@ -8,7 +8,6 @@ import (
 
 	"github.com/jacorpus/jacorpus/job"
 	"github.com/jacorpus/jacorpus/pipeline"
-	"github.com/jacorpus/jacorpus/shard"
 )
 
 // sampleConfig loads configs/default.yaml with paths made relative to this
@@ -53,14 +52,14 @@ func TestSampleReadBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := shard.ReadManifest(filepath.Join(cfg.Output.Dir, "manifest.json"))
+	m, err := job.ReadManifest(filepath.Join(cfg.Output.Dir, "manifest.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(m.Shards) < 2 {
 		t.Fatalf("%d shards, want >= 2", len(m.Shards))
 	}
-	if in, ok := m.Inputs.([]any); !ok || len(in) != 23 {
+	if in := m.Inputs; len(in) != 23 {
 		t.Errorf("manifest inputs: %v", m.Inputs)
 	}
 	var rows, tokens int64

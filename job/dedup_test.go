@@ -43,7 +43,8 @@ func TestNearDedupInRun(t *testing.T) {
 	if st.Dropped[dedup.ReasonNear] < 1 {
 		t.Fatalf("near_dup dropped %v, want the Aozora edition pair", st.Dropped)
 	}
-	rep := res.Manifest.Dedup; ok := rep != nil
+	rep := res.Manifest.Dedup
+	ok := rep != nil
 	if !ok || rep.Near == nil || rep.Near.Dropped != st.Dropped[dedup.ReasonNear] || rep.Near.Bands != 16 {
 		t.Fatalf("manifest dedup section %+v", res.Manifest.Dedup)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/jacorpus/jacorpus/filters"
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/normalize"
+	"github.com/jacorpus/jacorpus/shard"
 	"github.com/jacorpus/jacorpus/tokenize"
 )
 
@@ -101,6 +102,15 @@ type OutputConfig struct {
 	ShardSize ByteSize `yaml:"shard_size" json:"shard_size"`
 	// ShardRows closes a shard at this many rows (0: no limit).
 	ShardRows int64 `yaml:"shard_rows" json:"shard_rows"`
+	// ShardTokens closes a shard at this many tokens (0: no limit); a
+	// shard ends before a document that would take it past the limit.
+	ShardTokens int64 `yaml:"shard_tokens" json:"shard_tokens"`
+	// RowGroupSize ends a row group at this many uncompressed bytes (0:
+	// shard_size/4 within 64KiB..128MiB).
+	RowGroupSize ByteSize `yaml:"row_group_size" json:"row_group_size"`
+	// ZstdLevel is the zstd level of the shards (1..22, default 3; the
+	// encoder has four speeds: 1-2, 3-5, 6-9 and 10-22 each compress alike).
+	ZstdLevel int `yaml:"zstd_level" json:"zstd_level"`
 	// Overwrite lets a run replace the outputs of a previous run in Dir.
 	Overwrite bool `yaml:"overwrite" json:"-"`
 }
@@ -143,7 +153,7 @@ func Default() Config {
 		Dedup:           DedupConfig{Exact: true, Order: dedup.AfterFilters, Near: dedup.DefaultNear(), Lines: DefaultLines()},
 		Filters:         filters.DefaultConfig(),
 		Tokenize:        TokenizeConfig{Enabled: true, Options: tokenize.Default()},
-		Output:          OutputConfig{Dir: "out", ShardSize: 256 << 20},
+		Output:          OutputConfig{Dir: "out", ShardSize: shard.DefaultMaxBytes, ZstdLevel: shard.DefaultZstdLevel},
 		Task:            TaskConfig{Index: 0, Count: 1, SliceBytes: DefaultSliceBytes},
 		Phases:          PhasesConfig{Tasks: 1, Buckets: 1},
 	}
@@ -361,6 +371,15 @@ func (c *Config) Validate() error {
 	}
 	if c.Output.ShardRows < 0 {
 		addf("output.shard_rows", "%d must be >= 0 (0: no limit)", c.Output.ShardRows)
+	}
+	if c.Output.ShardTokens < 0 {
+		addf("output.shard_tokens", "%d must be >= 0 (0: no limit)", c.Output.ShardTokens)
+	}
+	if c.Output.RowGroupSize < 0 {
+		addf("output.row_group_size", "%v must be >= 0 (0: from shard_size)", c.Output.RowGroupSize)
+	}
+	if c.Output.ZstdLevel < 1 || c.Output.ZstdLevel > 22 {
+		addf("output.zstd_level", "%d must be in 1..22", c.Output.ZstdLevel)
 	}
 	if c.Workers < 0 {
 		addf("workers", "%d must be >= 0 (0: all cores)", c.Workers)

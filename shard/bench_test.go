@@ -10,8 +10,15 @@ import (
 )
 
 // BenchmarkWriter writes the fixture (repeated 8 times, about 3.9 MB of
-// text) into 1 MiB shards per iteration.
+// text) into 1 MiB shards per iteration, with one encoder and with two
+// (run with GOMAXPROCS=1 for the per-core figure, =2 for the speedup).
 func BenchmarkWriter(b *testing.B) {
+	for _, enc := range []int{1, 2} {
+		b.Run("encoders="+strconv.Itoa(enc), func(b *testing.B) { benchWriter(b, enc) })
+	}
+}
+
+func benchWriter(b *testing.B, encoders int) {
 	fixture := loadFixture(b)
 	var docs []*pipeline.Document
 	var textBytes int64
@@ -33,7 +40,7 @@ func BenchmarkWriter(b *testing.B) {
 		if err := os.Mkdir(dir, 0o755); err != nil {
 			b.Fatal(err)
 		}
-		w, err := NewWriter(Options{Dir: dir, MaxBytes: 1 << 20})
+		w, err := NewWriter(Options{Dir: dir, MaxBytes: 1 << 20, RowGroupBytes: 128 << 10, Encoders: encoders})
 		if err != nil {
 			b.Fatal(err)
 		}

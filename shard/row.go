@@ -47,7 +47,8 @@ type WakatiRow struct {
 // rowSchema is the Parquet schema of Row; columns lists its column names in
 // file order.
 var (
-	rowSchema = parquet.SchemaOf(Row{})
+	rowSchema    = parquet.SchemaOf(Row{})
+	wakatiSchema = parquet.SchemaOf(WakatiRow{})
 	columns   = func() []string {
 		fields := rowSchema.Fields()
 		names := make([]string, len(fields))
@@ -99,33 +100,3 @@ func rawSize(r *Row) int64 {
 	return n
 }
 
-// rowWriter writes rows into one shard's Parquet stream: Row or WakatiRow.
-type rowWriter interface {
-	write(r *Row) error
-	Flush() error
-	Close() error
-}
-
-type plainRows struct {
-	*parquet.GenericWriter[Row]
-	buf []Row // one row: parquet-go checks page sizes after every call
-}
-
-func (p *plainRows) write(r *Row) error {
-	p.buf[0] = *r
-	_, err := p.Write(p.buf)
-	p.buf[0] = Row{}
-	return err
-}
-
-type wakatiRows struct {
-	*parquet.GenericWriter[WakatiRow]
-	buf []WakatiRow
-}
-
-func (p *wakatiRows) write(r *Row) error {
-	p.buf[0] = WakatiRow{ID: r.ID, Text: r.Text, Source: r.Source, URL: r.URL, Meta: r.Meta, Tokens: r.Tokens, Wakati: r.Wakati}
-	_, err := p.Write(p.buf)
-	p.buf[0] = WakatiRow{}
-	return err
-}

@@ -2,6 +2,7 @@ package shard
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -16,7 +17,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
+	pqzstd "github.com/parquet-go/parquet-go/compress/zstd"
 
 	"github.com/jacorpus/jacorpus/internal/fsync"
 	"github.com/jacorpus/jacorpus/pipeline"
@@ -24,14 +27,15 @@ import (
 
 // Defaults and bounds of Options.
 const (
-	// DefaultMaxBytes is the shard size used when Options.MaxBytes is 0.
-	DefaultMaxBytes = 256 << 20
+	// DefaultMaxBytes is the shard size used when Options.MaxBytes is 0:
+	// large enough for parallel file systems, four default row groups.
+	DefaultMaxBytes = 512 << 20
 	// DefaultPrefix is the file name prefix used when Options.Prefix is empty.
 	DefaultPrefix = "part"
 	// MinRowGroupBytes and MaxRowGroupBytes bound the derived row group size
 	// (MaxBytes/4) when Options.RowGroupBytes is 0.
 	MinRowGroupBytes = 64 << 10
-	MaxRowGroupBytes = 64 << 20
+	MaxRowGroupBytes = 128 << 20
 )
 
 // Options configures a Writer.
@@ -57,7 +61,29 @@ type Options struct {
 	// Wakati adds the column wakati (Document.Wakati) after tokens; see
 	// WakatiRow.
 	Wakati bool
+	// MaxTokens closes a shard at this many tokens (the sum of the tokens
+	// column); 0 means no limit. A shard is closed before a document that
+	// would take it past MaxTokens, unless the shard is empty.
+	MaxTokens int64
+	// Encoders is the number of goroutines that encode row groups in
+	// parallel (0: 1). The files are byte-identical for any value: row
+	// groups are encoded on their own and copied into the shard in order,
+	// and every size decision reads only what is known at a position fixed
+	// by the data (see Writer).
+	Encoders int
+	// ZstdLevel is the zstd compression level (1..22; 0: DefaultZstdLevel).
+	ZstdLevel int
 }
+
+// DefaultZstdLevel is the zstd level used when Options.ZstdLevel is 0: zstd's
+// default level 3, a good ratio at several hundred MB/s per core.
+const DefaultZstdLevel = 3
+
+// lookBehind is how many row groups a size decision may lag behind: when
+// row group g is submitted, the compressed sizes of row groups up to g-lookBehind
+// are folded into the estimate. It also bounds the row groups in flight, so
+// that number can never change a decision.
+const lookBehind = 16
 
 // Info describes one finished shard.
 type Info struct {
@@ -76,6 +102,19 @@ type Info struct {
 // Writer writes documents into a sequence of Parquet shards. It implements
 // pipeline.Sink. A Writer is not safe for concurrent use.
 //
+// Rows are collected into row groups on the caller's goroutine; each row
+// group is encoded (parquet-go, zstd) on its own by one of Options.Encoders
+// goroutines into a small Parquet file in memory, whose compressed column
+// chunks are then copied verbatim into the shard in order (parquet-go's
+// WriteRowGroup copy path: no decoding). Shard boundaries are decided per
+// document from an estimate of the file size: the compressed size of the
+// shard's row groups that are "known" plus the rest, uncompressed, scaled by
+// the ratio observed over known row groups. A row group becomes known at a
+// point fixed by the data (lookBehind row groups later, when a shard ends,
+// or when the ratio is needed for a first decision), never when its encoder
+// happens to finish, so the files do not depend on the number of encoders
+// or on timing.
+//
 // After any error the Writer refuses further work; call Abort to remove what
 // it created.
 type Writer struct {
@@ -85,13 +124,24 @@ type Writer struct {
 	maxRows       int64
 	rowGroupBytes int64
 
+	maxTokens     int64
+	encoders      int
+	options       []parquet.WriterOption // every shard's and row group's
+
 	cur   *shardFile // open shard, nil between shards
 	infos []Info     // finished shards in order
 
-	// Compression observed over every row group flushed so far (all shards):
-	// rawFlushed uncompressed bytes (as counted by rawSize) became
-	// compFlushed bytes in the files.
-	rawFlushed, compFlushed int64
+	// Row groups: submitted counts those handed to the encoders; unknown
+	// holds, in order, those submitted but not yet folded into the
+	// estimate (known); inflight those whose bytes are not yet in a file.
+	submitted int
+	unknown   []*rowGroup
+	inflight  []*rowGroup
+	jobs      chan *rowGroup // to the encoders; nil until the first row group
+	// Compression observed over every known row group (all shards):
+	// rawKnown uncompressed bytes (as counted by rawSize) became compKnown
+	// bytes of column chunks.
+	rawKnown, compKnown int64
 	// footer is the size of the previous shard's footer (metadata and page
 	// indexes), the estimate for the current one.
 	footer int64
@@ -110,10 +160,26 @@ type shardFile struct {
 	bw      *bufio.Writer
 	sum     hash.Hash
 	size    counter // bytes handed to the file so far
-	pw      rowWriter
+	pw      *parquet.Writer
 
 	rows, tokens int64
-	buffered     int64 // rawSize of the rows in the open row group
+	open         []Row // the open row group
+	buffered     int64 // rawSize of the rows in open
+	// compKnown is the compressed size of the shard's known row groups,
+	// rawUnknown the uncompressed size of its submitted, unknown ones.
+	compKnown, rawUnknown int64
+}
+
+// rowGroup is a row group on its way from the rows to a shard file.
+type rowGroup struct {
+	shard *shardFile
+	rows  []Row // released once encoded
+	raw   int64 // rawSize of rows
+	done  chan struct{}
+	// set by the encoder before done is closed:
+	file *parquet.File // the encoded row group, a Parquet file in memory
+	comp int64         // compressed size of its column chunks
+	err  error
 }
 
 type counter int64
@@ -169,19 +235,32 @@ func NewWriter(opts Options) (*Writer, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("shard: output %s is not a directory", opts.Dir)
 	}
-	if opts.MaxBytes < 0 || opts.MaxRows < 0 || opts.RowGroupBytes < 0 {
-		return nil, fmt.Errorf("shard: negative limit (MaxBytes %d, MaxRows %d, RowGroupBytes %d)",
-			opts.MaxBytes, opts.MaxRows, opts.RowGroupBytes)
+	if opts.MaxBytes < 0 || opts.MaxRows < 0 || opts.RowGroupBytes < 0 || opts.MaxTokens < 0 || opts.Encoders < 0 {
+		return nil, fmt.Errorf("shard: negative limit (MaxBytes %d, MaxRows %d, MaxTokens %d, RowGroupBytes %d, Encoders %d)",
+			opts.MaxBytes, opts.MaxRows, opts.MaxTokens, opts.RowGroupBytes, opts.Encoders)
+	}
+	if opts.ZstdLevel < 0 || opts.ZstdLevel > 22 {
+		return nil, fmt.Errorf("shard: zstd level %d outside 1..22", opts.ZstdLevel)
 	}
 	w := &Writer{
 		dir:           opts.Dir,
 		prefix:        opts.Prefix,
 		maxBytes:      opts.MaxBytes,
 		maxRows:       opts.MaxRows,
+		maxTokens:     opts.MaxTokens,
 		rowGroupBytes: opts.RowGroupBytes,
+		encoders:      min(max(opts.Encoders, 1), lookBehind),
 		wakati:        opts.Wakati,
 		infos:         []Info{},
 	}
+	if w.maxTokens == 0 {
+		w.maxTokens = math.MaxInt64
+	}
+	level := opts.ZstdLevel
+	if level == 0 {
+		level = DefaultZstdLevel
+	}
+	w.options = writerOptions(level)
 	if w.prefix == "" {
 		w.prefix = DefaultPrefix
 	}
@@ -246,6 +325,7 @@ func (w *Writer) Close() ([]Info, error) {
 				return nil, w.fail(fmt.Errorf("shard: %w", err))
 			}
 		}
+		w.stopEncoders()
 		w.closed = true
 	}
 	return append([]Info{}, w.infos...), nil
@@ -256,6 +336,7 @@ func (w *Writer) Close() ([]Info, error) {
 // any time, also after Close or after an error.
 func (w *Writer) Abort() error {
 	var errs []error
+	w.stopEncoders()
 	if c := w.cur; c != nil {
 		w.cur = nil
 		if c.f != nil {
@@ -278,6 +359,16 @@ func (w *Writer) Abort() error {
 	return errors.Join(errs...)
 }
 
+// stopEncoders lets the encoder goroutines end once they have finished
+// what they hold; row groups in flight are dropped.
+func (w *Writer) stopEncoders() {
+	if w.jobs != nil {
+		close(w.jobs)
+		w.jobs = nil
+	}
+	w.inflight, w.unknown = nil, nil
+}
+
 // fail records err as the Writer's sticky error and releases the open file
 // handle (the temporary file stays until Abort).
 func (w *Writer) fail(err error) error {
@@ -292,21 +383,22 @@ func (w *Writer) fail(err error) error {
 }
 
 // estimate is the expected size of the current shard's file if a row of
-// extra uncompressed bytes were added: the bytes already in the file plus the
-// buffered uncompressed bytes scaled by the compression ratio observed so far
-// (1.0 before the first row group was flushed) plus the previous shard's
-// footer size. Integer arithmetic keeps it identical on every platform.
+// extra uncompressed bytes were added: the compressed size of its known row
+// groups, plus the rest (submitted but unknown, the open row group, extra)
+// scaled by the compression ratio over every known row group (1.0 before
+// the first), plus the previous shard's footer size. Integer arithmetic
+// keeps it identical on every platform.
 func (w *Writer) estimate(extra int64) int64 {
 	c := w.cur
-	pending := c.buffered + extra
-	if w.rawFlushed > 0 {
-		pending = mulDiv(pending, w.compFlushed, w.rawFlushed)
+	pending := c.rawUnknown + c.buffered + extra
+	if w.rawKnown > 0 {
+		pending = mulDiv(pending, w.compKnown, w.rawKnown)
 	}
 	pending += w.footer // both terms are far below MaxInt64/2 unless saturated
-	if pending < 0 || pending > math.MaxInt64-int64(c.size) {
+	if pending < 0 || pending > math.MaxInt64-c.compKnown {
 		return math.MaxInt64
 	}
-	return int64(c.size) + pending
+	return c.compKnown + pending
 }
 
 // mulDiv returns x*num/den for non-negative x, num and positive den,
@@ -326,16 +418,17 @@ func mulDiv(x, num, den int64) int64 {
 // add writes one row, deciding shard and row group boundaries from the data.
 func (w *Writer) add(r Row) error {
 	size := rawSize(&r)
-	if w.cur != nil && w.cur.rows > 0 && w.estimate(size) > w.maxBytes {
-		// The row would take the shard past MaxBytes. Before the first row
-		// group has been flushed the compression ratio is unknown (the
-		// estimate assumes none): flush now to measure it, then decide.
-		if w.rawFlushed == 0 && w.cur.buffered > 0 {
-			if err := w.flushRowGroup(); err != nil {
+	if c := w.cur; c != nil && c.rows > 0 {
+		overTokens := r.Tokens > w.maxTokens-c.tokens
+		if !overTokens && w.estimate(size) > w.maxBytes && w.rawKnown == 0 {
+			// The row would take the shard past MaxBytes, but the estimate
+			// assumes no compression until a row group is known: encode
+			// what there is now to measure the ratio, then decide.
+			if err := w.drain(); err != nil {
 				return err
 			}
 		}
-		if w.estimate(size) > w.maxBytes {
+		if overTokens || w.estimate(size) > w.maxBytes {
 			if err := w.finishShard(); err != nil {
 				return err
 			}
@@ -347,46 +440,170 @@ func (w *Writer) add(r Row) error {
 		}
 	}
 	c := w.cur
-	// One row per call: parquet-go checks page sizes after every call, so
-	// page boundaries depend on the rows only, never on batch sizes.
-	if err := c.pw.write(&r); err != nil {
-		return fmt.Errorf("writing %s: %w", c.name, err)
-	}
+	c.open = append(c.open, r)
 	c.rows++
 	c.tokens += r.Tokens
 	c.buffered += size
 	switch {
-	case c.rows >= w.maxRows || w.estimate(0) >= w.maxBytes:
+	case c.rows >= w.maxRows || c.tokens >= w.maxTokens || w.estimate(0) >= w.maxBytes:
 		return w.finishShard()
 	case c.buffered >= w.rowGroupBytes:
-		return w.flushRowGroup()
+		return w.submit()
 	}
 	return nil
 }
 
-// flushRowGroup ends the open row group and updates the observed
-// compression ratio with what it became on disk.
-func (w *Writer) flushRowGroup() error {
+// submit hands the open row group to the encoders. It waits for the oldest
+// row group in flight first when Options.Encoders are busy, and folds the
+// row group lookBehind places back into the estimate.
+func (w *Writer) submit() error {
 	c := w.cur
-	if c.buffered == 0 {
+	if len(c.open) == 0 {
 		return nil
 	}
-	before := c.size
-	if err := c.pw.Flush(); err != nil {
-		return fmt.Errorf("writing %s: %w", c.name, err)
+	for len(w.inflight) >= w.encoders {
+		if err := w.writeOldest(); err != nil {
+			return err
+		}
 	}
-	w.rawFlushed += c.buffered
-	w.compFlushed += int64(c.size - before)
-	c.buffered = 0
+	if w.jobs == nil {
+		w.jobs = make(chan *rowGroup, w.encoders)
+		for range w.encoders {
+			go w.encodeLoop(w.jobs)
+		}
+	}
+	rg := &rowGroup{shard: c, rows: c.open, raw: c.buffered, done: make(chan struct{})}
+	c.open, c.buffered = nil, 0
+	c.rawUnknown += rg.raw
+	w.inflight = append(w.inflight, rg)
+	w.unknown = append(w.unknown, rg)
+	w.submitted++
+	w.jobs <- rg // never blocks: at most w.encoders row groups are in flight
+	for len(w.unknown) > lookBehind {
+		if err := w.know(); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// writerOptions are the parquet-go settings of every shard. Text and meta
-// get no min/max statistics: they would copy whole documents into page
-// headers and the footer without helping any reader.
-func writerOptions() []parquet.WriterOption {
+// know folds the oldest unknown row group's compressed size into the
+// estimate.
+func (w *Writer) know() error {
+	rg := w.unknown[0]
+	<-rg.done
+	if rg.err != nil {
+		return rg.err
+	}
+	w.unknown[0] = nil
+	w.unknown = w.unknown[1:]
+	w.rawKnown += rg.raw
+	w.compKnown += rg.comp
+	if c := rg.shard; c == w.cur {
+		c.compKnown += rg.comp
+		c.rawUnknown -= rg.raw
+	}
+	return nil
+}
+
+// writeOldest copies the oldest row group in flight into its shard file.
+func (w *Writer) writeOldest() error {
+	rg := w.inflight[0]
+	<-rg.done
+	if rg.err != nil {
+		return rg.err
+	}
+	w.inflight[0] = nil
+	w.inflight = w.inflight[1:]
+	c := rg.shard
+	if _, err := c.pw.WriteRowGroup(rg.file.RowGroups()[0]); err != nil {
+		return fmt.Errorf("writing %s: %w", c.name, err)
+	}
+	rg.file = nil
+	return nil
+}
+
+// drain submits the open row group, writes every row group in flight and
+// makes them all known.
+func (w *Writer) drain() error {
+	if w.cur != nil {
+		if err := w.submit(); err != nil {
+			return err
+		}
+	}
+	for len(w.inflight) > 0 {
+		if err := w.writeOldest(); err != nil {
+			return err
+		}
+	}
+	for len(w.unknown) > 0 {
+		if err := w.know(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encodeLoop encodes the row groups of jobs until it is closed.
+func (w *Writer) encodeLoop(jobs <-chan *rowGroup) {
+	for rg := range jobs {
+		rg.file, rg.comp, rg.err = w.encode(rg.rows)
+		rg.rows = nil
+		close(rg.done)
+	}
+}
+
+// encode writes rows as the one row group of a Parquet file in memory and
+// returns it opened, with the compressed size of its column chunks. Rows go
+// in one per call: parquet-go checks page sizes after every call, so page
+// boundaries depend on the rows only.
+func (w *Writer) encode(rows []Row) (*parquet.File, int64, error) {
+	var buf bytes.Buffer
+	var err error
+	if w.wakati {
+		pw := parquet.NewGenericWriter[WakatiRow](&buf, w.options...)
+		one := make([]WakatiRow, 1)
+		for i := range rows {
+			r := &rows[i]
+			one[0] = WakatiRow{ID: r.ID, Text: r.Text, Source: r.Source, URL: r.URL, Meta: r.Meta, Tokens: r.Tokens, Wakati: r.Wakati}
+			if _, err = pw.Write(one); err != nil {
+				break
+			}
+		}
+		err = errors.Join(err, pw.Close())
+	} else {
+		pw := parquet.NewGenericWriter[Row](&buf, w.options...)
+		for i := range rows {
+			if _, err = pw.Write(rows[i : i+1]); err != nil {
+				break
+			}
+		}
+		err = errors.Join(err, pw.Close())
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("encoding a row group: %w", err)
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		return nil, 0, fmt.Errorf("encoding a row group: reading it back: %w", err)
+	}
+	var comp int64
+	for _, rg := range f.Metadata().RowGroups {
+		for _, col := range rg.Columns {
+			comp += col.MetaData.TotalCompressedSize
+		}
+	}
+	return f, comp, nil
+}
+
+// writerOptions are the parquet-go settings of every shard and row group.
+// Text, meta and wakati get no min/max statistics: they would copy whole
+// documents into page headers and the footer without helping any reader.
+// Statistics of the other columns and the page index (column and offset
+// indexes) are on.
+func writerOptions(zstdLevel int) []parquet.WriterOption {
 	return []parquet.WriterOption{
-		parquet.Compression(&parquet.Zstd),
+		parquet.Compression(&pqzstd.Codec{Level: zstd.EncoderLevelFromZstd(zstdLevel)}),
 		parquet.WriteBufferSize(0), // bytes reach our counter when written; we buffer below it
 		parquet.SkipPageStatistics("text"),
 		parquet.SkipPageStatistics("meta"),
@@ -411,11 +628,11 @@ func (w *Writer) openShard() error {
 	}
 	c := &shardFile{name: name, tmpPath: tmp, f: f, bw: bufio.NewWriterSize(f, 1<<20), sum: sha256.New()}
 	out := io.MultiWriter(c.bw, c.sum, &c.size)
+	schema := rowSchema
 	if w.wakati {
-		c.pw = &wakatiRows{parquet.NewGenericWriter[WakatiRow](out, writerOptions()...), make([]WakatiRow, 1)}
-	} else {
-		c.pw = &plainRows{parquet.NewGenericWriter[Row](out, writerOptions()...), make([]Row, 1)}
+		schema = wakatiSchema
 	}
+	c.pw = parquet.NewWriter(out, append([]parquet.WriterOption{schema}, w.options...)...)
 	w.cur = c
 	return nil
 }
@@ -424,7 +641,7 @@ func (w *Writer) openShard() error {
 // renames it to its final name and records its Info.
 func (w *Writer) finishShard() error {
 	c := w.cur
-	if err := w.flushRowGroup(); err != nil {
+	if err := w.drain(); err != nil {
 		return err
 	}
 	beforeFooter := c.size

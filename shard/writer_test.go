@@ -196,6 +196,84 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+// TestEncodersIdentical: the files are byte-identical whatever the number of
+// encoders, with enough small row groups that many are in flight and the
+// look-behind of the size estimate matters, for plain and wakati shards.
+func TestEncodersIdentical(t *testing.T) {
+	fixture := loadFixture(t)
+	var docs []*pipeline.Document
+	for rep := range 4 { // 344 documents, about 1.9 MB of text
+		for _, d := range fixture {
+			c := *d
+			c.ID = fmt.Sprint(d.ID, "#", rep)
+			c.Wakati = strings.Join(strings.Fields(d.Text), " ")
+			docs = append(docs, &c)
+		}
+	}
+	for _, base := range []Options{
+		{MaxBytes: 256 << 10, RowGroupBytes: 8 << 10},
+		{MaxBytes: 1 << 20, RowGroupBytes: 4 << 10, Wakati: true},
+		{MaxTokens: 40000, RowGroupBytes: 8 << 10},
+	} {
+		var ref []Info
+		var refData [][]byte
+		for _, enc := range []int{1, 2, 3, 8, 64} {
+			opts := base
+			opts.Dir, opts.Encoders = t.TempDir(), enc
+			infos := writeAll(t, opts, docs, 7)
+			data := readDirFiles(t, opts.Dir, infos)
+			if ref == nil {
+				ref, refData = infos, data
+				md := fileMetadata(t, filepath.Join(opts.Dir, infos[0].File))
+				if len(infos) < 2 || len(md.RowGroups) <= lookBehind {
+					t.Fatalf("%+v: %d shards, %d row groups in the first; the test needs several shards and more than %d row groups", base, len(infos), len(md.RowGroups), lookBehind)
+				}
+				continue
+			}
+			if fmt.Sprint(infos) != fmt.Sprint(ref) {
+				t.Errorf("%+v, %d encoders: shards %v, want %v", base, enc, infos, ref)
+				continue
+			}
+			for i := range data {
+				if !bytes.Equal(data[i], refData[i]) {
+					t.Errorf("%+v, %d encoders: %s differs", base, enc, infos[i].File)
+				}
+			}
+		}
+	}
+}
+
+// TestMaxTokens: shards close before a document that would take them past
+// MaxTokens; a document larger than MaxTokens gets a shard of its own.
+func TestMaxTokens(t *testing.T) {
+	docs := loadFixture(t)
+	var maxDoc int64
+	for _, d := range docs {
+		maxDoc = max(maxDoc, int64(d.Tokens))
+	}
+	for _, limit := range []int64{maxDoc / 2, maxDoc, 3 * maxDoc} {
+		dir := t.TempDir()
+		infos := writeAll(t, Options{Dir: dir, MaxTokens: limit}, docs, 5)
+		var total int64
+		next := 0
+		for i, in := range infos {
+			total += in.Tokens
+			rows := readBack(t, filepath.Join(dir, in.File))
+			if in.Tokens > limit && len(rows) != 1 {
+				t.Errorf("limit %d: %s has %d tokens in %d rows", limit, in.File, in.Tokens, len(rows))
+			}
+			next += len(rows)
+			// closed too early? the next document would have fitted
+			if i < len(infos)-1 && next < len(docs) && in.Tokens+int64(docs[next].Tokens) <= limit {
+				t.Errorf("limit %d: %s closed at %d tokens, the next document (%d tokens) fits", limit, in.File, in.Tokens, docs[next].Tokens)
+			}
+		}
+		if next != len(docs) || total == 0 {
+			t.Errorf("limit %d: %d rows, %d tokens", limit, next, total)
+		}
+	}
+}
+
 // TestShardSizes checks that byte-limited shards land near MaxBytes.
 func TestShardSizes(t *testing.T) {
 	docs := loadFixture(t)
@@ -397,6 +475,10 @@ func TestNewWriterOptions(t *testing.T) {
 		{Dir: dir, MaxBytes: -1},
 		{Dir: dir, MaxRows: -1},
 		{Dir: dir, RowGroupBytes: -1},
+		{Dir: dir, MaxTokens: -1},
+		{Dir: dir, Encoders: -1},
+		{Dir: dir, ZstdLevel: 23},
+		{Dir: dir, ZstdLevel: -1},
 		{Dir: dir, Prefix: "a/b"},
 		{Dir: dir, Prefix: ".hidden"},
 	}
@@ -409,8 +491,8 @@ func TestNewWriterOptions(t *testing.T) {
 		opts          Options
 		maxBytes, rgb int64
 	}{
-		{Options{}, 256 << 20, 64 << 20},
-		{Options{MaxBytes: 1 << 30}, 1 << 30, 64 << 20},
+		{Options{}, 512 << 20, 128 << 20},
+		{Options{MaxBytes: 1 << 30}, 1 << 30, 128 << 20},
 		{Options{MaxBytes: 100 << 20}, 100 << 20, 25 << 20},
 		{Options{MaxBytes: 64 << 10}, 64 << 10, 64 << 10},
 		{Options{MaxBytes: 1 << 20, RowGroupBytes: 1000}, 1 << 20, 1000},

@@ -49,7 +49,7 @@ type WakatiRow struct {
 var (
 	rowSchema    = parquet.SchemaOf(Row{})
 	wakatiSchema = parquet.SchemaOf(WakatiRow{})
-	columns   = func() []string {
+	columns      = func() []string {
 		fields := rowSchema.Fields()
 		names := make([]string, len(fields))
 		for i, f := range fields {
@@ -99,4 +99,3 @@ func rawSize(r *Row) int64 {
 	}
 	return n
 }
-

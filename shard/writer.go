@@ -124,9 +124,9 @@ type Writer struct {
 	maxRows       int64
 	rowGroupBytes int64
 
-	maxTokens     int64
-	encoders      int
-	options       []parquet.WriterOption // every shard's and row group's
+	maxTokens int64
+	encoders  int
+	options   []parquet.WriterOption // every shard's and row group's
 
 	cur   *shardFile // open shard, nil between shards
 	infos []Info     // finished shards in order

@@ -6,10 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-
-	"github.com/parquet-go/parquet-go"
+	"slices"
+	"strings"
 
 	"github.com/jacorpus/jacorpus/commit"
 	"github.com/jacorpus/jacorpus/filters"
@@ -64,7 +63,12 @@ func ApplyFilters(ctx context.Context, o ApplyOptions) (*Manifest, error) {
 		return nil, err
 	}
 	defer out.Abort() // no-op after Commit
-	w, err := shard.NewWriter(shard.Options{Dir: out.Staging, MaxBytes: int64(o.ShardSize), MaxRows: o.ShardRows})
+	// the new shards have the input's format and columns
+	format, wakati := shard.FormatParquet, slices.Contains(in.Schema, "wakati")
+	if len(in.Shards) > 0 && strings.HasSuffix(in.Shards[0].File, shard.FormatArrow.Ext()) {
+		format = shard.FormatArrow
+	}
+	w, err := shard.NewWriter(shard.Options{Dir: out.Staging, MaxBytes: int64(o.ShardSize), MaxRows: o.ShardRows, Format: format, Wakati: wakati})
 	if err != nil {
 		return nil, err
 	}
@@ -80,6 +84,7 @@ func ApplyFilters(ctx context.Context, o ApplyOptions) (*Manifest, error) {
 		return nil, errors.Join(err, w.Abort())
 	}
 	m := &Manifest{Manifest: *shard.NewManifest("jacorpus "+Version, infos)}
+	m.Schema = w.Columns()
 	m.Sources = w.Sources()
 	cfg := ApplyConfig{From: o.In, Filters: o.Filters}
 	if in.Run != nil {
@@ -101,12 +106,10 @@ func ApplyFilters(ctx context.Context, o ApplyOptions) (*Manifest, error) {
 
 // applyShard re-decides the rows of one shard, streaming them in batches.
 func applyShard(ctx context.Context, path string, fc filters.Config, w *shard.Writer, st *pipeline.StageStats) error {
-	f, err := os.Open(path)
+	r, err := shard.OpenReader(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	r := parquet.NewGenericReader[shard.Row](f)
 	defer r.Close()
 	rows := make([]shard.Row, 256)
 	n := 0 // rows read so far
@@ -133,7 +136,7 @@ func applyShard(ctx context.Context, path string, fc filters.Config, w *shard.Wr
 			}
 			st.DocsOut++
 			st.BytesOut += int64(len(row.Text))
-			keep = append(keep, &pipeline.Document{ID: row.ID, Text: row.Text, Source: row.Source, URL: row.URL, Meta: meta, Tokens: int(row.Tokens)})
+			keep = append(keep, &pipeline.Document{ID: row.ID, Text: row.Text, Source: row.Source, URL: row.URL, Meta: meta, Tokens: int(row.Tokens), Wakati: row.Wakati})
 		}
 		n += k
 		if len(keep) > 0 {

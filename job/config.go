@@ -108,6 +108,9 @@ type OutputConfig struct {
 	// RowGroupSize ends a row group at this many uncompressed bytes (0:
 	// shard_size/4 within 64KiB..128MiB).
 	RowGroupSize ByteSize `yaml:"row_group_size" json:"row_group_size"`
+	// Format is the shard file format: parquet (default) or arrow (Arrow
+	// IPC stream files, uncompressed, as Hugging Face datasets stores).
+	Format shard.Format `yaml:"format" json:"format"`
 	// ZstdLevel is the zstd level of the shards (1..22, default 3; the
 	// encoder has four speeds: 1-2, 3-5, 6-9 and 10-22 each compress alike).
 	ZstdLevel int `yaml:"zstd_level" json:"zstd_level"`
@@ -153,7 +156,7 @@ func Default() Config {
 		Dedup:           DedupConfig{Exact: true, Order: dedup.AfterFilters, Near: dedup.DefaultNear(), Lines: DefaultLines()},
 		Filters:         filters.DefaultConfig(),
 		Tokenize:        TokenizeConfig{Enabled: true, Options: tokenize.Default()},
-		Output:          OutputConfig{Dir: "out", ShardSize: shard.DefaultMaxBytes, ZstdLevel: shard.DefaultZstdLevel},
+		Output:          OutputConfig{Dir: "out", Format: shard.FormatParquet, ShardSize: shard.DefaultMaxBytes, ZstdLevel: shard.DefaultZstdLevel},
 		Task:            TaskConfig{Index: 0, Count: 1, SliceBytes: DefaultSliceBytes},
 		Phases:          PhasesConfig{Tasks: 1, Buckets: 1},
 	}
@@ -377,6 +380,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Output.RowGroupSize < 0 {
 		addf("output.row_group_size", "%v must be >= 0 (0: from shard_size)", c.Output.RowGroupSize)
+	}
+	if !c.Output.Format.Valid() {
+		addf("output.format", "%q: want %q or %q", c.Output.Format, shard.FormatParquet, shard.FormatArrow)
 	}
 	if c.Output.ZstdLevel < 1 || c.Output.ZstdLevel > 22 {
 		addf("output.zstd_level", "%d must be in 1..22", c.Output.ZstdLevel)

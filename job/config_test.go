@@ -180,8 +180,9 @@ func TestValidateNamesLine(t *testing.T) {
 		{"wakati without tokenize", in + "tokenize: {enabled: false, wakati: true}\n", []string{`FILE:3: tokenize.wakati: needs tokenize.enabled: true`}},
 		{"output", in + "output: {dir: \"\", shard_size: 0, shard_rows: -1}\n", []string{
 			"FILE:3: output.dir: empty", "FILE:3: output.shard_size: 0 must be > 0", "FILE:3: output.shard_rows: -1 must be >= 0 (0: no limit)"}},
-		{"output layout", in + "output:\n  shard_tokens: -5\n  zstd_level: 30\n", []string{
-			"FILE:4: output.shard_tokens: -5 must be >= 0 (0: no limit)", "FILE:5: output.zstd_level: 30 must be in 1..22"}},
+		{"output layout", in + "output:\n  shard_tokens: -5\n  zstd_level: 30\n  format: orc\n", []string{
+			"FILE:4: output.shard_tokens: -5 must be >= 0 (0: no limit)", "FILE:5: output.zstd_level: 30 must be in 1..22",
+			`FILE:6: output.format: "orc": want "parquet" or "arrow"`}},
 		{"negative workers", in + "workers: -2\n", []string{"FILE:3: workers: -2 must be >= 0 (0: all cores)"}},
 		{"task index", in + "task:\n  count: 2\n  index: 3\n", []string{"FILE:5: task.index: 3 must be < task.count (2)"}},
 		{"task count", in + "task: {count: 0}\n", []string{"FILE:3: task.count: 0 must be >= 1"}},

@@ -3,11 +3,11 @@ package job
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
-
-	"github.com/parquet-go/parquet-go"
 
 	"github.com/jacorpus/jacorpus/dedup"
 	"github.com/jacorpus/jacorpus/filters"
@@ -20,13 +20,57 @@ func outputRows(t *testing.T, res *Result) []shard.Row {
 	t.Helper()
 	var rows []shard.Row
 	for _, s := range res.Manifest.Shards {
-		r, err := parquet.ReadFile[shard.Row](filepath.Join(res.Dir, s.File))
+		r, err := shard.OpenReader(filepath.Join(res.Dir, s.File))
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows = append(rows, r...)
+		buf := make([]shard.Row, 100)
+		for {
+			k, err := r.Read(buf)
+			rows = append(rows, buf[:k]...)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.Close()
 	}
 	return rows
+}
+
+// TestApplyArrowWakati: applying bounds to an annotated Arrow dataset with
+// the wakati column writes Arrow shards that keep the column.
+func TestApplyArrowWakati(t *testing.T) {
+	cfg := sampleConfig(t)
+	cfg.Tokenize.Wakati = true
+	cfg.Output.Format = shard.FormatArrow
+	cfg.Filters.Mode = filters.Annotate
+	res, err := Run(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann := outputRows(t, res)
+	out := t.TempDir()
+	m, err := ApplyFilters(context.Background(), ApplyOptions{In: res.Dir, Out: out, Filters: cfg.Filters, ShardSize: cfg.Output.ShardSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	applied := outputRows(t, &Result{Dir: out, Manifest: m})
+	if len(applied) == 0 || len(applied) >= len(ann) || !slices.Contains(m.Schema, "wakati") {
+		t.Fatalf("%d of %d kept, schema %v", len(applied), len(ann), m.Schema)
+	}
+	for _, s := range m.Shards {
+		if !strings.HasSuffix(s.File, ".arrow") {
+			t.Errorf("applied shard %s is not Arrow", s.File)
+		}
+	}
+	for _, r := range applied {
+		if r.Wakati == "" || strings.Join(strings.Fields(r.Wakati), "") != strings.Join(strings.Fields(r.Text), "") {
+			t.Fatalf("%s: wakati %.80q does not spell text %.80q", r.ID, r.Wakati, r.Text)
+		}
+	}
 }
 
 // TestAnnotateThenRethreshold: an annotate run keeps every document with

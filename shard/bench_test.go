@@ -10,15 +10,18 @@ import (
 )
 
 // BenchmarkWriter writes the fixture (repeated 8 times, about 3.9 MB of
-// text) into 1 MiB shards per iteration, with one encoder and with two
+// text) into 1 MiB shards per iteration, Parquet and Arrow IPC, with one
+// encoder and with two
 // (run with GOMAXPROCS=1 for the per-core figure, =2 for the speedup).
 func BenchmarkWriter(b *testing.B) {
-	for _, enc := range []int{1, 2} {
-		b.Run("encoders="+strconv.Itoa(enc), func(b *testing.B) { benchWriter(b, enc) })
+	for _, f := range []Format{FormatParquet, FormatArrow} {
+		for _, enc := range []int{1, 2} {
+			b.Run(string(f)+"/encoders="+strconv.Itoa(enc), func(b *testing.B) { benchWriter(b, f, enc) })
+		}
 	}
 }
 
-func benchWriter(b *testing.B, encoders int) {
+func benchWriter(b *testing.B, format Format, encoders int) {
 	fixture := loadFixture(b)
 	var docs []*pipeline.Document
 	var textBytes int64
@@ -40,7 +43,7 @@ func benchWriter(b *testing.B, encoders int) {
 		if err := os.Mkdir(dir, 0o755); err != nil {
 			b.Fatal(err)
 		}
-		w, err := NewWriter(Options{Dir: dir, MaxBytes: 1 << 20, RowGroupBytes: 128 << 10, Encoders: encoders})
+		w, err := NewWriter(Options{Dir: dir, MaxBytes: 1 << 20, RowGroupBytes: 128 << 10, Encoders: encoders, Format: format})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -198,12 +198,12 @@ func Owned(dir string) ([]string, error) {
 // make PrepareDir remove anything elsewhere.
 func isShardName(name string) bool {
 	return name != "" && filepath.Base(name) == name && !strings.ContainsAny(name, `/\`) &&
-		!strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".parquet")
+		!strings.HasPrefix(name, ".") && (strings.HasSuffix(name, FormatParquet.Ext()) || strings.HasSuffix(name, FormatArrow.Ext()))
 }
 
 // isTemp reports whether name is a temporary file written by this package.
 func isTemp(name string) bool {
-	if strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".parquet.tmp") {
+	if strings.HasPrefix(name, ".") && (strings.HasSuffix(name, FormatParquet.Ext()+".tmp") || strings.HasSuffix(name, FormatArrow.Ext()+".tmp")) {
 		return true
 	}
 	return strings.HasPrefix(name, "."+ManifestName+".") && strings.HasSuffix(name, ".tmp")

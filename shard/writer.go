@@ -2,7 +2,6 @@ package shard
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -71,8 +70,11 @@ type Options struct {
 	// and every size decision reads only what is known at a position fixed
 	// by the data (see Writer).
 	Encoders int
-	// ZstdLevel is the zstd compression level (1..22; 0: DefaultZstdLevel).
+	// ZstdLevel is the zstd compression level of Parquet shards (1..22; 0:
+	// DefaultZstdLevel).
 	ZstdLevel int
+	// Format is the file format (default FormatParquet).
+	Format Format
 }
 
 // DefaultZstdLevel is the zstd level used when Options.ZstdLevel is 0: zstd's
@@ -126,7 +128,8 @@ type Writer struct {
 
 	maxTokens int64
 	encoders  int
-	options   []parquet.WriterOption // every shard's and row group's
+	format    Format
+	codec     codec
 
 	cur   *shardFile // open shard, nil between shards
 	infos []Info     // finished shards in order
@@ -160,7 +163,7 @@ type shardFile struct {
 	bw      *bufio.Writer
 	sum     hash.Hash
 	size    counter // bytes handed to the file so far
-	pw      *parquet.Writer
+	asm     assembler
 
 	rows, tokens int64
 	open         []Row // the open row group
@@ -177,8 +180,8 @@ type rowGroup struct {
 	raw   int64 // rawSize of rows
 	done  chan struct{}
 	// set by the encoder before done is closed:
-	file *parquet.File // the encoded row group, a Parquet file in memory
-	comp int64         // compressed size of its column chunks
+	enc  encoded // the encoded row group
+	comp int64   // the bytes it adds to the file
 	err  error
 }
 
@@ -239,6 +242,12 @@ func NewWriter(opts Options) (*Writer, error) {
 		return nil, fmt.Errorf("shard: negative limit (MaxBytes %d, MaxRows %d, MaxTokens %d, RowGroupBytes %d, Encoders %d)",
 			opts.MaxBytes, opts.MaxRows, opts.MaxTokens, opts.RowGroupBytes, opts.Encoders)
 	}
+	if opts.Format == "" {
+		opts.Format = FormatParquet
+	}
+	if !opts.Format.Valid() {
+		return nil, fmt.Errorf("shard: unknown format %q (want %q or %q)", opts.Format, FormatParquet, FormatArrow)
+	}
 	if opts.ZstdLevel < 0 || opts.ZstdLevel > 22 {
 		return nil, fmt.Errorf("shard: zstd level %d outside 1..22", opts.ZstdLevel)
 	}
@@ -250,6 +259,7 @@ func NewWriter(opts Options) (*Writer, error) {
 		maxTokens:     opts.MaxTokens,
 		rowGroupBytes: opts.RowGroupBytes,
 		encoders:      min(max(opts.Encoders, 1), lookBehind),
+		format:        opts.Format,
 		wakati:        opts.Wakati,
 		infos:         []Info{},
 	}
@@ -260,7 +270,14 @@ func NewWriter(opts Options) (*Writer, error) {
 	if level == 0 {
 		level = DefaultZstdLevel
 	}
-	w.options = writerOptions(level)
+	switch w.format {
+	case FormatParquet:
+		w.codec = &parquetCodec{options: writerOptions(level), wakati: w.wakati}
+	case FormatArrow:
+		if w.codec, err = newArrowCodec(w.wakati); err != nil {
+			return nil, fmt.Errorf("shard: %w", err)
+		}
+	}
 	if w.prefix == "" {
 		w.prefix = DefaultPrefix
 	}
@@ -516,10 +533,10 @@ func (w *Writer) writeOldest() error {
 	w.inflight[0] = nil
 	w.inflight = w.inflight[1:]
 	c := rg.shard
-	if _, err := c.pw.WriteRowGroup(rg.file.RowGroups()[0]); err != nil {
+	if err := c.asm.add(rg.enc); err != nil {
 		return fmt.Errorf("writing %s: %w", c.name, err)
 	}
-	rg.file = nil
+	rg.enc = nil
 	return nil
 }
 
@@ -547,53 +564,13 @@ func (w *Writer) drain() error {
 // encodeLoop encodes the row groups of jobs until it is closed.
 func (w *Writer) encodeLoop(jobs <-chan *rowGroup) {
 	for rg := range jobs {
-		rg.file, rg.comp, rg.err = w.encode(rg.rows)
+		rg.enc, rg.err = w.codec.encode(rg.rows)
+		if rg.err == nil {
+			rg.comp = rg.enc.size()
+		}
 		rg.rows = nil
 		close(rg.done)
 	}
-}
-
-// encode writes rows as the one row group of a Parquet file in memory and
-// returns it opened, with the compressed size of its column chunks. Rows go
-// in one per call: parquet-go checks page sizes after every call, so page
-// boundaries depend on the rows only.
-func (w *Writer) encode(rows []Row) (*parquet.File, int64, error) {
-	var buf bytes.Buffer
-	var err error
-	if w.wakati {
-		pw := parquet.NewGenericWriter[WakatiRow](&buf, w.options...)
-		one := make([]WakatiRow, 1)
-		for i := range rows {
-			r := &rows[i]
-			one[0] = WakatiRow{ID: r.ID, Text: r.Text, Source: r.Source, URL: r.URL, Meta: r.Meta, Tokens: r.Tokens, Wakati: r.Wakati}
-			if _, err = pw.Write(one); err != nil {
-				break
-			}
-		}
-		err = errors.Join(err, pw.Close())
-	} else {
-		pw := parquet.NewGenericWriter[Row](&buf, w.options...)
-		for i := range rows {
-			if _, err = pw.Write(rows[i : i+1]); err != nil {
-				break
-			}
-		}
-		err = errors.Join(err, pw.Close())
-	}
-	if err != nil {
-		return nil, 0, fmt.Errorf("encoding a row group: %w", err)
-	}
-	f, err := parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		return nil, 0, fmt.Errorf("encoding a row group: reading it back: %w", err)
-	}
-	var comp int64
-	for _, rg := range f.Metadata().RowGroups {
-		for _, col := range rg.Columns {
-			comp += col.MetaData.TotalCompressedSize
-		}
-	}
-	return f, comp, nil
 }
 
 // writerOptions are the parquet-go settings of every shard and row group.
@@ -615,7 +592,7 @@ func writerOptions(zstdLevel int) []parquet.WriterOption {
 }
 
 func (w *Writer) shardName(i int) string {
-	return fmt.Sprintf("%s-%05d.parquet", w.prefix, i)
+	return fmt.Sprintf("%s-%05d%s", w.prefix, i, w.format.Ext())
 }
 
 // openShard creates the temporary file of the next shard.
@@ -628,11 +605,7 @@ func (w *Writer) openShard() error {
 	}
 	c := &shardFile{name: name, tmpPath: tmp, f: f, bw: bufio.NewWriterSize(f, 1<<20), sum: sha256.New()}
 	out := io.MultiWriter(c.bw, c.sum, &c.size)
-	schema := rowSchema
-	if w.wakati {
-		schema = wakatiSchema
-	}
-	c.pw = parquet.NewWriter(out, append([]parquet.WriterOption{schema}, w.options...)...)
+	c.asm = w.codec.start(out)
 	w.cur = c
 	return nil
 }
@@ -645,7 +618,7 @@ func (w *Writer) finishShard() error {
 		return err
 	}
 	beforeFooter := c.size
-	if err := c.pw.Close(); err != nil {
+	if err := c.asm.close(); err != nil {
 		return fmt.Errorf("writing %s: %w", c.name, err)
 	}
 	w.footer = int64(c.size - beforeFooter)

@@ -4,13 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
-
-	"github.com/parquet-go/parquet-go"
 
 	"github.com/jacorpus/jacorpus/shard"
 )
@@ -95,35 +92,22 @@ func cmdInspect(args []string, stdout, stderr io.Writer) (code int) {
 		fs.Usage()
 		return 2
 	}
-	f, err := os.Open(fs.Arg(0))
+	r, err := shard.OpenReader(fs.Arg(0))
 	if err != nil {
 		return exitErr(stderr, err)
 	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return exitErr(stderr, err)
-	}
-	// parquet.OpenFile reports a file that is no Parquet as an error, where
-	// NewGenericReader would panic
-	pf, err := parquet.OpenFile(f, info.Size())
-	if err != nil {
-		return exitErr(stderr, fmt.Errorf("%s: not a readable Parquet file: %w", fs.Arg(0), err))
-	}
-	defer func() { // parquet-go panics on some corrupt pages
-		if v := recover(); v != nil {
-			code = exitErr(stderr, fmt.Errorf("%s: corrupt Parquet data: %v", fs.Arg(0), v))
-		}
-	}()
-	r := parquet.NewGenericReader[shard.WakatiRow](pf)
 	defer r.Close()
-	fmt.Fprintf(stdout, "%s: %d rows\n", fs.Arg(0), r.NumRows())
-	rows := make([]shard.WakatiRow, 1)
+	if n := r.NumRows(); n >= 0 {
+		fmt.Fprintf(stdout, "%s: %d rows\n", fs.Arg(0), n)
+	} else {
+		fmt.Fprintf(stdout, "%s\n", fs.Arg(0))
+	}
+	rows := make([]shard.Row, 1)
 	for i := 0; i < *n; i++ {
 		k, err := r.Read(rows)
 		if k == 0 {
 			if err != nil && err != io.EOF {
-				return exitErr(stderr, fmt.Errorf("%s: %w", fs.Arg(0), err))
+				return exitErr(stderr, err)
 			}
 			break
 		}

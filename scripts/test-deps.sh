@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# Installs what `make test` needs when it is missing. Today that is only the Go
-# toolchain's module downloads; later issues add Slurm/munge (apt-get), MeCab,
-# Chromium and DuckDB (npm) here, each behind a "missing?" check.
-# With CI=true a missing tool that cannot be installed is an error.
+# Installs what `make test` needs when it is missing: the Go toolchain's module
+# downloads and DuckDB for Node (npm @duckdb/node-api, the version pinned in
+# scripts/duckdb/package-lock.json, into scripts/duckdb/node_modules). Later
+# issues add Slurm/munge (apt-get), MeCab and Chromium here, each behind a
+# "missing?" check. With CI=true a missing tool that cannot be installed is an
+# error; otherwise the tests that need it are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need() { command -v "$1" >/dev/null 2>&1; }
+
+# unavailable reports a tool that is missing and could not be installed.
+unavailable() {
+  if [ "${CI:-}" = true ]; then
+    echo "test-deps: $1" >&2
+    exit 1
+  fi
+  echo "test-deps: $1; the tests that need it are skipped" >&2
+}
 
 if ! need go; then
   if [ -x /usr/local/go/bin/go ]; then
@@ -17,3 +28,15 @@ if ! need go; then
   exit 1
 fi
 go mod download
+
+# DuckDB for internal/interop's read-back check. query.mjs --version fails
+# when the package is absent, broken or not the pinned version.
+duckdb_ok() { node scripts/duckdb/query.mjs --version >/dev/null 2>&1; }
+if ! need node || ! need npm; then
+  unavailable "node and npm are missing (install Node.js 20 or newer) for the DuckDB check"
+elif ! duckdb_ok; then
+  echo "test-deps: installing @duckdb/node-api into scripts/duckdb/node_modules" >&2
+  if ! (cd scripts/duckdb && npm ci --no-audit --no-fund --loglevel=error) || ! duckdb_ok; then
+    unavailable "could not install @duckdb/node-api (scripts/duckdb: npm ci)"
+  fi
+fi

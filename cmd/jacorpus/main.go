@@ -6,6 +6,7 @@
 //	jacorpus tokenize [--wakati | --count] [FILE ...]
 //	jacorpus verify [--quick] DIR
 //	jacorpus ls DIR
+//	jacorpus stats [--json] DIR
 //	jacorpus inspect [-n N] FILE
 //	jacorpus version
 //
@@ -36,6 +37,7 @@ const usage = `usage:
   jacorpus tokenize [--wakati | --count] [FILE…]    morphemes of each line, like mecab -Owakati
   jacorpus verify [--quick] DIR                     check a dataset against its manifest (after a copy)
   jacorpus ls DIR                                   a dataset's shards, totals and balance (from the manifest)
+  jacorpus stats [--json] DIR                       a dataset's totals, sources, shard balance and run funnel (from the manifest)
   jacorpus inspect [-n N] FILE                      the first documents of a shard
   jacorpus version                                  print the version
 Run 'jacorpus run -h' for the run flags.
@@ -63,6 +65,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return cmdVerify(args[1:], stdout, stderr)
 	case "ls":
 		return cmdLs(args[1:], stdout, stderr)
+	case "stats":
+		return cmdStats(args[1:], stdout, stderr)
 	case "inspect":
 		return cmdInspect(args[1:], stdout, stderr)
 	case "version", "--version", "-version":

@@ -32,6 +32,12 @@ go mod download
 # DuckDB for internal/interop's read-back check. query.mjs --version fails
 # when the package is absent, broken or not the pinned version.
 duckdb_ok() { node scripts/duckdb/query.mjs --version >/dev/null 2>&1; }
+if { ! need node || ! need npm; } && need apt-get; then
+  echo "test-deps: installing Node.js (Debian nodejs, npm) for the DuckDB check" >&2
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null 2>&1 ||
+    { $sudo apt-get update -q >/dev/null 2>&1 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null 2>&1; } || true
+fi
 if ! need node || ! need npm; then
   unavailable "node and npm are missing (install Node.js 20 or newer) for the DuckDB check"
 elif ! duckdb_ok; then

@@ -108,6 +108,19 @@ type OutputConfig struct {
 	// RowGroupSize ends a row group at this many uncompressed bytes (0:
 	// shard_size/4 within 64KiB..128MiB).
 	RowGroupSize ByteSize `yaml:"row_group_size" json:"row_group_size"`
+	// WorldSize balances the shards for that many training ranks (0: off):
+	// their count is a multiple of it and their token totals differ by at
+	// most the largest document's tokens; shard_size, shard_tokens and
+	// shard_rows then choose how many shards per rank.
+	WorldSize int `yaml:"world_size" json:"world_size"`
+	// Shuffle writes the documents in a random order fixed by Seed and
+	// their keys (implies balancing, world_size 1 when unset).
+	Shuffle bool `yaml:"shuffle" json:"shuffle"`
+	// Seed seeds the shuffle.
+	Seed uint64 `yaml:"seed" json:"seed"`
+	// ShuffleBuckets bounds the shuffle's memory: one bucket (1/ShuffleBuckets
+	// of the output) is held at a time (0: 64).
+	ShuffleBuckets int `yaml:"shuffle_buckets" json:"shuffle_buckets"`
 	// Format is the shard file format: parquet (default) or arrow (Arrow
 	// IPC stream files, uncompressed, as Hugging Face datasets stores).
 	Format shard.Format `yaml:"format" json:"format"`
@@ -380,6 +393,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Output.RowGroupSize < 0 {
 		addf("output.row_group_size", "%v must be >= 0 (0: from shard_size)", c.Output.RowGroupSize)
+	}
+	if c.Output.WorldSize < 0 {
+		addf("output.world_size", "%d must be >= 0 (0: no balancing)", c.Output.WorldSize)
+	}
+	if c.Output.ShuffleBuckets < 0 || c.Output.ShuffleBuckets > 1<<16 {
+		addf("output.shuffle_buckets", "%d must be in 0..65536 (0: 64)", c.Output.ShuffleBuckets)
 	}
 	if !c.Output.Format.Valid() {
 		addf("output.format", "%q: want %q or %q", c.Output.Format, shard.FormatParquet, shard.FormatArrow)

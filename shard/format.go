@@ -61,8 +61,8 @@ type parquetCodec struct {
 }
 
 type parquetGroup struct {
-	file *parquet.File
-	comp int64 // compressed size of the column chunks
+	rg   parquet.RowGroup // backed by a file (in memory or a spool), so copyable
+	comp int64            // compressed size of the column chunks
 }
 
 func (g *parquetGroup) size() int64 { return g.comp }
@@ -99,7 +99,7 @@ func (p *parquetCodec) encode(rows []Row) (encoded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encoding a row group: reading it back: %w", err)
 	}
-	g := &parquetGroup{file: f}
+	g := &parquetGroup{rg: f.RowGroups()[0]}
 	for _, rg := range f.Metadata().RowGroups {
 		for _, col := range rg.Columns {
 			g.comp += col.MetaData.TotalCompressedSize
@@ -119,7 +119,7 @@ func (p *parquetCodec) start(w io.Writer) assembler {
 type parquetFile struct{ w *parquet.Writer }
 
 func (f *parquetFile) add(e encoded) error {
-	_, err := f.w.WriteRowGroup(e.(*parquetGroup).file.RowGroups()[0])
+	_, err := f.w.WriteRowGroup(e.(*parquetGroup).rg)
 	return err
 }
 

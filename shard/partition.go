@@ -21,9 +21,11 @@ import (
 // All parts fit iff P(n) ∈ [P(lo)+L, P(hi)+U] for the range after parts-1
 // parts: the right inequality holds from some L on, the left up to some L,
 // so the smallest L for which the right one holds is the one to test. The
-// slack starts at the largest weight and doubles if that bound admits no
-// partition (no case is known: TestPartitionOptimal compares with brute
-// force), so the function always returns. The cuts are then read backwards,
+// slack is first searched for below the largest weight (a heuristic: below
+// it the ranges may have gaps, so a tighter partition may be missed, but
+// what is found is valid, and the spread is usually far below the bound);
+// should the largest weight admit none (no case is known: TestPartitionBound compares with brute
+// force), the slack doubles from there, so the function always returns. The cuts are then read backwards,
 // each at the admissible end nearest to its share k·P(n)/parts.
 func Partition(weights []uint32, parts int) []int {
 	n := len(weights)
@@ -50,6 +52,15 @@ func Partition(weights []uint32, parts int) []int {
 			cuts[i] = int(int64(i) * int64(n) / int64(parts))
 		}
 		return cuts
+	}
+	// the tightest slack up to the largest weight that admits a partition
+	// (admissibility grows with the slack), else doubling from there
+	tight := int64(sort.Search(int(max(wmax, 1)), func(i int) bool {
+		_, ok := partitionWithin(pre, parts, int64(i)+1)
+		return ok
+	})) + 1
+	if c, ok := partitionWithin(pre, parts, tight); ok {
+		return c
 	}
 	for slack := max(wmax, 1); ; slack *= 2 {
 		if c, ok := partitionWithin(pre, parts, slack); ok {

@@ -20,8 +20,8 @@ import (
 // shard has the wakati column. Corrupt data is an error naming the file,
 // never a panic.
 type Reader struct {
-	path string
-	f    *os.File
+	path  string
+	close io.Closer // the file, nil for bytes in memory
 	// one of:
 	pq  *parquet.GenericReader[WakatiRow]
 	buf []WakatiRow
@@ -37,27 +37,32 @@ func OpenReader(path string) (*Reader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("shard: %w", err)
 	}
-	r := &Reader{path: path, f: f}
-	head := make([]byte, 4)
-	if _, err := io.ReadFull(f, head); err != nil {
+	info, err := f.Stat()
+	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("shard: %s: not a shard (Parquet or Arrow IPC stream): %w", path, err)
+		return nil, fmt.Errorf("shard: %w", err)
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	r, err := newReader(f, info.Size(), path)
+	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("shard: %s: %w", path, err)
+		return nil, err
+	}
+	r.close = f
+	return r, nil
+}
+
+// newReader reads the shard of size bytes in ra; name is for errors.
+func newReader(ra io.ReaderAt, size int64, name string) (*Reader, error) {
+	r := &Reader{path: name}
+	head := make([]byte, 4)
+	if _, err := ra.ReadAt(head, 0); err != nil {
+		return nil, fmt.Errorf("shard: %s: not a shard (Parquet or Arrow IPC stream): %w", name, err)
 	}
 	switch {
 	case bytes.Equal(head, []byte("PAR1")):
-		info, err := f.Stat()
+		pf, err := openParquet(ra, size)
 		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("shard: %s: %w", path, err)
-		}
-		pf, err := openParquet(f, info.Size())
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("shard: %s: not a readable Parquet file: %w", path, err)
+			return nil, fmt.Errorf("shard: %s: not a readable Parquet file: %w", name, err)
 		}
 		r.pq = parquet.NewGenericReader[WakatiRow](pf)
 	case bytes.Equal(head, arrowEOS[:4]):
@@ -65,30 +70,27 @@ func OpenReader(path string) (*Reader, error) {
 		// make it allocate without bound), so the framing is checked
 		// first, the schema must be a shard's, byte for byte, and no
 		// buffer may be larger than the file.
-		size, err := checkArrowStream(f)
+		_, err := arrowMessages(ra, size)
 		if err == nil {
-			err = checkArrowSchema(f)
+			err = checkArrowSchema(ra)
 		}
 		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("shard: %s: not a readable Arrow IPC stream: %w", path, err)
+			return nil, fmt.Errorf("shard: %s: not a readable Arrow IPC stream: %w", name, err)
 		}
-		ar, err := ipc.NewReader(f, ipc.WithAllocator(&cappedAllocator{memory.NewGoAllocator(), size}))
+		ar, err := ipc.NewReader(io.NewSectionReader(ra, 0, size), ipc.WithAllocator(&cappedAllocator{memory.NewGoAllocator(), size}))
 		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("shard: %s: not a readable Arrow IPC stream: %w", path, err)
+			return nil, fmt.Errorf("shard: %s: not a readable Arrow IPC stream: %w", name, err)
 		}
 		r.ar = ar
 	default:
-		f.Close()
-		return nil, fmt.Errorf("shard: %s: not a shard (neither Parquet nor an Arrow IPC stream)", path)
+		return nil, fmt.Errorf("shard: %s: not a shard (neither Parquet nor an Arrow IPC stream)", name)
 	}
 	return r, nil
 }
 
 // openParquet opens a Parquet file, turning parquet-go's panics on damaged
 // footers and page indexes into errors.
-func openParquet(f *os.File, size int64) (pf *parquet.File, err error) {
+func openParquet(f io.ReaderAt, size int64) (pf *parquet.File, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			pf, err = nil, fmt.Errorf("damaged footer: %v", v)
@@ -99,7 +101,7 @@ func openParquet(f *os.File, size int64) (pf *parquet.File, err error) {
 
 // checkArrowSchema checks that the stream in f starts with the schema
 // message of a shard, with or without wakati.
-func checkArrowSchema(f *os.File) error {
+func checkArrowSchema(f io.ReaderAt) error {
 	for _, wakati := range []bool{false, true} {
 		c, err := newArrowCodec(wakati)
 		if err != nil {
@@ -113,41 +115,39 @@ func checkArrowSchema(f *os.File) error {
 	return errors.New("its schema is not a shard's (id, text, source, url, meta, tokens[, wakati])")
 }
 
-// checkArrowStream walks the messages of the IPC stream in f: every message
-// must have a continuation marker, metadata and body inside the file, and
-// the stream must end with the end-of-stream marker at the end of the file.
-// It returns the file size.
-func checkArrowStream(f *os.File) (int64, error) {
-	info, err := f.Stat()
-	if err != nil {
-		return 0, err
-	}
-	size := info.Size()
+// arrowMessages walks the messages of the IPC stream of size bytes in f:
+// every message must have a continuation marker, metadata and body inside
+// the file, and the stream must end with the end-of-stream marker at the end
+// of the file. It returns the offset where each message starts, and the
+// stream's length last (where the end-of-stream marker starts).
+func arrowMessages(f io.ReaderAt, size int64) ([]int64, error) {
 	var head [8]byte
+	var starts []int64
 	for off := int64(0); ; {
 		if _, err := f.ReadAt(head[:], off); err != nil {
-			return 0, fmt.Errorf("offset %d: cut (no end-of-stream marker)", off)
+			return nil, fmt.Errorf("offset %d: cut (no end-of-stream marker)", off)
 		}
 		if !bytes.Equal(head[:4], arrowEOS[:4]) {
-			return 0, fmt.Errorf("offset %d: no message continuation marker", off)
+			return nil, fmt.Errorf("offset %d: no message continuation marker", off)
 		}
 		metaLen := int64(binary.LittleEndian.Uint32(head[4:]))
 		if metaLen == 0 {
 			if off+8 != size {
-				return 0, fmt.Errorf("offset %d: %d bytes after the end-of-stream marker", off, size-off-8)
+				return nil, fmt.Errorf("offset %d: %d bytes after the end-of-stream marker", off, size-off-8)
 			}
-			return size, nil
+			return append(starts, off), nil
 		}
+		starts = append(starts, off)
 		if metaLen > size-off-8 {
-			return 0, fmt.Errorf("offset %d: message metadata of %d bytes past the end of the file", off, metaLen)
+			return nil, fmt.Errorf("offset %d: message metadata of %d bytes past the end of the file", off, metaLen)
 		}
 		meta := make([]byte, metaLen)
 		if _, err := f.ReadAt(meta, off+8); err != nil {
-			return 0, fmt.Errorf("offset %d: %w", off, err)
+			return nil, fmt.Errorf("offset %d: %w", off, err)
 		}
 		body, ok := messageBodyLength(meta)
 		if !ok || body < 0 || body > size-off-8-metaLen {
-			return 0, fmt.Errorf("offset %d: message body length unreadable or past the end of the file", off)
+			return nil, fmt.Errorf("offset %d: message body length unreadable or past the end of the file", off)
 		}
 		off += 8 + metaLen + body
 	}
@@ -319,5 +319,8 @@ func (r *Reader) Close() error {
 	if r.ar != nil {
 		r.ar.Release()
 	}
-	return errors.Join(err, r.f.Close())
+	if r.close != nil {
+		err = errors.Join(err, r.close.Close())
+	}
+	return err
 }

@@ -75,7 +75,30 @@ type Options struct {
 	ZstdLevel int
 	// Format is the file format (default FormatParquet).
 	Format Format
+	// WorldSize, when > 0, balances the shards for that many training
+	// ranks: their number is a multiple of WorldSize and their token
+	// totals differ by at most the largest document's tokens (see
+	// Partition). The documents are spooled as encoded row groups under
+	// Dir first; Close cuts them into shards, copying whole row groups and
+	// re-encoding only the ones a cut splits. MaxBytes, MaxRows and
+	// MaxTokens then set the number of shards (the fewest multiple of
+	// WorldSize that keeps every shard about within them).
+	WorldSize int
+	// Shuffle writes the documents in a random order that depends only on
+	// Seed and their keys (pipeline.Key), so every shard is a sample of
+	// every source; memory-bounded by spooling them into ShuffleBuckets
+	// buckets by hash and shuffling one bucket at a time. It implies
+	// balancing (WorldSize 1 when unset).
+	Shuffle bool
+	// Seed seeds the shuffle.
+	Seed uint64
+	// ShuffleBuckets is the number of hash buckets of the shuffle (0:
+	// DefaultShuffleBuckets); Close holds one bucket's documents in memory.
+	ShuffleBuckets int
 }
+
+// DefaultShuffleBuckets is the default Options.ShuffleBuckets.
+const DefaultShuffleBuckets = 64
 
 // DefaultZstdLevel is the zstd level used when Options.ZstdLevel is 0: zstd's
 // default level 3, a good ratio at several hundred MB/s per core.
@@ -149,6 +172,8 @@ type Writer struct {
 	// indexes), the estimate for the current one.
 	footer int64
 
+	bal     *balancer                // balanced mode: documents go to the spool
+	groups  []int64                  // rows of each row group submitted, in order
 	wakati  bool                     // write WakatiRow
 	sources map[string]*SourceTotals // per source, over every shard
 	err     error                    // sticky error
@@ -270,6 +295,9 @@ func NewWriter(opts Options) (*Writer, error) {
 	if level == 0 {
 		level = DefaultZstdLevel
 	}
+	if opts.WorldSize < 0 || opts.ShuffleBuckets < 0 || opts.ShuffleBuckets > 1<<16 {
+		return nil, fmt.Errorf("shard: WorldSize %d, ShuffleBuckets %d (want >= 0, buckets <= 65536)", opts.WorldSize, opts.ShuffleBuckets)
+	}
 	switch w.format {
 	case FormatParquet:
 		w.codec = &parquetCodec{options: writerOptions(level), wakati: w.wakati}
@@ -293,6 +321,11 @@ func NewWriter(opts Options) (*Writer, error) {
 	if w.rowGroupBytes == 0 {
 		w.rowGroupBytes = min(max(w.maxBytes/4, MinRowGroupBytes), MaxRowGroupBytes)
 	}
+	if opts.WorldSize > 0 || opts.Shuffle {
+		if w.bal, err = newBalancer(w, opts); err != nil {
+			return nil, err
+		}
+	}
 	return w, nil
 }
 
@@ -310,7 +343,13 @@ func (w *Writer) Write(docs []*pipeline.Document) error {
 		if d == nil {
 			return w.fail(errors.New("nil document"))
 		}
-		if err := w.add(RowOf(d)); err != nil {
+		var err error
+		if w.bal != nil {
+			err = w.bal.add(d)
+		} else {
+			err = w.add(RowOf(d))
+		}
+		if err != nil {
 			// no "shard:" prefix: the Runner names the sink in its errors
 			return w.fail(fmt.Errorf("document %s: %w", d.ID, err))
 		}
@@ -337,6 +376,11 @@ func (w *Writer) Close() ([]Info, error) {
 		return nil, w.err
 	}
 	if !w.closed {
+		if w.bal != nil {
+			if err := w.bal.finish(); err != nil {
+				return nil, w.fail(fmt.Errorf("shard: %w", err))
+			}
+		}
 		if w.cur != nil {
 			if err := w.finishShard(); err != nil {
 				return nil, w.fail(fmt.Errorf("shard: %w", err))
@@ -354,6 +398,9 @@ func (w *Writer) Close() ([]Info, error) {
 func (w *Writer) Abort() error {
 	var errs []error
 	w.stopEncoders()
+	if w.bal != nil {
+		errs = append(errs, w.bal.abort())
+	}
 	if c := w.cur; c != nil {
 		w.cur = nil
 		if c.f != nil {
@@ -490,6 +537,7 @@ func (w *Writer) submit() error {
 		}
 	}
 	rg := &rowGroup{shard: c, rows: c.open, raw: c.buffered, done: make(chan struct{})}
+	w.groups = append(w.groups, int64(len(c.open)))
 	c.open, c.buffered = nil, 0
 	c.rawUnknown += rg.raw
 	w.inflight = append(w.inflight, rg)
@@ -501,6 +549,40 @@ func (w *Writer) submit() error {
 			return err
 		}
 	}
+	return nil
+}
+
+// appendRow adds a row to the open shard without any size decision (the
+// balanced mode has decided the cuts), ending row groups at RowGroupBytes.
+func (w *Writer) appendRow(r Row) error {
+	c := w.cur
+	c.open = append(c.open, r)
+	c.rows++
+	c.tokens += r.Tokens
+	c.buffered += rawSize(&r)
+	if c.buffered >= w.rowGroupBytes {
+		return w.submit()
+	}
+	return nil
+}
+
+// appendEncoded adds an encoded row group of rows rows and tokens tokens
+// to the open shard, after the rows appended before it.
+func (w *Writer) appendEncoded(e encoded, rows, tokens int64) error {
+	if err := w.submit(); err != nil {
+		return err
+	}
+	for len(w.inflight) >= w.encoders {
+		if err := w.writeOldest(); err != nil {
+			return err
+		}
+	}
+	c := w.cur
+	rg := &rowGroup{shard: c, enc: e, comp: e.size(), done: make(chan struct{})}
+	close(rg.done)
+	w.inflight = append(w.inflight, rg)
+	c.rows += rows
+	c.tokens += tokens
 	return nil
 }
 

@@ -1,0 +1,181 @@
+package shard
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/jacorpus/jacorpus/pipeline"
+)
+
+// balanceDocs is the fixture three times (258 documents), keyed, with
+// their tokens and a wakati form.
+func balanceDocs(t testing.TB) []*pipeline.Document {
+	fixture := loadFixture(t)
+	var docs []*pipeline.Document
+	for rep := range 3 {
+		for _, d := range fixture {
+			c := *d
+			c.ID = fmt.Sprint(d.ID, "#", rep)
+			c.Key = pipeline.Key(len(docs))
+			c.Wakati = strings.Join(strings.Fields(d.Text), " ")
+			docs = append(docs, &c)
+		}
+	}
+	return docs
+}
+
+// shardRows reads every shard's rows with Reader.
+func shardRows(t *testing.T, dir string, infos []Info) [][]Row {
+	t.Helper()
+	var out [][]Row
+	for _, in := range infos {
+		rows, err := readAll(filepath.Join(dir, in.File), 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, rows)
+	}
+	return out
+}
+
+// TestBalanced: with WorldSize the shard count is a multiple of it, the
+// token totals differ by at most the largest document's tokens, every
+// document is there (in input order without shuffle, a permutation with),
+// and the files are byte-identical for any encoder count and batching.
+func TestBalanced(t *testing.T) {
+	docs := balanceDocs(t)
+	var maxTok, total int64
+	for _, d := range docs {
+		maxTok = max(maxTok, int64(d.Tokens))
+		total += int64(d.Tokens)
+	}
+	for _, tc := range []struct {
+		name      string
+		opts      Options
+		wantParts int
+	}{
+		{"world8", Options{WorldSize: 8, RowGroupBytes: 16 << 10}, 8},
+		{"world8-tokens", Options{WorldSize: 8, MaxTokens: total / 20, RowGroupBytes: 16 << 10}, 24},
+		{"world3-arrow-wakati", Options{WorldSize: 3, MaxTokens: total / 7, RowGroupBytes: 8 << 10, Format: FormatArrow, Wakati: true}, 9},
+		{"world8-shuffle", Options{WorldSize: 8, Shuffle: true, Seed: 42, ShuffleBuckets: 5, RowGroupBytes: 16 << 10}, 8},
+		{"shuffle-arrow", Options{Shuffle: true, Seed: 1, MaxBytes: 200 << 10, Format: FormatArrow}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var ref []Info
+			var refData [][]byte
+			for _, run := range []struct {
+				enc     int
+				batches []int
+			}{{1, []int{7}}, {2, []int{1, 50}}, {4, []int{258}}} {
+				opts := tc.opts
+				opts.Dir, opts.Encoders = t.TempDir(), run.enc
+				infos := writeAll(t, opts, docs, run.batches...)
+				if names := dirNames(t, opts.Dir); len(names) != len(infos) {
+					t.Errorf("directory holds %v, infos %d: the spool was not removed", names, len(infos))
+				}
+				data := readDirFiles(t, opts.Dir, infos)
+				if ref != nil {
+					if fmt.Sprint(infos) != fmt.Sprint(ref) {
+						t.Fatalf("%d encoders: %v, want %v", run.enc, infos, ref)
+					}
+					for i := range data {
+						if !bytes.Equal(data[i], refData[i]) {
+							t.Errorf("%d encoders, batches %v: %s differs", run.enc, run.batches, infos[i].File)
+						}
+					}
+					continue
+				}
+				ref, refData = infos, data
+				world := max(opts.WorldSize, 1)
+				if len(infos)%world != 0 || (tc.wantParts > 0 && len(infos) != tc.wantParts) || len(infos) < 2 {
+					t.Fatalf("%d shards for world size %d, want %d", len(infos), world, tc.wantParts)
+				}
+				lo, hi := infos[0].Tokens, infos[0].Tokens
+				for _, in := range infos {
+					lo, hi = min(lo, in.Tokens), max(hi, in.Tokens)
+				}
+				if hi-lo > max(maxTok, (lo+hi)/200) {
+					t.Errorf("token spread %d (min %d, max %d) > largest document %d", hi-lo, lo, hi, maxTok)
+				}
+				var ids []string
+				multiRG := false
+				for i, rows := range shardRows(t, opts.Dir, infos) {
+					var tok int64
+					for _, r := range rows {
+						ids = append(ids, r.ID)
+						tok += r.Tokens
+						if opts.Wakati && r.Wakati == "" {
+							t.Fatalf("%s: wakati lost", r.ID)
+						}
+					}
+					if tok != infos[i].Tokens || int64(len(rows)) != infos[i].Rows {
+						t.Errorf("%s: %d rows %d tokens, info %+v", infos[i].File, len(rows), tok, infos[i])
+					}
+					if opts.Format != FormatArrow && len(fileMetadata(t, filepath.Join(opts.Dir, infos[i].File)).RowGroups) > 1 {
+						multiRG = true
+					}
+				}
+				var want []string
+				for _, d := range docs {
+					want = append(want, d.ID)
+				}
+				if opts.Shuffle {
+					if slices.Equal(ids, want) {
+						t.Error("shuffle kept the input order")
+					}
+					slices.Sort(ids)
+					slices.Sort(want)
+				}
+				if !slices.Equal(ids, want) {
+					t.Errorf("documents differ from the input: %d vs %d", len(ids), len(want))
+				}
+				if opts.Format != FormatArrow && !opts.Shuffle && !multiRG {
+					t.Error("no shard has several row groups")
+				}
+				t.Logf("%d shards, tokens %d..%d (spread %d, largest document %d)", len(infos), lo, hi, hi-lo, maxTok)
+			}
+		})
+	}
+}
+
+// TestShuffleSeed: another seed gives another order; the bucket count,
+// which only bounds memory, does not change it (the order is the hash
+// order, and buckets are hash ranges).
+func TestShuffleSeed(t *testing.T) {
+	docs := balanceDocs(t)
+	order := func(seed uint64, buckets int) []string {
+		dir := t.TempDir()
+		infos := writeAll(t, Options{Dir: dir, Shuffle: true, Seed: seed, ShuffleBuckets: buckets}, docs, 10)
+		var ids []string
+		for _, rows := range shardRows(t, dir, infos) {
+			for _, r := range rows {
+				ids = append(ids, r.ID)
+			}
+		}
+		return ids
+	}
+	a, b := order(1, 4), order(2, 4)
+	if slices.Equal(a, b) {
+		t.Error("seeds 1 and 2 give the same order")
+	}
+	if c := order(1, 1); !slices.Equal(a, c) {
+		t.Error("1 and 4 buckets give different orders for one seed")
+	}
+}
+
+// TestBalancedEmpty: no document, no shard and no spool left.
+func TestBalancedEmpty(t *testing.T) {
+	dir := t.TempDir()
+	w, err := NewWriter(Options{Dir: dir, WorldSize: 4, Shuffle: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	infos, err := w.Close()
+	if err != nil || len(infos) != 0 || len(dirNames(t, dir)) != 0 {
+		t.Fatalf("%v, %v, %v", infos, err, dirNames(t, dir))
+	}
+}

@@ -31,7 +31,7 @@ func cmdFilters(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.Usage = func() { fmt.Fprint(stderr, filtersUsage) }
 	cfgPath := fs.String("c", "", "config file whose filters section changes the presets")
 	if err := fs.Parse(args); err != nil {
-		return exitErr(stderr, err)
+		return usageErr(err)
 	}
 	fc := filters.DefaultConfig()
 	if *cfgPath != "" {
@@ -126,7 +126,7 @@ func cmdApply(ctx context.Context, fc filters.Config, args []string, stdout, std
 	fs.Var(&size, "shard-size", "close a shard at about this many bytes")
 	rows := fs.Int64("shard-rows", 0, "close a shard at this many rows (0: no limit)")
 	if err := fs.Parse(args); err != nil {
-		return exitErr(stderr, err)
+		return usageErr(err)
 	}
 	if *out == "" || fs.NArg() != 1 {
 		fmt.Fprint(stderr, "usage: jacorpus filters [-c CFG] apply -o OUT [--overwrite] [--shard-size S] ANNOTATED_DIR\n")

@@ -25,7 +25,7 @@ func cmdLs(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, lsUsage) }
 	if err := fs.Parse(args); err != nil {
-		return exitErr(stderr, err)
+		return usageErr(err)
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
@@ -86,7 +86,7 @@ func cmdInspect(args []string, stdout, stderr io.Writer) (code int) {
 	n := fs.Int("n", 3, "documents to print")
 	chars := fs.Int("chars", 200, "characters of each text to print")
 	if err := fs.Parse(args); err != nil {
-		return exitErr(stderr, err)
+		return usageErr(err)
 	}
 	if fs.NArg() != 1 || *n < 0 || *chars < 0 {
 		fs.Usage()

@@ -94,6 +94,15 @@ func versionString() string {
 }
 
 // exitErr prints err and returns the exit code for it.
+// usageErr is the exit status of a flag parse error: 0 for -h, else 2 (the
+// flag package has printed the error and the usage).
+func usageErr(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 2
+}
+
 func exitErr(stderr io.Writer, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0

@@ -41,7 +41,7 @@ func TestCommands(t *testing.T) {
 		{"NaN shard size", []string{"run", "--shard-size", "NaN", "a.jsonl"}, 1, "", `invalid value "NaN" for flag -shard-size: size "NaN": want a number`},
 		{"negative shard size", []string{"run", "--shard-size", "-1", "a.jsonl"}, 1, "", `size "-1": negative`},
 		{"negative workers", []string{"run", "--workers", "-2", "a.jsonl"}, 1, "", "--workers: -2 must be >= 0"},
-		{"fractional workers", []string{"run", "--workers", "2.5", "a.jsonl"}, 1, "", `invalid value "2.5" for flag -workers`},
+		{"fractional workers", []string{"run", "--workers", "2.5", "a.jsonl"}, 2, "", `invalid value "2.5" for flag -workers`},
 		{"bad task", []string{"run", "--task-index", "3", "--task-count", "2", "a.jsonl"}, 1, "", "--task-index: 3 must be < --task-count (2)"},
 		{"zero task count", []string{"run", "--task-count", "0", "a.jsonl"}, 1, "", "--task-count: 0 must be >= 1"},
 		{"empty input", []string{"run", "--input", "", "--output", "x"}, 1, "", "--input: empty"},

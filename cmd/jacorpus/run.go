@@ -61,7 +61,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return exitErr(stderr, err)
+		return usageErr(err)
 	}
 	inputs = append(inputs, fs.Args()...)
 

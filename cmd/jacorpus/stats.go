@@ -133,10 +133,7 @@ func cmdStats(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() { fmt.Fprint(stderr, statsUsage) }
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2 // the flag package has printed the error and the usage
+		return usageErr(err)
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()

@@ -38,7 +38,7 @@ func cmdTokenize(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	dictName := fs.String("d", tokenize.DictIPA, "dictionary")
 	workers := fs.Int("workers", 1, "lines analysed in parallel by this many goroutines (output order is kept)")
 	if err := fs.Parse(args); err != nil {
-		return exitErr(stderr, err)
+		return usageErr(err)
 	}
 	if *wakati && *count {
 		fmt.Fprintln(stderr, "jacorpus tokenize: --wakati and --count exclude each other")

@@ -24,7 +24,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() { fmt.Fprint(stderr, verifyUsage) }
 	quick := fs.Bool("quick", false, "check sizes only, not contents")
 	if err := fs.Parse(args); err != nil {
-		return exitErr(stderr, err)
+		return usageErr(err)
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()

@@ -27,6 +27,13 @@ const spoolDirName = ".jacorpus-spool"
 // Options.Shuffle): documents are spooled as encoded row groups, one spool
 // file per shuffle bucket (one without shuffle); Close decides the number
 // of shards and the cuts (Partition) and writes the shards from the spool.
+//
+// Without shuffle, row groups end by content: after a document whose hash
+// falls below its share of the row group target (so about every
+// RowGroupBytes), at twice the target, and at shard ends. That is a
+// function of the documents alone, so a spool written in several parts
+// (tasks) holds, away from the part boundaries, exactly the row groups of
+// the shards, which are then copied without decoding.
 type balancer struct {
 	w       *Writer
 	opts    Options // the spools' options
@@ -34,24 +41,33 @@ type balancer struct {
 	shuffle bool
 	seed    uint64
 	buckets int
+	target  int64 // row group target of the shards
 	dir     string
-	spools  []*Writer  // by bucket; nil until its first document
-	docs    []spoolDoc // every document, in arrival order
-	one     []*pipeline.Document
+	parts   []*spoolPart // in order; one in a single run
+	// row groups copied from the spool and re-encoded (writeInOrder)
+	copied, reencoded int
+}
+
+// spoolPart is the spool of one run (or task): a Writer per bucket and what
+// is kept of each document, in arrival order.
+type spoolPart struct {
+	spools []*Writer // by bucket; nil until its first document
+	docs   []spoolDoc
+	acc    int64 // bytes of the open row group (no shuffle)
 }
 
 // spoolDoc is what the balancer keeps of a document: 24 bytes.
 type spoolDoc struct {
-	h      uint64 // shuffle order
+	h      uint64 // shuffle order and row group ends
 	tokens uint32
-	bytes  uint32 // text bytes: the weight when no document has tokens
+	raw    uint32 // rawSize: the weight when no document has tokens
 	bucket uint32
 }
 
 func newBalancer(w *Writer, opts Options) (*balancer, error) {
 	b := &balancer{w: w, world: max(opts.WorldSize, 1), shuffle: opts.Shuffle, seed: opts.Seed,
-		buckets: 1, dir: filepath.Join(w.dir, spoolDirName)}
-	spool := Options{Dir: b.dir, MaxBytes: math.MaxInt64, RowGroupBytes: w.rowGroupBytes, Wakati: opts.Wakati,
+		buckets: 1, target: w.rowGroupBytes, dir: filepath.Join(w.dir, spoolDirName)}
+	spool := Options{Dir: b.dir, MaxBytes: math.MaxInt64, RowGroupBytes: groupCap(b.target), Wakati: opts.Wakati,
 		Encoders: opts.Encoders, ZstdLevel: opts.ZstdLevel, Format: opts.Format}
 	if b.shuffle {
 		b.buckets = opts.ShuffleBuckets
@@ -60,46 +76,63 @@ func newBalancer(w *Writer, opts Options) (*balancer, error) {
 		}
 		// every bucket re-encodes its documents: small row groups, fast
 		// compression; memory is buckets × row group
-		spool.RowGroupBytes = min(w.rowGroupBytes, 4<<20)
+		spool.RowGroupBytes = min(b.target, 4<<20)
 		spool.ZstdLevel = 1
 	}
 	b.opts = spool
-	b.spools = make([]*Writer, b.buckets)
-	b.one = make([]*pipeline.Document, 1)
+	b.parts = []*spoolPart{{spools: make([]*Writer, b.buckets)}}
 	return b, nil
+}
+
+// groupCap is where a content-defined row group ends at the latest.
+func groupCap(target int64) int64 { return 2 * target }
+
+// groupEnd reports whether a row group ends after a document of raw bytes
+// with hash h, acc bytes (this one's included) into the group: with
+// probability raw/target by the hash's low bits, or at groupCap.
+func groupEnd(h uint64, raw, acc, target int64) bool {
+	if acc >= groupCap(target) || raw >= target {
+		return true
+	}
+	hi, lo := bits.Mul64(uint64(raw), 1<<32)
+	p, _ := bits.Div64(hi, lo, uint64(target))
+	return uint64(uint32(h)) < p
 }
 
 // add spools one document.
 func (b *balancer) add(d *pipeline.Document) error {
-	sd := spoolDoc{tokens: clamp32(int64(d.Tokens)), bytes: clamp32(int64(len(d.Text)))}
+	part := b.parts[len(b.parts)-1]
+	r := RowOf(d)
+	raw := rawSize(&r)
+	var buf [16]byte
+	binary.LittleEndian.PutUint64(buf[:8], b.seed)
+	binary.LittleEndian.PutUint64(buf[8:], uint64(d.Key))
+	sd := spoolDoc{h: xxh3.HashSeed(append(buf[:], d.ID...), b.seed), tokens: clamp32(int64(d.Tokens)), raw: clamp32(raw)}
+	end := false
 	if b.shuffle {
-		var buf [16]byte
-		binary.LittleEndian.PutUint64(buf[:8], b.seed)
-		binary.LittleEndian.PutUint64(buf[8:], uint64(d.Key))
-		sd.h = xxh3.HashSeed(append(buf[:], d.ID...), b.seed)
 		hi, _ := bits.Mul64(sd.h, uint64(b.buckets)) // monotone in h: buckets in hash order
 		sd.bucket = uint32(hi)
+	} else {
+		part.acc += raw
+		if end = groupEnd(sd.h, raw, part.acc, b.target); end {
+			part.acc = 0
+		}
 	}
-	s := b.spools[sd.bucket]
+	s := part.spools[sd.bucket]
 	if s == nil {
-		if len(b.docs) == 0 {
-			if err := os.Mkdir(b.dir, 0o755); err != nil {
-				return err
-			}
+		if err := os.MkdirAll(b.dir, 0o755); err != nil {
+			return err
 		}
 		o := b.opts
-		o.Prefix = fmt.Sprintf("b%05d", sd.bucket)
+		o.Prefix = fmt.Sprintf("p%05d-b%05d", len(b.parts)-1, sd.bucket)
 		var err error
 		if s, err = NewWriter(o); err != nil {
 			return err
 		}
-		b.spools[sd.bucket] = s
+		part.spools[sd.bucket] = s
 	}
-	b.docs = append(b.docs, sd)
-	b.one[0] = d
-	err := s.Write(b.one)
-	b.one[0] = nil
-	return err
+	part.docs = append(part.docs, sd)
+	return s.spoolRow(r, raw, end)
 }
 
 func clamp32(v int64) uint32 { return uint32(min(max(v, 0), math.MaxUint32)) }
@@ -107,7 +140,7 @@ func clamp32(v int64) uint32 { return uint32(min(max(v, 0), math.MaxUint32)) }
 // parts is the number of shards: the fewest multiple of the world size that
 // keeps every shard within MaxBytes (by the spool's size), MaxTokens and
 // MaxRows.
-func (b *balancer) parts(spoolBytes, tokens int64) int {
+func (b *balancer) parts2(spoolBytes, tokens int64, docs int) int {
 	w := b.w
 	world := int64(b.world)
 	per := func(total, limit int64) int64 {
@@ -116,30 +149,57 @@ func (b *balancer) parts(spoolBytes, tokens int64) int {
 		}
 		return (total + world*limit - 1) / (world * limit)
 	}
-	k := max(per(spoolBytes, w.maxBytes), per(tokens, w.maxTokens), per(int64(len(b.docs)), w.maxRows), 1)
+	k := max(per(spoolBytes, w.maxBytes), per(tokens, w.maxTokens), per(int64(docs), w.maxRows), 1)
 	return int(min(k*world, math.MaxInt32))
+}
+
+// newPart starts a new spool part: the documents added from now on are
+// spooled as if by another task (tests use it to show that the shards do
+// not depend on how the input was split).
+func (b *balancer) newPart() {
+	b.parts = append(b.parts, &spoolPart{spools: make([]*Writer, b.buckets)})
+}
+
+// spoolGroup is a row group of a spool, by global document positions.
+type spoolGroup struct {
+	first, end int // documents [first, end)
+	part, j    int // part and row group index in its file
 }
 
 // finish closes the spools, cuts the documents into balanced shards and
 // writes them through w, then removes the spool.
 func (b *balancer) finish() error {
-	files := make([]string, b.buckets)
+	files := make([][]string, len(b.parts)) // by part and bucket
 	var spoolBytes int64
-	for i, s := range b.spools {
-		if s == nil {
-			continue
+	var docs []spoolDoc
+	var groups []spoolGroup // bucket 0 without shuffle
+	for t, part := range b.parts {
+		files[t] = make([]string, b.buckets)
+		for i, s := range part.spools {
+			if s == nil {
+				continue
+			}
+			infos, err := s.Close()
+			if err != nil {
+				return err
+			}
+			if len(infos) != 1 {
+				return fmt.Errorf("spool part %d bucket %d: %d files", t, i, len(infos))
+			}
+			files[t][i] = filepath.Join(b.dir, infos[0].File)
+			spoolBytes += infos[0].Bytes
+			if !b.shuffle {
+				first := len(docs)
+				for j, rows := range s.groups {
+					groups = append(groups, spoolGroup{first: first, end: first + int(rows), part: t, j: j})
+					first += int(rows)
+				}
+			}
 		}
-		infos, err := s.Close()
-		if err != nil {
-			return err
-		}
-		if len(infos) != 1 {
-			return fmt.Errorf("spool bucket %d: %d files", i, len(infos))
-		}
-		files[i] = filepath.Join(b.dir, infos[0].File)
-		spoolBytes += infos[0].Bytes
+		docs = append(docs, part.docs...)
+		part.docs = nil
 	}
-	n := len(b.docs)
+	n := len(docs)
 	if n == 0 { // no document, no shard (as without balancing)
 		return os.RemoveAll(b.dir)
 	}
@@ -151,7 +211,7 @@ func (b *balancer) finish() error {
 	}
 	if b.shuffle {
 		sort.Slice(order, func(i, j int) bool {
-			a, c := &b.docs[order[i]], &b.docs[order[j]]
+			a, c := &docs[order[i]], &docs[order[j]]
 			if a.h != c.h {
 				return a.h < c.h
 			}
@@ -159,30 +219,28 @@ func (b *balancer) finish() error {
 		})
 	}
 	var tokens int64
-	for _, d := range b.docs {
+	for _, d := range docs {
 		tokens += int64(d.tokens)
 	}
 	weights := make([]uint32, n)
 	for i, o := range order {
 		if tokens > 0 {
-			weights[i] = b.docs[o].tokens
+			weights[i] = docs[o].tokens
 		} else {
-			weights[i] = b.docs[o].bytes
+			weights[i] = docs[o].raw
 		}
 	}
-	parts := b.parts(spoolBytes, tokens)
-	cuts := Partition(weights, parts)
+	cuts := Partition(weights, b.parts2(spoolBytes, tokens, n))
 	weights = nil
 	var err error
 	if b.shuffle {
-		err = b.writeShuffled(files, cuts)
+		err = b.writeShuffled(docs, files, cuts)
 	} else {
-		err = b.writeInOrder(files[0], cuts)
+		err = b.writeInOrder(docs, files, groups, cuts)
 	}
 	if err != nil {
 		return err
 	}
-	b.docs = nil
 	return os.RemoveAll(b.dir)
 }
 
@@ -217,109 +275,155 @@ func (c *cutter) end() error {
 	return c.at(c.cuts[len(c.cuts)-1] + 1)
 }
 
-// writeInOrder writes the spooled documents in arrival order: a row group
-// inside one shard is copied as encoded; one that a cut splits is decoded
-// and its rows re-encoded on both sides.
-func (b *balancer) writeInOrder(file string, cuts []int) error {
-	c := &cutter{w: b.w, cuts: cuts, next: 0}
-	if file == "" { // no document: empty shards
-		return c.end()
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	g, err := openGroups(f, info.Size(), file, b.w.format)
-	if err != nil {
-		return err
-	}
-	rows := b.spools[0].groups
-	if len(rows) != g.count() {
-		return fmt.Errorf("spool %s: %d row groups, %d written", file, g.count(), len(rows))
-	}
-	first := 0
-	for j, nrows := range rows {
-		last := first + int(nrows) // documents [first, last)
-		if err := c.at(first); err != nil {
+// writeInOrder writes the spooled documents in arrival order. Row groups
+// end by content (groupEnd) and at shard ends; one that is a spool's row
+// group is copied as encoded, any other (at a cut or a part boundary) is
+// decoded from the spool and re-encoded.
+func (b *balancer) writeInOrder(docs []spoolDoc, files [][]string, groups []spoolGroup, cuts []int) error {
+	c := &cutter{w: b.w, cuts: cuts}
+	opened := make([]*spoolGroups, len(files))
+	for t := range files {
+		if files[t][0] == "" {
+			continue
+		}
+		f, err := os.Open(files[t][0])
+		if err != nil {
 			return err
 		}
-		if end := cuts[c.next]; last <= end {
+		defer f.Close()
+		info, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		if opened[t], err = openGroups(f, info.Size(), files[t][0], b.w.format); err != nil {
+			return err
+		}
+	}
+	byFirst := make(map[int]int, len(groups)) // first document -> groups index
+	for i, g := range groups {
+		byFirst[g.first] = i
+	}
+	cached, cachedRows := -1, []Row(nil)
+	decode := func(gi int) ([]Row, error) {
+		if gi != cached {
+			g := groups[gi]
+			rows, err := opened[g.part].rows(g.j)
+			if err != nil {
+				return nil, err
+			}
+			if len(rows) != g.end-g.first {
+				return nil, fmt.Errorf("spool %s: row group %d has %d rows, %d written", files[g.part][0], g.j, len(rows), g.end-g.first)
+			}
+			cached, cachedRows = gi, rows
+		}
+		return cachedRows, nil
+	}
+	// emit writes the row group of documents [a, e)
+	emit := func(a, e int) error {
+		if err := c.at(a); err != nil {
+			return err
+		}
+		if gi, ok := byFirst[a]; ok && groups[gi].end == e {
+			g := groups[gi]
 			var tok int64
-			for _, d := range b.docs[first:last] {
+			for _, d := range docs[a:e] {
 				tok += int64(d.tokens)
 			}
-			e, err := g.encoded(j)
+			enc, err := opened[g.part].encoded(g.j)
 			if err != nil {
 				return err
 			}
-			if err := b.w.appendEncoded(e, nrows, tok); err != nil {
-				return err
-			}
-		} else {
-			decoded, err := g.rows(j)
-			if err != nil {
-				return err
-			}
-			if len(decoded) != int(nrows) {
-				return fmt.Errorf("spool %s: row group %d has %d rows, %d written", file, j, len(decoded), nrows)
-			}
-			for i := range decoded {
-				if err := c.at(first + i); err != nil {
-					return err
-				}
-				if err := b.w.appendRow(decoded[i]); err != nil {
-					return err
-				}
-			}
+			b.copied++
+			return b.w.appendEncoded(enc, int64(e-a), tok)
 		}
-		first = last
+		b.reencoded++
+		gi := sort.Search(len(groups), func(i int) bool { return groups[i].end > a })
+		for p := a; p < e; {
+			rows, err := decode(gi)
+			if err != nil {
+				return err
+			}
+			g := groups[gi]
+			for ; p < e && p < g.end; p++ {
+				b.w.appendRow(rows[p-g.first])
+			}
+			gi++
+		}
+		return b.w.submit()
+	}
+	start := 0
+	var acc int64
+	next := 1 // the cut after the current shard
+	for i, d := range docs {
+		for i >= cuts[next] {
+			next++
+		}
+		acc += int64(d.raw)
+		if i+1 == cuts[next] || groupEnd(d.h, int64(d.raw), acc, b.target) {
+			if err := emit(start, i+1); err != nil {
+				return err
+			}
+			start, acc = i+1, 0
+		}
 	}
 	return c.end()
 }
 
-// writeShuffled writes the documents in hash order, one bucket at a time.
-func (b *balancer) writeShuffled(files []string, cuts []int) error {
-	c := &cutter{w: b.w, cuts: cuts, next: 0}
-	var members [][]int32 // per bucket, arrival indexes
-	members = make([][]int32, b.buckets)
-	for i, d := range b.docs {
+// writeShuffled writes the documents in hash order, one bucket at a time,
+// row groups ending at RowGroupBytes from each shard's start.
+func (b *balancer) writeShuffled(docs []spoolDoc, files [][]string, cuts []int) error {
+	c := &cutter{w: b.w, cuts: cuts}
+	members := make([][]int32, b.buckets) // per bucket, arrival indexes
+	for i, d := range docs {
 		members[d.bucket] = append(members[d.bucket], int32(i))
 	}
 	pos := 0
-	for bucket, file := range files {
-		if file == "" {
+	var acc int64
+	for bucket := range b.buckets {
+		m := members[bucket]
+		if len(m) == 0 {
 			continue
 		}
-		rows, err := readRows(file)
-		if err != nil {
-			return err
+		var rows []Row
+		for t := range files {
+			if files[t][bucket] == "" {
+				continue
+			}
+			part, err := readRows(files[t][bucket])
+			if err != nil {
+				return err
+			}
+			rows = append(rows, part...)
 		}
-		m := members[bucket]
 		if len(rows) != len(m) {
-			return fmt.Errorf("spool %s: %d rows, %d written", file, len(rows), len(m))
+			return fmt.Errorf("spool bucket %d: %d rows, %d written", bucket, len(rows), len(m))
 		}
 		local := make([]int32, len(m))
 		for i := range local {
 			local[i] = int32(i)
 		}
 		sort.Slice(local, func(i, j int) bool {
-			a, d := b.docs[m[local[i]]].h, b.docs[m[local[j]]].h
+			a, d := docs[m[local[i]]].h, docs[m[local[j]]].h
 			if a != d {
 				return a < d
 			}
 			return local[i] < local[j]
 		})
 		for _, l := range local {
+			before := b.w.cur
 			if err := c.at(pos); err != nil {
 				return err
 			}
-			if err := b.w.appendRow(rows[l]); err != nil {
-				return err
+			if b.w.cur != before {
+				acc = 0
+			}
+			b.w.appendRow(rows[l])
+			acc += int64(docs[m[l]].raw)
+			if acc >= b.target {
+				if err := b.w.submit(); err != nil {
+					return err
+				}
+				acc = 0
 			}
 			rows[l] = Row{}
 			pos++
@@ -352,9 +456,11 @@ func readRows(path string) ([]Row, error) {
 // abort removes the spool.
 func (b *balancer) abort() error {
 	var errs []error
-	for _, s := range b.spools {
-		if s != nil {
-			errs = append(errs, s.Abort())
+	for _, p := range b.parts {
+		for _, s := range p.spools {
+			if s != nil {
+				errs = append(errs, s.Abort())
+			}
 		}
 	}
 	errs = append(errs, os.RemoveAll(b.dir))

@@ -179,3 +179,59 @@ func TestBalancedEmpty(t *testing.T) {
 		t.Fatalf("%v, %v, %v", infos, err, dirNames(t, dir))
 	}
 }
+
+// TestBalancedParts: documents spooled in several parts (as tasks would)
+// give the same shards, byte for byte, as one part: row groups end by
+// content, so only those around a part boundary or a cut are re-encoded,
+// the rest are copied from the spool.
+func TestBalancedParts(t *testing.T) {
+	docs := balanceDocs(t)
+	for _, opts := range []Options{
+		{WorldSize: 4, RowGroupBytes: 16 << 10},
+		{WorldSize: 2, MaxBytes: 300 << 10, RowGroupBytes: 8 << 10, Format: FormatArrow, Wakati: true},
+		{WorldSize: 4, Shuffle: true, Seed: 9, ShuffleBuckets: 3},
+	} {
+		var ref [][]byte
+		var refInfos []Info
+		for _, split := range [][]int{nil, {100}, {1, 37, 200, 201}} {
+			o := opts
+			o.Dir, o.Encoders = t.TempDir(), 2
+			w, err := NewWriter(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			next := 0
+			for i, d := range docs {
+				if next < len(split) && i == split[next] {
+					w.bal.newPart()
+					next++
+				}
+				if err := w.Write([]*pipeline.Document{d}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			infos, err := w.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			data := readDirFiles(t, o.Dir, infos)
+			if ref == nil {
+				ref, refInfos = data, infos
+				if !o.Shuffle && (w.bal.reencoded > len(infos) || w.bal.copied < 2*w.bal.reencoded) {
+					t.Errorf("%+v: %d row groups copied, %d re-encoded in one part", opts, w.bal.copied, w.bal.reencoded)
+				}
+				continue
+			}
+			if fmt.Sprint(infos) != fmt.Sprint(refInfos) {
+				t.Errorf("%+v split at %v: %v, want %v", opts, split, infos, refInfos)
+				continue
+			}
+			for i := range data {
+				if !bytes.Equal(data[i], ref[i]) {
+					t.Errorf("%+v split at %v: %s differs", opts, split, infos[i].File)
+				}
+			}
+			t.Logf("%+v split at %v: %d row groups copied, %d re-encoded", opts, split, w.bal.copied, w.bal.reencoded)
+		}
+	}
+}

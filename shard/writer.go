@@ -552,15 +552,30 @@ func (w *Writer) submit() error {
 	return nil
 }
 
-// appendRow adds a row to the open shard without any size decision (the
-// balanced mode has decided the cuts), ending row groups at RowGroupBytes.
-func (w *Writer) appendRow(r Row) error {
+// appendRow adds a row to the open shard without any size decision: the
+// balanced mode decides shards and row groups (submit ends one).
+func (w *Writer) appendRow(r Row) {
 	c := w.cur
 	c.open = append(c.open, r)
 	c.rows++
 	c.tokens += r.Tokens
 	c.buffered += rawSize(&r)
-	if c.buffered >= w.rowGroupBytes {
+}
+
+// spoolRow adds a row to a spool (a Writer with no size limit), ending the
+// row group after it when end is set or RowGroupBytes is reached.
+func (w *Writer) spoolRow(r Row, raw int64, end bool) error {
+	if w.cur == nil {
+		if err := w.openShard(); err != nil {
+			return err
+		}
+	}
+	c := w.cur
+	c.open = append(c.open, r)
+	c.rows++
+	c.tokens += r.Tokens
+	c.buffered += raw
+	if end || c.buffered >= w.rowGroupBytes {
 		return w.submit()
 	}
 	return nil

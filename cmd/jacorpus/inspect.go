@@ -49,7 +49,8 @@ func cmdLs(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(tw, "total %d shards\t%d\t%d\t%d\t\n", t.Shards, t.Rows, t.Tokens, t.Bytes)
 	tw.Flush()
 	if t.Shards > 0 && hi > 0 {
-		fmt.Fprintf(stdout, "tokens per shard: min %d, max %d (spread %.1f%% of the max)\n", lo, hi, 100*float64(hi-lo)/float64(hi))
+		mean := float64(t.Tokens) / float64(t.Shards)
+		fmt.Fprintf(stdout, "tokens per shard: min %d, max %d (spread %.1f%% of the mean, as in jacorpus stats)\n", lo, hi, 100*float64(hi-lo)/mean)
 	}
 	if len(m.Sources) > 0 {
 		fmt.Fprintln(stdout, "\nsources:")

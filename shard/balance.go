@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"math/bits"
 	"os"
@@ -54,6 +55,36 @@ type spoolPart struct {
 	spools []*Writer // by bucket; nil until its first document
 	docs   []spoolDoc
 	acc    int64 // bytes of the open row group (no shuffle)
+	// after close (or as loaded from a saved part):
+	closed bool
+	files  []string  // by bucket, "" for none
+	bytes  int64     // of all files
+	groups [][]int64 // by bucket, rows of each row group
+}
+
+// close closes the part's spool writers and records their files.
+func (p *spoolPart) close(buckets int) error {
+	if p.closed {
+		return nil
+	}
+	p.files, p.groups = make([]string, buckets), make([][]int64, buckets)
+	for i, s := range p.spools {
+		if s == nil {
+			continue
+		}
+		infos, err := s.Close()
+		if err != nil {
+			return err
+		}
+		if len(infos) != 1 {
+			return fmt.Errorf("spool bucket %d: %d files", i, len(infos))
+		}
+		p.files[i] = filepath.Join(s.dir, infos[0].File)
+		p.bytes += infos[0].Bytes
+		p.groups[i] = s.groups
+	}
+	p.spools, p.closed = nil, true
+	return nil
 }
 
 // spoolDoc is what the balancer keeps of a document: 24 bytes.
@@ -174,26 +205,19 @@ func (b *balancer) finish() error {
 	var docs []spoolDoc
 	var groups []spoolGroup // bucket 0 without shuffle
 	for t, part := range b.parts {
-		files[t] = make([]string, b.buckets)
-		for i, s := range part.spools {
-			if s == nil {
-				continue
+		if err := part.close(b.buckets); err != nil {
+			return fmt.Errorf("spool part %d: %w", t, err)
+		}
+		files[t] = part.files
+		spoolBytes += part.bytes
+		if !b.shuffle {
+			first := len(docs)
+			for j, rows := range part.groups[0] {
+				groups = append(groups, spoolGroup{first: first, end: first + int(rows), part: t, j: j})
+				first += int(rows)
 			}
-			infos, err := s.Close()
-			if err != nil {
-				return err
-			}
-			if len(infos) != 1 {
-				return fmt.Errorf("spool part %d bucket %d: %d files", t, i, len(infos))
-			}
-			files[t][i] = filepath.Join(b.dir, infos[0].File)
-			spoolBytes += infos[0].Bytes
-			if !b.shuffle {
-				first := len(docs)
-				for j, rows := range s.groups {
-					groups = append(groups, spoolGroup{first: first, end: first + int(rows), part: t, j: j})
-					first += int(rows)
-				}
+			if first != len(docs)+len(part.docs) {
+				return fmt.Errorf("spool part %d: %d rows in row groups, %d documents", t, first-len(docs), len(part.docs))
 			}
 		}
 		docs = append(docs, part.docs...)
@@ -297,6 +321,9 @@ func (b *balancer) writeInOrder(docs []spoolDoc, files [][]string, groups []spoo
 		}
 		if opened[t], err = openGroups(f, info.Size(), files[t][0], b.w.format); err != nil {
 			return err
+		}
+		if got, want := opened[t].count(), len(b.parts[t].groups[0]); got != want {
+			return fmt.Errorf("spool %s: %d row groups, %d listed", files[t][0], got, want)
 		}
 	}
 	byFirst := make(map[int]int, len(groups)) // first document -> groups index
@@ -462,6 +489,15 @@ func (b *balancer) abort() error {
 				errs = append(errs, s.Abort())
 			}
 		}
+	}
+	// saved parts loaded by Assemble belong to the caller and stay
+	if b.dir == b.w.dir { // SpoolOnly: the directory is the caller's
+		for _, name := range []string{SpoolFile, SpoolFile + ".tmp", spoolDocsFile, spoolDocsFile + ".tmp"} {
+			if err := os.Remove(filepath.Join(b.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+		return errors.Join(errs...)
 	}
 	errs = append(errs, os.RemoveAll(b.dir))
 	return errors.Join(errs...)

@@ -3,6 +3,7 @@ package shard
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -232,6 +233,77 @@ func TestBalancedParts(t *testing.T) {
 				}
 			}
 			t.Logf("%+v split at %v: %d row groups copied, %d re-encoded", opts, split, w.bal.copied, w.bal.reencoded)
+		}
+	}
+}
+
+// TestAssemble: tasks save spool parts (SpoolOnly) and Assemble writes the
+// dataset from them, byte-identical to one balanced Writer over all the
+// documents; a part saved with other options, or damaged, is refused.
+func TestAssemble(t *testing.T) {
+	docs := balanceDocs(t)
+	for _, opts := range []Options{
+		{WorldSize: 4, RowGroupBytes: 16 << 10},
+		{WorldSize: 2, Shuffle: true, Seed: 5, ShuffleBuckets: 4, Format: FormatArrow},
+	} {
+		ref := opts
+		ref.Dir = t.TempDir()
+		refInfos := writeAll(t, ref, docs, 17)
+		refData := readDirFiles(t, ref.Dir, refInfos)
+
+		var parts []string
+		for _, r := range [][2]int{{0, 90}, {90, 90}, {90, 200}, {200, len(docs)}} { // an empty task too
+			o := opts
+			o.Dir, o.SpoolOnly = t.TempDir(), true
+			if infos := writeAll(t, o, docs[r[0]:r[1]], 9); len(infos) != 0 {
+				t.Fatalf("SpoolOnly wrote shards %v", infos)
+			}
+			parts = append(parts, o.Dir)
+		}
+		out := opts
+		out.Dir = t.TempDir()
+		infos, sources, err := Assemble(parts, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(infos) != fmt.Sprint(refInfos) {
+			t.Fatalf("%+v: assembled %v, one writer %v", opts, infos, refInfos)
+		}
+		for i, d := range readDirFiles(t, out.Dir, infos) {
+			if !bytes.Equal(d, refData[i]) {
+				t.Errorf("%+v: %s differs from one writer's", opts, infos[i].File)
+			}
+		}
+		var rows, tokens int64
+		for _, s := range sources {
+			rows, tokens = rows+s.Rows, tokens+s.Tokens
+		}
+		var wantTokens int64
+		for _, in := range refInfos {
+			wantTokens += in.Tokens
+		}
+		if len(sources) != 3 || rows != int64(len(docs)) || tokens != wantTokens {
+			t.Errorf("sources %+v: %d rows %d tokens, want %d, %d", sources, rows, tokens, len(docs), wantTokens)
+		}
+		// other options, a damaged docs.bin, a part not saved
+		other := out
+		other.Dir, other.Seed = t.TempDir(), opts.Seed+1
+		if !opts.Shuffle {
+			other.RowGroupBytes *= 2
+		}
+		if _, _, err := Assemble(parts, other); err == nil || !strings.Contains(err.Error(), parts[0]) {
+			t.Errorf("other options: %v", err)
+		}
+		bad := filepath.Join(parts[3], spoolDocsFile)
+		raw, _ := os.ReadFile(bad)
+		raw[5] ^= 1
+		os.WriteFile(bad, raw, 0o644)
+		other.Dir, other.Seed, other.RowGroupBytes = t.TempDir(), opts.Seed, opts.RowGroupBytes
+		if _, _, err := Assemble(parts, other); err == nil || !strings.Contains(err.Error(), "damaged") {
+			t.Errorf("damaged part: %v", err)
+		}
+		if _, _, err := Assemble([]string{t.TempDir()}, other); err == nil || !strings.Contains(err.Error(), "not a complete saved part") {
+			t.Errorf("unsaved part: %v", err)
 		}
 	}
 }

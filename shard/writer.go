@@ -95,6 +95,11 @@ type Options struct {
 	// ShuffleBuckets is the number of hash buckets of the shuffle (0:
 	// DefaultShuffleBuckets); Close holds one bucket's documents in memory.
 	ShuffleBuckets int
+	// SpoolOnly (with WorldSize or Shuffle) makes Close save the spool in
+	// Dir as a part for Assemble (spool files, docs.bin, spool.json last)
+	// instead of writing shards: how the tasks of a job hand their
+	// documents to the step that balances the whole dataset.
+	SpoolOnly bool
 }
 
 // DefaultShuffleBuckets is the default Options.ShuffleBuckets.
@@ -172,12 +177,13 @@ type Writer struct {
 	// indexes), the estimate for the current one.
 	footer int64
 
-	bal     *balancer                // balanced mode: documents go to the spool
-	groups  []int64                  // rows of each row group submitted, in order
-	wakati  bool                     // write WakatiRow
-	sources map[string]*SourceTotals // per source, over every shard
-	err     error                    // sticky error
-	closed  bool
+	bal       *balancer                // balanced mode: documents go to the spool
+	spoolOnly bool                     // Close saves the spool (Options.SpoolOnly)
+	groups    []int64                  // rows of each row group submitted, in order
+	wakati    bool                     // write WakatiRow
+	sources   map[string]*SourceTotals // per source, over every shard
+	err       error                    // sticky error
+	closed    bool
 }
 
 // shardFile is the shard being written.
@@ -321,9 +327,15 @@ func NewWriter(opts Options) (*Writer, error) {
 	if w.rowGroupBytes == 0 {
 		w.rowGroupBytes = min(max(w.maxBytes/4, MinRowGroupBytes), MaxRowGroupBytes)
 	}
+	if opts.SpoolOnly && opts.WorldSize == 0 && !opts.Shuffle {
+		return nil, errors.New("shard: SpoolOnly needs WorldSize or Shuffle")
+	}
 	if opts.WorldSize > 0 || opts.Shuffle {
 		if w.bal, err = newBalancer(w, opts); err != nil {
 			return nil, err
+		}
+		if opts.SpoolOnly {
+			w.spoolOnly, w.bal.dir, w.bal.opts.Dir = true, w.dir, w.dir
 		}
 	}
 	return w, nil
@@ -376,6 +388,14 @@ func (w *Writer) Close() ([]Info, error) {
 		return nil, w.err
 	}
 	if !w.closed {
+		if w.bal != nil && w.spoolOnly {
+			if err := w.saveSpool(); err != nil {
+				return nil, w.fail(fmt.Errorf("shard: saving the spool: %w", err))
+			}
+			w.stopEncoders()
+			w.closed = true
+			return []Info{}, nil
+		}
 		if w.bal != nil {
 			if err := w.bal.finish(); err != nil {
 				return nil, w.fail(fmt.Errorf("shard: %w", err))

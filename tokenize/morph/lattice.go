@@ -223,8 +223,18 @@ func (a *Analyzer) add(start, end int, left, right uint16, weight int16, pos POS
 		me.stamp = a.stamp
 	}
 	prev, c := clamp(me.prev, me.cost+int64(weight))
-	k := int32(len(a.nodes)) + 1
-	a.nodes = append(a.nodes, node{cost: c, start: int32(start), prev: a.predI[prev], right: right, pos: pos})
+	// Fields are stored one by one: a composite literal is built on the
+	// stack and copied with wide loads that wait for its narrow stores.
+	i := len(a.nodes)
+	if i == cap(a.nodes) {
+		a.nodes = append(a.nodes, node{})
+	} else {
+		a.nodes = a.nodes[:i+1]
+	}
+	nd := &a.nodes[i]
+	nd.cost, nd.start, nd.prev, nd.next = c, int32(start), a.predI[prev], 0
+	nd.right, nd.pos = right, pos
+	k := int32(i) + 1
 	if a.head[end] == 0 {
 		a.head[end] = k
 	} else {

@@ -121,6 +121,9 @@ func (a *Analyzer) blank(text string, s, e int) bool {
 			i++
 			continue
 		}
+		if c > 0xE3 {
+			return false // U+4000 and up, or not UTF-8: not a space
+		}
 		r, size := utf8.DecodeRuneInString(text[i:e])
 		if !unicode.IsSpace(r) {
 			return false

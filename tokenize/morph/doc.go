@@ -9,9 +9,10 @@
 // again at every position; it analyses ~1.9 MB/s per core on whole
 // documents (~4.8 MB/s on single lines), MeCab ~4.4 MB/s. This package
 // does the same search without those costs: on this project's machine,
-// with GOMAXPROCS=1, Count runs at ~18.7 MB/s and AppendWakati at ~17.7
-// MB/s on 6 MB of Diet speeches and laws, where kagome runs at ~4.8 MB/s
-// (BenchmarkCount, BenchmarkKagome). What makes it fast:
+// with GOMAXPROCS=1 on one pinned core, Count runs at ~20 MB/s and
+// AppendWakati at ~19 MB/s on 6 MB of Diet speeches and laws, where kagome
+// runs at ~4.8 MB/s (BenchmarkCount, BenchmarkKagome; the machine is
+// shared, and unpinned runs vary by up to a third). What makes it fast:
 //
 //   - a double-array trie over bytes in 32-bit units (trie.go), walked once
 //     per start position, the first rune of each walk taken from a table
@@ -50,10 +51,10 @@
 // Dictionaries: IPA() is the IPA dictionary, read once per process from an
 // uncompressed embedded file (ipa.morph, 12 MB, written by internal/gen via
 // go generate) whose arrays it uses in place, without loading kagome's
-// dictionary: ~13 ms (BenchmarkLoadIPA; in a fresh process ~15 ms more than
-// `jacorpus version`), where decompressing a zstd copy and copying its
-// arrays into new memory took ~100 ms in a fresh process, nearly all page
-// faults. FromKagome converts any loaded kagome dictionary (dropping the
+// dictionary: ~10-13 ms (BenchmarkLoadIPA; in a fresh process `jacorpus
+// tokenize --count` on one line takes ~30 ms more than `jacorpus version`,
+// BenchmarkProcessStart), where decompressing a zstd copy and copying its
+// arrays into new memory took ~100 ms more, nearly all page faults. FromKagome converts any loaded kagome dictionary (dropping the
 // morphs that can never be on a best path: same surface, same context ids
 // as another morph, and no lower weight), MarshalBinary and Load store and
 // read the converted form, and WithUser adds a kagome user dictionary (compared with

@@ -113,12 +113,13 @@ func (p *tokenizePool) put(t *tokenize.Tokenizer) {
 	p.mu.Unlock()
 }
 
-// batch is a run of whole lines and, once analysed, their output.
+// batch is a run of whole lines and, once analysed, their output. Batches
+// are reused: their buffers keep their capacity from one run of lines to
+// the next, so a long input allocates almost nothing per line or batch.
 type batch struct {
 	in, out []byte
-	line    int64 // number of the first line
 	err     error
-	done    chan struct{}
+	done    chan struct{} // receives once when out (or err) is ready
 }
 
 // run reads r to its end in batches of whole lines, analyses them on up to
@@ -129,12 +130,22 @@ func (p *tokenizePool) run(parent context.Context, r io.Reader, w *bufio.Writer,
 	br := bufio.NewReaderSize(r, tokenizeBatch)
 	queue := make(chan *batch, workers)
 	sem := make(chan struct{}, workers)
+	// at most workers batches queued, one being read and one being written
+	free := make(chan *batch, workers+2)
+	for range workers + 2 {
+		free <- &batch{done: make(chan struct{}, 1)}
+	}
 	var readErr error
 	go func() {
 		defer close(queue)
-		line := int64(1)
 		for ctx.Err() == nil {
-			b := &batch{line: line, done: make(chan struct{})}
+			var b *batch
+			select {
+			case b = <-free:
+			case <-ctx.Done():
+				return
+			}
+			b.in, b.err = b.in[:0], nil
 			for len(b.in) < tokenizeBatch {
 				chunk, err := br.ReadSlice('\n')
 				if err == bufio.ErrBufferFull { // a line longer than the buffer: read it whole
@@ -157,20 +168,15 @@ func (p *tokenizePool) run(parent context.Context, r io.Reader, w *bufio.Writer,
 			if b.in[len(b.in)-1] != '\n' {
 				b.in = append(b.in, '\n') // the last line without its line feed
 			}
-			for _, c := range b.in {
-				if c == '\n' {
-					line++
-				}
-			}
 			sem <- struct{}{}
 			go func() {
-				defer func() { <-sem; close(b.done) }()
+				defer func() { <-sem; b.done <- struct{}{} }()
 				t, err := p.get()
 				if err != nil {
 					b.err = err
 					return
 				}
-				b.out = p.analyse(t, b.in, make([]byte, 0, len(b.in)+len(b.in)/4))
+				b.out = p.analyse(t, b.in, b.out[:0])
 				p.put(t)
 			}()
 			queue <- b
@@ -191,6 +197,7 @@ func (p *tokenizePool) run(parent context.Context, r io.Reader, w *bufio.Writer,
 		if err != nil {
 			cancel()
 		}
+		free <- b
 	}
 	if err != nil {
 		return err

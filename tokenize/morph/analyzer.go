@@ -1,6 +1,7 @@
 package morph
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -120,6 +121,12 @@ func (a *Analyzer) blank(text string, s, e int) bool {
 			}
 			i++
 			continue
+		}
+		if c > 0xE3 || c == 0xE3 && !strings.HasPrefix(text[i:e], "\u3000") {
+			// U+3000 is the only space from U+3000 up (lead bytes E3
+			// and above, which also start no invalid sequence that
+			// decodes to a space)
+			return false
 		}
 		r, size := utf8.DecodeRuneInString(text[i:e])
 		if !unicode.IsSpace(r) {

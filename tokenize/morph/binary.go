@@ -9,12 +9,15 @@ import (
 )
 
 // The serialized form: a header, flat little-endian arrays, and an XXH3-64
-// checksum of everything before it.
+// checksum of everything before it. Every array starts at a multiple of 8
+// bytes (zero padding), and a morph is 8 bytes, so that on a little-endian
+// host the arrays of the embedded dictionary are used in place (loadShared)
+// instead of copied.
 //
 //	magic "JCMORPH\x00", version u32,
 //	counts u32: units, morphs, left ids, right ids, categories, classes, unknown morphs
 //	units      u32 × units
-//	morphs     (left u16, right u16, weight i16, info u8) × morphs
+//	morphs     (left u16, right u16, weight i16, info u8, 0 u8) × morphs
 //	conn       i16 × left ids × right ids   ([left][right])
 //	categories u8 × categories
 //	classes    (flags u8: 1 invoke, 2 group; start u32; end u32) × classes
@@ -22,32 +25,64 @@ import (
 //	checksum   u64
 const (
 	binMagic   = "JCMORPH\x00"
-	binVersion = 1
+	binVersion = 2
 	headerSize = len(binMagic) + 4 + 7*4
-	morphSize  = 7
+	morphSize  = 8
 	classSize  = 9
 )
+
+// pad8 rounds n up to a multiple of 8.
+func pad8(n int64) int64 { return (n + 7) &^ 7 }
+
+// layout is where each array of a serialized dictionary starts, and the
+// total size, for the given counts.
+type layout struct {
+	units, morphs, conn, cat, class, unk, sum, size int64
+}
+
+func layoutOf(nUnits, nMorphs, nLeft, nRight, nCat, nClass, nUnk int64) layout {
+	var l layout
+	l.units = pad8(int64(headerSize))
+	l.morphs = pad8(l.units + 4*nUnits)
+	l.conn = pad8(l.morphs + morphSize*nMorphs)
+	l.cat = pad8(l.conn + 2*nLeft*nRight)
+	l.class = pad8(l.cat + nCat)
+	l.unk = pad8(l.class + classSize*nClass)
+	l.sum = pad8(l.unk + morphSize*nUnk)
+	l.size = l.sum + 8
+	return l
+}
 
 // MarshalBinary returns the serialized form of d, which Load reads back.
 // A user dictionary added with WithUser is not included.
 func (d *Dict) MarshalBinary() ([]byte, error) {
-	size := headerSize + 4*len(d.units) + morphSize*len(d.morphs) + 2*len(d.conn) +
-		len(d.cat) + classSize*len(d.class) + morphSize*len(d.unk) + 8
-	b := make([]byte, 0, size)
+	l := layoutOf(int64(len(d.units)), int64(len(d.morphs)), int64(d.nLeft), int64(d.nRight),
+		int64(len(d.cat)), int64(len(d.class)), int64(len(d.unk)))
+	b := make([]byte, 0, l.size)
 	le := binary.LittleEndian
+	pad := func(at int64) {
+		for int64(len(b)) < at {
+			b = append(b, 0)
+		}
+	}
 	b = append(b, binMagic...)
 	b = le.AppendUint32(b, binVersion)
 	for _, n := range []int{len(d.units), len(d.morphs), d.nLeft, d.nRight, len(d.cat), len(d.class), len(d.unk)} {
 		b = le.AppendUint32(b, uint32(n))
 	}
+	pad(l.units)
 	for _, u := range d.units {
 		b = le.AppendUint32(b, u)
 	}
+	pad(l.morphs)
 	b = appendMorphs(b, d.morphs)
+	pad(l.conn)
 	for _, c := range d.conn {
 		b = le.AppendUint16(b, uint16(c))
 	}
+	pad(l.cat)
 	b = append(b, d.cat...)
+	pad(l.class)
 	for _, c := range d.class {
 		var f byte
 		if c.invoke {
@@ -60,7 +95,9 @@ func (d *Dict) MarshalBinary() ([]byte, error) {
 		b = le.AppendUint32(b, uint32(c.start))
 		b = le.AppendUint32(b, uint32(c.end))
 	}
+	pad(l.unk)
 	b = appendMorphs(b, d.unk)
+	pad(l.sum)
 	b = le.AppendUint64(b, xxh3.Hash(b))
 	return b, nil
 }
@@ -71,7 +108,7 @@ func appendMorphs(b []byte, ms []morph) []byte {
 		b = le.AppendUint16(b, m.left)
 		b = le.AppendUint16(b, m.right)
 		b = le.AppendUint16(b, uint16(m.weight))
-		b = append(b, m.info)
+		b = append(b, m.info, 0)
 	}
 	return b
 }
@@ -80,10 +117,20 @@ func appendMorphs(b []byte, ms []morph) []byte {
 // (wrong magic or version, bad lengths, checksum mismatch, ids out of range)
 // returns an error. The Dict does not keep b.
 func Load(b []byte) (*Dict, error) {
-	return load(b, true)
+	return load(b, true, false)
 }
 
-func load(b []byte, verify bool) (*Dict, error) {
+// loadShared is Load for bytes that stay unchanged for the life of the
+// process (the embedded dictionary): on a little-endian host the Dict uses
+// the large arrays of b in place, which spares copying them into freshly
+// faulted memory.
+func loadShared(b []byte) (*Dict, error) {
+	return load(b, true, true)
+}
+
+// load reads b, checking the checksum if verify is set (the fuzz test
+// skips it) and keeping b if share is set.
+func load(b []byte, verify, share bool) (*Dict, error) {
 	le := binary.LittleEndian
 	if len(b) < headerSize+8 {
 		return nil, fmt.Errorf("morph: load: %d bytes, too short for a dictionary", len(b))
@@ -102,30 +149,21 @@ func load(b []byte, verify bool) (*Dict, error) {
 	if nLeft == 0 || nRight == 0 || nLeft > 1<<16 || nRight > 1<<16 {
 		return nil, fmt.Errorf("morph: load: connection table %dx%d", nLeft, nRight)
 	}
-	want := int64(headerSize) + 4*nUnits + morphSize*nMorphs + 2*nLeft*nRight + nCat + classSize*nClass + morphSize*nUnk + 8
-	if want != int64(len(b)) {
-		return nil, fmt.Errorf("morph: load: %d bytes, the header says %d", len(b), want)
+	l := layoutOf(nUnits, nMorphs, nLeft, nRight, nCat, nClass, nUnk)
+	if l.size != int64(len(b)) {
+		return nil, fmt.Errorf("morph: load: %d bytes, the header says %d", len(b), l.size)
 	}
-	body := b[:len(b)-8]
-	if verify {
-		if sum := le.Uint64(b[len(b)-8:]); sum != xxh3.Hash(body) {
-			return nil, errors.New("morph: load: checksum mismatch")
-		}
+	if sum := le.Uint64(b[l.sum:]); verify && sum != xxh3.Hash(b[:l.sum]) {
+		return nil, errors.New("morph: load: checksum mismatch")
 	}
-	p := body[headerSize:]
 	d := &Dict{nLeft: int(nLeft), nRight: int(nRight)}
-	d.units = make([]uint32, nUnits)
-	readUint32s(d.units, p)
-	p = p[4*nUnits:]
-	d.morphs, p = readMorphs(p, int(nMorphs))
-	d.conn = make([]int16, nLeft*nRight)
-	readInt16s(d.conn, p)
-	p = p[2*nLeft*nRight:]
-	d.cat = append([]uint8(nil), p[:nCat]...)
-	p = p[nCat:]
+	d.units = uint32s(b[l.units:l.units+4*nUnits], share)
+	d.morphs = morphs(b[l.morphs:l.morphs+morphSize*nMorphs], share)
+	d.conn = int16s(b[l.conn:l.conn+2*nLeft*nRight], share)
+	d.cat = append([]uint8(nil), b[l.cat:l.cat+nCat]...)
 	d.class = make([]charClass, nClass)
 	for i := range d.class {
-		q := p[classSize*i:]
+		q := b[l.class+classSize*int64(i):]
 		d.class[i] = charClass{
 			invoke: q[0]&1 != 0,
 			group:  q[0]&2 != 0,
@@ -133,23 +171,12 @@ func load(b []byte, verify bool) (*Dict, error) {
 			end:    int32(le.Uint32(q[5:])),
 		}
 	}
-	p = p[classSize*nClass:]
-	d.unk, _ = readMorphs(p, int(nUnk))
+	d.unk = morphs(b[l.unk:l.unk+morphSize*nUnk], false)
 	if err := d.validate(); err != nil {
 		return nil, fmt.Errorf("morph: load: %w", err)
 	}
 	d.index()
 	return d, nil
-}
-
-func readMorphs(p []byte, n int) ([]morph, []byte) {
-	le := binary.LittleEndian
-	ms := make([]morph, n)
-	for i := range ms {
-		q := p[morphSize*i:]
-		ms[i] = morph{left: le.Uint16(q), right: le.Uint16(q[2:]), weight: int16(le.Uint16(q[4:])), info: q[6]}
-	}
-	return ms, p[morphSize*n:]
 }
 
 // validate checks every index the analyzer follows, so that no Dict that

@@ -20,10 +20,7 @@ const (
 // the run of same-category runes that starts at each rune).
 func (a *Analyzer) scan(text string) {
 	d := a.d
-	a.off = a.off[:0]
-	a.cls = a.cls[:0]
-	a.flag = a.flag[:0]
-	a.state = a.state[:0]
+	off, cls, flag, state := a.off[:0], a.cls[:0], a.flag[:0], a.state[:0]
 	first := d.first
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -31,6 +28,8 @@ func (a *Analyzer) scan(text string) {
 		size := 1
 		if c < utf8.RuneSelf {
 			r = rune(c)
+		} else if r = rune3(text[i:]); r >= 0 {
+			size = 3 // the common case in Japanese, without the call
 		} else {
 			r, size = utf8.DecodeRuneInString(text[i:])
 		}
@@ -45,7 +44,7 @@ func (a *Analyzer) scan(text string) {
 			if asciiSpace[c] {
 				f = runeSpace
 			}
-		case unicode.IsSpace(r):
+		case r <= maxSpace && unicode.IsSpace(r):
 			f = runeSpace
 		}
 		var st uint32
@@ -54,22 +53,53 @@ func (a *Analyzer) scan(text string) {
 		} else {
 			f |= runeSlow // beyond the table, or an invalid byte
 		}
-		a.state = append(a.state, st)
-		a.off = append(a.off, int32(i))
-		a.cls = append(a.cls, d.category(r))
-		a.flag = append(a.flag, f)
+		state = append(state, st)
+		off = append(off, int32(i))
+		cls = append(cls, d.category(r))
+		flag = append(flag, f)
 		i += size
 	}
-	a.off = append(a.off, int32(len(text)))
-	n := len(a.cls)
+	a.off = append(off, int32(len(text)))
+	a.cls, a.flag, a.state = cls, flag, state
+	n := len(cls)
 	a.run = grow(a.run, n)
+	run := a.run[:n]
 	for i := n - 1; i >= 0; i-- {
-		if i+1 < n && a.cls[i+1] == a.cls[i] {
-			a.run[i] = a.run[i+1]
+		if i+1 < n && cls[i+1] == cls[i] {
+			run[i] = run[i+1]
 		} else {
-			a.run[i] = int32(i + 1)
+			run[i] = int32(i + 1)
 		}
 	}
+}
+
+// maxSpace is the largest rune for which unicode.IsSpace is true
+// (U+3000 IDEOGRAPHIC SPACE); kana and kanji are above it.
+const maxSpace = '\u3000'
+
+// rune3 decodes the valid 3-byte UTF-8 sequence that s starts with, or
+// returns -1 if there is none (then utf8.DecodeRuneInString decides). It
+// accepts exactly what utf8 accepts: no overlong forms, no surrogates
+// (second3).
+func rune3(s string) rune {
+	if len(s) < 3 {
+		return -1
+	}
+	c0, c1, c2 := s[0], s[1], s[2]
+	r := second3[c0&0x0F]
+	if c0&0xF0 != 0xE0 || c1 < r[0] || c1 > r[1] || c2&0xC0 != 0x80 {
+		return -1
+	}
+	return rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+}
+
+// second3 is the range of the second byte of a 3-byte UTF-8 sequence, by
+// the low half of the first byte (E0: no overlong forms, ED: no surrogates).
+var second3 = [16][2]byte{
+	0: {0xA0, 0xBF}, 1: {0x80, 0xBF}, 2: {0x80, 0xBF}, 3: {0x80, 0xBF},
+	4: {0x80, 0xBF}, 5: {0x80, 0xBF}, 6: {0x80, 0xBF}, 7: {0x80, 0xBF},
+	8: {0x80, 0xBF}, 9: {0x80, 0xBF}, 10: {0x80, 0xBF}, 11: {0x80, 0xBF},
+	12: {0x80, 0xBF}, 13: {0x80, 0x9F}, 14: {0x80, 0xBF}, 15: {0x80, 0xBF},
 }
 
 var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}

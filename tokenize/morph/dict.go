@@ -7,7 +7,7 @@ import "unicode/utf8"
 // for concurrent use.
 type Dict struct {
 	units  []uint32 // double-array trie over the surface bytes, see trie.go
-	morphs []morph  // the dictionary's morphs, in kagome's id order
+	morphs []morph  // the dictionary's morphs, in kagome's id order (see pruneRun)
 	// conn holds the connection costs: conn[left*nRight+right] is the cost
 	// of a node with left id left following one with right id right. The
 	// Viterbi inner loop walks the predecessors of one node (many right

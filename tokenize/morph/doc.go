@@ -9,9 +9,10 @@
 // again at every position; it analyses ~1.9 MB/s per core on whole
 // documents (~4.8 MB/s on single lines), MeCab ~4.4 MB/s. This package
 // does the same search without those costs: on this project's machine,
-// with GOMAXPROCS=1, Count runs at ~18.7 MB/s and AppendWakati at ~17.7
-// MB/s on 6 MB of Diet speeches and laws, where kagome runs at ~4.8 MB/s
-// (BenchmarkCount, BenchmarkKagome). What makes it fast:
+// with GOMAXPROCS=1 on one pinned core, Count runs at ~20 MB/s and
+// AppendWakati at ~19 MB/s on 6 MB of Diet speeches and laws, where kagome
+// runs at ~4.8 MB/s (BenchmarkCount, BenchmarkKagome; the machine is
+// shared, and unpinned runs vary by up to a third). What makes it fast:
 //
 //   - a double-array trie over bytes in 32-bit units (trie.go), walked once
 //     per start position, the first rune of each walk taken from a table
@@ -47,11 +48,16 @@
 // piece can reach (then kagome's ties, and so its result, degrade; this
 // package caps the same way but skips nodes no path reaches).
 //
-// Dictionaries: IPA() is the IPA dictionary, decoded once per process from
-// an embedded file (ipa.morph.zst, written by internal/gen via go generate)
-// in ~20 ms, without loading kagome's dictionary. FromKagome converts any
-// loaded kagome dictionary, MarshalBinary and Load store and read the
-// converted form, and WithUser adds a kagome user dictionary (compared with
+// Dictionaries: IPA() is the IPA dictionary, read once per process from an
+// uncompressed embedded file (ipa.morph, 12 MB, written by internal/gen via
+// go generate) whose arrays it uses in place, without loading kagome's
+// dictionary: ~10-13 ms (BenchmarkLoadIPA; in a fresh process `jacorpus
+// tokenize --count` on one line takes ~30 ms more than `jacorpus version`,
+// BenchmarkProcessStart), where decompressing a zstd copy and copying its
+// arrays into new memory took ~100 ms more, nearly all page faults. FromKagome converts any loaded kagome dictionary (dropping the
+// morphs that can never be on a best path: same surface, same context ids
+// as another morph, and no lower weight), MarshalBinary and Load store and
+// read the converted form, and WithUser adds a kagome user dictionary (compared with
 // kagome's UserDict option in TestWithUser). UniDic (kagome-dict/uni) is
 // not a dependency of the module; converted with FromKagome in a separate
 // module, it segmented the fixture as kagome does (114,831 tokens, none

@@ -27,8 +27,8 @@ func FromKagome(d *dict.Dict) (*Dict, error) {
 	}
 	for _, n := range src.nodes {
 		if n.value >= 0 {
-			last := n.value + int32(d.Index.Dup[n.value])
-			out.morphs[last].info |= morphLast
+			run := out.morphs[n.value : n.value+int32(d.Index.Dup[n.value])+1]
+			run[pruneRun(run)-1].info |= morphLast
 		}
 	}
 	if out.units, err = buildDoubleArray(src); err != nil {
@@ -46,6 +46,35 @@ func FromKagome(d *dict.Dict) (*Dict, error) {
 	}
 	out.index()
 	return out, nil
+}
+
+// pruneRun drops from ms, the morphs of one surface, those that can never
+// be on a best path: a morph with the left and right ids of another one and
+// a greater weight, or the same weight and a later place. Its node would
+// have the other's best predecessor and no lower cost, and as a
+// predecessor it would lose to the other on cost or, on a tie, on
+// insertion order. The kept morphs move to the front of ms in their order;
+// pruneRun returns their number. What is left after them stays unused.
+func pruneRun(ms []morph) int {
+	keep := make([]bool, len(ms))
+	for i, m := range ms {
+		keep[i] = true
+		for j, o := range ms {
+			if j != i && o.left == m.left && o.right == m.right &&
+				(o.weight < m.weight || o.weight == m.weight && j < i) {
+				keep[i] = false
+				break
+			}
+		}
+	}
+	k := 0
+	for i, m := range ms {
+		if keep[i] {
+			ms[k] = m
+			k++
+		}
+	}
+	return k
 }
 
 // knownPOS is the top-level POS of dictionary morph i.

@@ -184,16 +184,46 @@ func (a *Analyzer) matches(text string) {
 }
 
 // addMorphs adds the nodes [start,end) of the dictionary morphs of one
-// surface, the first being d.morphs[m].
+// surface, the first being d.morphs[m]. It is add for a run of morphs,
+// inlined: the nodes are consecutive in the arena and linked to each
+// other, and the end list's tail is updated once.
 func (a *Analyzer) addMorphs(start, end int, m uint32) {
 	morphs := a.d.morphs
-	for i := int(m); i < len(morphs); i++ {
-		mo := morphs[i]
-		a.add(start, end, mo.left, mo.right, mo.weight, mo.pos())
+	if int(m) >= len(morphs) {
+		return
+	}
+	memo, stamp := a.memo, a.stamp
+	nodes := a.nodes
+	first := int32(len(nodes)) + 1
+	for _, mo := range morphs[m:] {
+		me := &memo[mo.left]
+		if me.stamp != stamp {
+			me.prev, me.cost = a.best(mo.left)
+			me.stamp = stamp
+		}
+		prev, c := clamp(me.prev, me.cost+int64(mo.weight))
+		i := len(nodes)
+		if i == cap(nodes) {
+			nodes = append(nodes, node{})
+		} else {
+			nodes = nodes[:i+1]
+		}
+		nd := &nodes[i]
+		nd.cost, nd.start, nd.prev, nd.next = c, int32(start), a.predI[prev], int32(i)+2
+		nd.right, nd.pos = mo.right, mo.pos()
 		if mo.info&morphLast != 0 {
 			break
 		}
 	}
+	last := int32(len(nodes))
+	nodes[last-1].next = 0
+	if a.head[end] == 0 {
+		a.head[end] = first
+	} else {
+		nodes[a.tail[end]-1].next = first
+	}
+	a.tail[end] = last
+	a.nodes = nodes
 }
 
 // gather copies the nodes ending at offset o, in insertion order, into the
@@ -223,8 +253,18 @@ func (a *Analyzer) add(start, end int, left, right uint16, weight int16, pos POS
 		me.stamp = a.stamp
 	}
 	prev, c := clamp(me.prev, me.cost+int64(weight))
-	k := int32(len(a.nodes)) + 1
-	a.nodes = append(a.nodes, node{cost: c, start: int32(start), prev: a.predI[prev], right: right, pos: pos})
+	// Fields are stored one by one: a composite literal is built on the
+	// stack and copied with wide loads that wait for its narrow stores.
+	i := len(a.nodes)
+	if i == cap(a.nodes) {
+		a.nodes = append(a.nodes, node{})
+	} else {
+		a.nodes = a.nodes[:i+1]
+	}
+	nd := &a.nodes[i]
+	nd.cost, nd.start, nd.prev, nd.next = c, int32(start), a.predI[prev], 0
+	nd.right, nd.pos = right, pos
+	k := int32(i) + 1
 	if a.head[end] == 0 {
 		a.head[end] = k
 	} else {

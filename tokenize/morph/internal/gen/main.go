@@ -1,6 +1,6 @@
 // Command gen writes the embedded IPA dictionary of package morph: kagome's
 // IPA dictionary (github.com/ikawaha/kagome-dict/ipa) converted with
-// morph.FromKagome, serialized with MarshalBinary and compressed with zstd.
+// morph.FromKagome and serialized with MarshalBinary.
 // Run it through `go generate ./tokenize/morph` after updating kagome-dict;
 // TestEmbeddedIPAUpToDate fails while the committed file is stale.
 package main
@@ -11,13 +11,12 @@ import (
 	"os"
 
 	"github.com/ikawaha/kagome-dict/ipa"
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/jacorpus/jacorpus/tokenize/morph"
 )
 
 func main() {
-	out := flag.String("o", "ipa.morph.zst", "output file")
+	out := flag.String("o", "ipa.morph", "output file")
 	flag.Parse()
 	if err := run(*out); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
@@ -34,14 +33,9 @@ func run(out string) error {
 	if err != nil {
 		return err
 	}
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1))
-	if err != nil {
-		return err
-	}
-	z := enc.EncodeAll(raw, nil)
-	if err := os.WriteFile(out, z, 0o644); err != nil {
+	if err := os.WriteFile(out, raw, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", out, err)
 	}
-	fmt.Printf("gen: %s: %d bytes (%d uncompressed)\n", out, len(z), len(raw))
+	fmt.Printf("gen: %s: %d bytes\n", out, len(raw))
 	return nil
 }

@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/jacorpus
 PKGS    := ./...
 
-.PHONY: all build run test deps lint unit fuzz bench bench-mem bench-tokenize e2e clean
+.PHONY: all build run test deps lint unit fuzz bench bench-mem bench-tokenize e2e clean release
 
 all: build
 
@@ -13,6 +13,10 @@ build:
 # The main job on the bundled sample: shards and manifest.json in out/.
 run: build
 	./$(BIN) run -c configs/default.yaml --overwrite
+
+# Static binaries for linux/amd64 and linux/arm64 (Fugaku) in dist/, with SHA256SUMS.
+release:
+	GO=$(GO) ./scripts/release.sh
 
 # Everything CI checks. Installs what the tests need first (scripts/test-deps.sh).
 test: deps lint unit fuzz

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what `make test` needs when it is missing: the Go toolchain's module
-# downloads and DuckDB for Node (npm @duckdb/node-api, the version pinned in
-# scripts/duckdb/package-lock.json, into scripts/duckdb/node_modules). Later
+# downloads, DuckDB for Node (npm @duckdb/node-api, the version pinned in
+# scripts/duckdb/package-lock.json, into scripts/duckdb/node_modules) and
+# qemu-user (Debian qemu-user-static, to run the linux/arm64 build). Later
 # issues add Slurm/munge (apt-get), MeCab and Chromium here, each behind a
 # "missing?" check. With CI=true a missing tool that cannot be installed is an
 # error; otherwise the tests that need it are skipped.
@@ -44,5 +45,27 @@ elif ! duckdb_ok; then
   echo "test-deps: installing @duckdb/node-api into scripts/duckdb/node_modules" >&2
   if ! (cd scripts/duckdb && npm ci --no-audit --no-fund --loglevel=error) || ! duckdb_ok; then
     unavailable "could not install @duckdb/node-api (scripts/duckdb: npm ci)"
+  fi
+fi
+
+# qemu-user for internal/interop's cross-architecture test: it runs the
+# linux/arm64 build (Fugaku) on the sample under qemu-aarch64-static on an
+# amd64 host (the amd64 build under qemu-x86_64-static on an arm64 one),
+# calling the emulator directly: binfmt is not needed.
+case $(uname -m) in
+  x86_64) qemu=qemu-aarch64 ;;
+  aarch64 | arm64) qemu=qemu-x86_64 ;;
+  *) qemu="" ;;
+esac
+if [ -n "$qemu" ]; then
+  qemu_ok() { need "$qemu-static" || need "$qemu"; }
+  if ! qemu_ok && need apt-get; then
+    echo "test-deps: installing qemu-user-static for the cross-architecture test" >&2
+    sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q qemu-user-static >/dev/null 2>&1 ||
+      { $sudo apt-get update -q >/dev/null 2>&1 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q qemu-user-static >/dev/null 2>&1; } || true
+  fi
+  if ! qemu_ok; then
+    unavailable "$qemu-static is missing (install Debian qemu-user-static) for the cross-architecture test"
   fi
 fi

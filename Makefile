@@ -50,7 +50,7 @@ e2e:
 	JACORPUS_E2E=1 $(GO) test -count=1 -run E2E -v -timeout 60m ./internal/interop ./phases ./dedup/lines ./filters ./extract ./ingest ./job
 
 clean:
-	rm -rf bin out
+	rm -rf bin out dist
 
 # Peak RSS of huge records (a 1 GiB line skipped; 200 MB lines and a 200 MB
 # text file kept), end to end and ingest alone, each case in a child process.

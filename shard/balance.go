@@ -466,6 +466,11 @@ func readRows(path string) ([]Row, error) {
 		return nil, err
 	}
 	defer r.Close()
+	return r.readAll()
+}
+
+// readAll reads the rows left in r.
+func (r *Reader) readAll() ([]Row, error) {
 	var out []Row
 	buf := make([]Row, 256)
 	for {
@@ -589,15 +594,5 @@ func (g *spoolGroups) rows(j int) (out []Row, err error) {
 		return nil, err
 	}
 	defer r.Close()
-	buf := make([]Row, 256)
-	for {
-		k, err := r.Read(buf)
-		out = append(out, buf[:k]...)
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
+	return r.readAll()
 }

@@ -311,7 +311,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 
 	w, err := shard.NewWriter(shard.Options{Dir: out.Staging, MaxBytes: int64(cfg.Output.ShardSize), MaxRows: cfg.Output.ShardRows,
 		MaxTokens: cfg.Output.ShardTokens, RowGroupBytes: int64(cfg.Output.RowGroupSize), ZstdLevel: cfg.Output.ZstdLevel, Format: cfg.Output.Format,
-		WorldSize: cfg.Output.WorldSize, Shuffle: cfg.Output.Shuffle, Seed: cfg.Output.Seed, ShuffleBuckets: cfg.Output.ShuffleBuckets,
+		WorldSize: max(cfg.Output.WorldSize, 1), Shuffle: cfg.Output.Shuffle, Seed: cfg.Output.Seed, ShuffleBuckets: cfg.Output.ShuffleBuckets,
 		Encoders: workers, Wakati: cfg.Tokenize.Enabled && cfg.Tokenize.Wakati})
 	if err != nil {
 		return nil, err

@@ -184,6 +184,23 @@ func (b *balancer) parts2(spoolBytes, tokens int64, docs int) int {
 	return int(min(k*world, math.MaxInt32))
 }
 
+// cut partitions the weights into k parts, or into more (by the world
+// size) until no part has more rows than MaxRows, which is a limit, where
+// MaxBytes and MaxTokens are targets.
+func (b *balancer) cut(weights []uint32, k int) []int {
+	for {
+		cuts := Partition(weights, k)
+		most := 0
+		for i := 1; i < len(cuts); i++ {
+			most = max(most, cuts[i]-cuts[i-1])
+		}
+		if int64(most) <= b.w.maxRows || k >= len(weights) {
+			return cuts
+		}
+		k += b.world
+	}
+}
+
 // newPart starts a new spool part: the documents added from now on are
 // spooled as if by another task (tests use it to show that the shards do
 // not depend on how the input was split).
@@ -254,7 +271,7 @@ func (b *balancer) finish() error {
 			weights[i] = docs[o].raw
 		}
 	}
-	cuts := Partition(weights, b.parts2(spoolBytes, tokens, n))
+	cuts := b.cut(weights, b.parts2(spoolBytes, tokens, n))
 	weights = nil
 	var err error
 	if b.shuffle {

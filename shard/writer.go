@@ -80,9 +80,10 @@ type Options struct {
 	// totals differ by at most the largest document's tokens (see
 	// Partition). The documents are spooled as encoded row groups under
 	// Dir first; Close cuts them into shards, copying whole row groups and
-	// re-encoding only the ones a cut splits. MaxBytes, MaxRows and
-	// MaxTokens then set the number of shards (the fewest multiple of
-	// WorldSize that keeps every shard about within them).
+	// re-encoding only the ones a cut splits. MaxBytes and MaxTokens then
+	// set the number of shards (the fewest multiple of WorldSize that
+	// keeps every shard about within them); MaxRows stays a limit (more
+	// shards are cut while one would exceed it).
 	WorldSize int
 	// Shuffle writes the documents in a random order that depends only on
 	// Seed and their keys (pipeline.Key), so every shard is a sample of

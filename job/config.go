@@ -57,7 +57,9 @@ type Config struct {
 	// Task selects the slice of the inputs this process handles.
 	Task TaskConfig `yaml:"task" json:"task"`
 	// Phases sizes the phases of a phased job (package phases).
-	Phases PhasesConfig `yaml:"phases" json:"phases"`
+	// It decides no byte of the dataset: the manifest records it in its
+	// run section.
+	Phases PhasesConfig `yaml:"phases" json:"-"`
 	// WorkDir is where the phases of a job exchange files; with it, a run
 	// without --phase runs every phase in turn in one process.
 	WorkDir string `yaml:"work_dir" json:"-"`

@@ -47,6 +47,15 @@ type Options struct {
 	// (package phases): dedup and boilerplate lines apply what the earlier
 	// phases decided over the whole job.
 	Phased *Phased
+	// Files, when set, is the job's file list as a plan recorded it
+	// (expanded and sliced): the run takes its task's slice of it instead
+	// of expanding the inputs again.
+	Files []ingest.File
+	// Part, when set, makes the run a write task of a phased job: its
+	// surviving documents are spooled into this directory with part.json
+	// and ids.bin (see PartInfo) for Finalize, nothing is committed to the
+	// output directory and the input is judged by Finalize, over the job.
+	Part string
 }
 
 // Phased holds what the earlier phases of a job decided.
@@ -124,6 +133,9 @@ type RunInfo struct {
 	RejectsDir  string    `json:"rejects_dir,omitempty"`
 	// InputPaths are the configured input paths as spelled.
 	InputPaths []string `json:"input_paths"`
+	// Phases is the phase layout of a phased run (finalize), which decides
+	// no byte of the dataset.
+	Phases *PhasesConfig `json:"phases,omitempty"`
 	// Stages holds each stage's busy time: seconds spent inside the stage,
 	// summed over its workers (so it can exceed wall_seconds).
 	Stages []StageTime `json:"stages"`
@@ -228,15 +240,17 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	}
 	start, cpu0 := time.Now(), cputime.Seconds()
 	runID := newRunID()
-	all, lo, files, presets, err := taskInputs(ctx, &cfg)
+	all, lo, files, presets, err := taskInputs(ctx, &cfg, opts.Files)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkLayout(&cfg, all); err != nil {
 		return nil, err
 	}
-	if err := checkTaskSiblings(&cfg); err != nil {
-		return nil, err
+	if opts.Part == "" { // a part's output directory is the job's
+		if err := checkTaskSiblings(&cfg); err != nil {
+			return nil, err
+		}
 	}
 	if err := preflight(ctx, &cfg, files); err != nil {
 		return nil, err
@@ -257,16 +271,18 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	defer closeStages(stages)
 
 	// The output side is ready before any input is read.
-	out, err := commit.Prepare(OutputDir(&cfg), commit.Options{Overwrite: cfg.Output.Overwrite,
-		Owned: shard.Owned, What: "output", Index: shard.ManifestName})
-	if err != nil {
-		return nil, err
+	var out *commit.Dir
+	outDir, outFinal := opts.Part, opts.Part
+	if opts.Part == "" {
+		if out, err = commit.Prepare(OutputDir(&cfg), commit.Options{Overwrite: cfg.Output.Overwrite,
+			Owned: shard.Owned, What: "output", Index: shard.ManifestName}); err != nil {
+			return nil, err
+		}
+		outDir, outFinal = out.Staging, out.Final
 	}
 	var rej, idx *commit.Dir
 	defer func() { // log what the directories had to say, whatever happened
-		out.Abort() // no-op after Commit
-		warn(log, out)
-		for _, d := range []*commit.Dir{rej, idx} {
+		for _, d := range []*commit.Dir{out, rej, idx} {
 			if d != nil {
 				d.Abort()
 				warn(log, d)
@@ -281,7 +297,8 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	}
 	var rw *rejects.Writer
 	if dir := RejectsDir(&cfg); dir != "" {
-		if rej, err = commit.Prepare(dir, commit.Options{Overwrite: cfg.Output.Overwrite,
+		// a write task's rejects are its own: a re-run replaces them
+		if rej, err = commit.Prepare(dir, commit.Options{Overwrite: cfg.Output.Overwrite || opts.Part != "",
 			Owned: rejects.Owned, What: "rejects", Index: rejects.IndexFile}); err != nil {
 			return nil, err
 		}
@@ -301,7 +318,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		inBytes += f.Size
 	}
 	log.Info("run", "files", len(files), "input_bytes", inBytes, "task", fmt.Sprintf("%d/%d", cfg.Task.Index, cfg.Task.Count),
-		"workers", workers, "output", out.Final)
+		"workers", workers, "output", outFinal)
 	if len(files) == 0 {
 		log.Warn("this task's slice of the inputs is empty (more tasks than files)", "task", cfg.Task.Index, "files", len(all))
 	}
@@ -309,10 +326,9 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		log.Warn("dedup sees only this task's documents: run the phases (--work-dir) for dedup over the whole job", "task", cfg.Task.Index, "tasks", cfg.Task.Count)
 	}
 
-	w, err := shard.NewWriter(shard.Options{Dir: out.Staging, MaxBytes: int64(cfg.Output.ShardSize), MaxRows: cfg.Output.ShardRows,
-		MaxTokens: cfg.Output.ShardTokens, RowGroupBytes: int64(cfg.Output.RowGroupSize), ZstdLevel: cfg.Output.ZstdLevel, Format: cfg.Output.Format,
-		WorldSize: max(cfg.Output.WorldSize, 1), Shuffle: cfg.Output.Shuffle, Seed: cfg.Output.Seed, ShuffleBuckets: cfg.Output.ShuffleBuckets,
-		Encoders: workers, Wakati: cfg.Tokenize.Enabled && cfg.Tokenize.Wakati})
+	wopts := writerOptions(&cfg, outDir, workers)
+	wopts.SpoolOnly = opts.Part != ""
+	w, err := shard.NewWriter(wopts)
 	if err != nil {
 		return nil, err
 	}
@@ -355,6 +371,10 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	}
 	stats.Stage(pipeline.IngestStage).BytesIn = inBytes // as stored; the live count depends on decoder read-ahead
 	fstats := src.FileStats()
+	if opts.Part != "" {
+		return writePart(&cfg, opts.Part, w, partState{stages: stages, ids: ids, files: files, fstats: fstats, stats: stats,
+			all: all, lo: lo, inBytes: inBytes, workers: workers, start: start, cpu0: cpu0, rw: rw, rej: rej, phased: opts.Phased})
+	}
 	if err := judge(&cfg, files, fstats, stats); err != nil {
 		// nothing is committed but the rejects, which say what went wrong
 		if rw != nil {
@@ -442,7 +462,10 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 
 // taskInputs expands the job's inputs and returns them all, this task's
 // slice (starting at ordinal lo) and the filter preset of every source.
-func taskInputs(ctx context.Context, cfg *Config) (all []ingest.File, lo int, files []ingest.File, presets map[string]string, err error) {
+func taskInputs(ctx context.Context, cfg *Config, planned []ingest.File) (all []ingest.File, lo int, files []ingest.File, presets map[string]string, err error) {
+	if planned != nil {
+		return sliceInputs(cfg, planned)
+	}
 	all, err = ingest.ExpandContext(ctx, cfg.Inputs)
 	if ctx.Err() != nil {
 		return nil, 0, nil, nil, interrupted(ctx)
@@ -456,6 +479,12 @@ func taskInputs(ctx context.Context, cfg *Config) (all []ingest.File, lo int, fi
 		}
 		return nil, 0, nil, nil, err
 	}
+	return sliceInputs(cfg, all)
+}
+
+// sliceInputs returns this task's slice of the job's files and the filter
+// preset of every source.
+func sliceInputs(cfg *Config, all []ingest.File) (_ []ingest.File, lo int, files []ingest.File, presets map[string]string, err error) {
 	if presets, err = presetsBySource(cfg, all); err != nil {
 		return nil, 0, nil, nil, err
 	}
@@ -734,7 +763,10 @@ func buildStages(cfg *Config, presets map[string]string, plan stagePlan) (_ []pi
 			dd = append(dd, &dedup.Decided{StageName: dedup.StageName, Reason: dedup.ReasonExact, Drop: plan.phased.Exact})
 		}
 		if cfg.Dedup.Near.Enabled {
-			dd = append(dd, &dedup.Decided{StageName: dedup.NearStageName, Reason: dedup.ReasonNear, Drop: plan.phased.Near})
+			// the signatures phase signed the documents: the stage keeps its
+			// place (and its stats, as an in-memory run counts them)
+			dd = append(dd, pipeline.MapStage{StageName: dedup.SignStageName, Fn: func(*pipeline.Document) (string, error) { return "", nil }},
+				&dedup.Decided{StageName: dedup.NearStageName, Reason: dedup.ReasonNear, Drop: plan.phased.Near})
 		}
 		if c := plan.phased.Clusters; c != nil {
 			dd = append(dd, pipeline.MapStage{StageName: "annotate", Fn: func(d *pipeline.Document) (string, error) {

@@ -37,6 +37,9 @@ type ScanOptions struct {
 	Until  ScanUntil
 	// Boilerplate, when set, is stripped after normalize.
 	Boilerplate *lines.Set
+	// Files, when set, is the job's file list as a plan recorded it
+	// (Options.Files).
+	Files []ingest.File
 }
 
 // ScanResult is what Scan read.
@@ -60,7 +63,7 @@ func Scan(ctx context.Context, cfg Config, opts ScanOptions, fn func(*pipeline.D
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	all, lo, files, presets, err := taskInputs(ctx, &cfg)
+	all, lo, files, presets, err := taskInputs(ctx, &cfg, opts.Files)
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +120,11 @@ func Fingerprint(ctx context.Context, cfg Config) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return FingerprintOf(cfg, all)
+}
+
+// FingerprintOf is Fingerprint with the job's files already expanded.
+func FingerprintOf(cfg Config, all []ingest.File) (string, error) {
 	digest, err := configDigest(manifestConfig(cfg))
 	if err != nil {
 		return "", err
@@ -134,4 +142,27 @@ func Fingerprint(ctx context.Context, cfg Config) (string, error) {
 		fmt.Fprintf(h, "\x00against\x00%s\x00%x", dir, sha256.Sum256(info))
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// ConfigDigest is the manifest's config_sha256 of cfg: the digest of what
+// decides the dataset, without paths, workers and the task layout.
+func ConfigDigest(cfg Config) (string, error) { return configDigest(manifestConfig(cfg)) }
+
+// JobFiles expands the job's inputs once, as every task would (files,
+// Parquet slices), and checks them as Run does before reading anything:
+// the output layout and a filter preset for every source. A plan records
+// the list so that later tasks need not walk the input tree again.
+func JobFiles(ctx context.Context, cfg Config) ([]ingest.File, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.Task = TaskConfig{Index: 0, Count: 1, SliceBytes: cfg.Task.SliceBytes}
+	all, _, _, _, err := taskInputs(ctx, &cfg, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLayout(&cfg, all); err != nil {
+		return nil, err
+	}
+	return all, nil
 }

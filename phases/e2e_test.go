@@ -73,7 +73,7 @@ func TestE2ENearDedup(t *testing.T) {
 		t.Fatal(err)
 	}
 	phTime := time.Since(start)
-	a, b := shards(t, mem), shards(t, res[0])
+	a, b := shards(t, mem), shards(t, res)
 	if len(a) != len(b) {
 		t.Fatalf("in memory %d shards, phased %d", len(a), len(b))
 	}

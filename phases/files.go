@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/jacorpus/jacorpus/internal/fsync"
 	"github.com/jacorpus/jacorpus/internal/workfile"
@@ -67,7 +68,12 @@ func (t *task) output(fn func(dir string) error) error {
 	if err != nil {
 		return err
 	}
+	started := time.Now()
 	if err := fn(tmp); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	if err := t.writeDone(tmp, started); err != nil {
 		os.RemoveAll(tmp)
 		return err
 	}

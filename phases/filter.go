@@ -3,11 +3,15 @@ package phases
 import (
 	"cmp"
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/jacorpus/jacorpus/dedup"
 	"github.com/jacorpus/jacorpus/job"
 	"github.com/jacorpus/jacorpus/pipeline"
+	"github.com/jacorpus/jacorpus/shard"
 )
 
 // filter: task i is an ordinary run of input slice i (job.Run, task i of
@@ -47,8 +51,68 @@ func (t *task) filter(ctx context.Context) (*job.Result, error) {
 		ph.Against = append(ph.Against, job.AgainstIndex{Dir: dir, Docs: info.Docs, Entries: info.Entries})
 	}
 	opts := t.opts
-	opts.Phased = ph
-	return job.Run(ctx, cfg, opts)
+	opts.Phased, opts.Files = ph, t.files
+	var res *job.Result
+	err = t.output(func(dir string) error {
+		opts.Part = dir
+		res, err = job.Run(ctx, cfg, opts)
+		return err
+	})
+	return res, err
+}
+
+// outputFile, in finalize's task directory, records the dataset it
+// committed.
+const outputFile = "output.json"
+
+type outputRecord struct {
+	Dir            string `json:"dir"`
+	ManifestSHA256 string `json:"manifest_sha256"`
+}
+
+// finalize assembles the filter tasks' parts into the dataset.
+func (t *task) finalize(ctx context.Context) (*job.Result, error) {
+	parts := make([]string, t.plan.Tasks)
+	for i := range parts {
+		parts[i] = taskDir(t.work, Filter, i)
+	}
+	var res *job.Result
+	err := t.output(func(dir string) error {
+		var err error
+		if res, err = job.Finalize(ctx, t.cfg, parts, t.opts); err != nil {
+			return err
+		}
+		_, sum, err := fileSHA256(filepath.Join(res.Dir, shard.ManifestName))
+		if err != nil {
+			return err
+		}
+		js, _ := json.Marshal(outputRecord{Dir: res.Dir, ManifestSHA256: sum})
+		return os.WriteFile(filepath.Join(dir, outputFile), js, 0o644)
+	})
+	return res, err
+}
+
+// outputIntact reports, for a completed finalize, whether the dataset it
+// committed is still there unchanged (the manifest's checksum); other
+// phases have no output outside the work directory.
+func (t *task) outputIntact() bool {
+	if t.phase != Finalize {
+		return true
+	}
+	data, err := os.ReadFile(filepath.Join(taskDir(t.work, t.phase, t.index), outputFile))
+	if err != nil {
+		return false
+	}
+	var rec outputRecord
+	if json.Unmarshal(data, &rec) != nil {
+		return false
+	}
+	_, sum, err := fileSHA256(filepath.Join(rec.Dir, shard.ManifestName))
+	if err != nil || sum != rec.ManifestSHA256 {
+		t.log.Warn("the dataset finalize committed is gone or changed: finalizing again", "dir", rec.Dir)
+		return false
+	}
+	return true
 }
 
 // nearStats gathers what the buckets tasks decided into the figures an

@@ -70,17 +70,14 @@ func TestPhasedEqualsInMemory(t *testing.T) {
 			for _, ph := range Plan(&pc) {
 				names = append(names, ph.Name)
 			}
-			if got := strings.Join(names, " "); got != "lines linesets signatures buckets filter" {
+			if got := strings.Join(names, " "); got != "prepare lines linesets signatures buckets filter finalize" {
 				t.Fatalf("plan %s", got)
 			}
 			res, err := RunAll(context.Background(), pc, t.TempDir(), job.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(res) != 1 {
-				t.Fatalf("%d filter results", len(res))
-			}
-			a, b := shards(t, mem), shards(t, res[0])
+			a, b := shards(t, mem), shards(t, res)
 			if len(a) != len(b) || len(a) == 0 {
 				t.Fatalf("in memory %d shards, phased %d", len(a), len(b))
 			}
@@ -90,13 +87,16 @@ func TestPhasedEqualsInMemory(t *testing.T) {
 				}
 			}
 			mn := *mem.Manifest.Dedup.Near
-			pn := res[0].Manifest.Dedup.Near
+			pn := res.Manifest.Dedup.Near
 			mn.IndexBytes, mn.SignatureBytes, mn.TextBytes = 0, 0, 0
 			if pn == nil || *pn != mn {
 				t.Errorf("near stats: in memory %+v, phased %+v", mn, pn)
 			}
+			if a, b := comparable(t, mem.Manifest), comparable(t, res.Manifest); a != b {
+				t.Errorf("manifests differ beyond the run section and the in-memory figures:\n%s\n%s", a, b)
+			}
 			for _, stage := range []string{dedup.StageName, dedup.NearStageName, job.LineStageName} {
-				m, p := mem.Stats.Stage(stage), res[0].Stats.Stage(stage)
+				m, p := mem.Stats.Stage(stage), res.Stats.Stage(stage)
 				if m.DroppedTotal() != p.DroppedTotal() || m.BytesOut != p.BytesOut {
 					t.Errorf("stage %s: in memory %+v, phased %+v", stage, m, p)
 				}
@@ -110,6 +110,34 @@ func TestPhasedEqualsInMemory(t *testing.T) {
 			}
 		})
 	}
+}
+
+// comparable is a manifest's JSON without what differs between an in-memory
+// run and a phased one: the run section, the in-memory near-dedup index
+// sizes and the line counts the in-memory run makes itself.
+func comparable(t *testing.T, m *job.Manifest) string {
+	t.Helper()
+	c := *m
+	c.Run = nil
+	if c.Dedup != nil {
+		d := *c.Dedup
+		if d.Near != nil {
+			n := *d.Near
+			n.IndexBytes, n.SignatureBytes, n.TextBytes = 0, 0, 0
+			d.Near = &n
+		}
+		if d.Lines != nil {
+			l := *d.Lines
+			l.Docs, l.Distinct = 0, 0
+			d.Lines = &l
+		}
+		c.Dedup = &d
+	}
+	js, err := json.MarshalIndent(&c, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(js)
 }
 
 // TestLinesCountTexts: a line counts the distinct texts that have it, so six
@@ -144,13 +172,13 @@ func TestLinesCountTexts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range []*job.Result{mem, res[0]} {
+	for _, r := range []*job.Result{mem, res} {
 		rep := r.Manifest.Dedup
 		if rep.Lines == nil || len(rep.Lines.Top) != 1 || rep.Lines.Top[0].Text != "共通フッター ©サイト" || rep.Lines.Top[0].Docs != 10 {
 			t.Errorf("%s: removed lines %+v, want only the footer from 10 documents", r.Dir, rep.Lines)
 		}
 	}
-	a, p := shards(t, mem), shards(t, res[0])
+	a, p := shards(t, mem), shards(t, res)
 	for name := range a {
 		if !bytes.Equal(a[name], p[name]) {
 			t.Errorf("shard %s differs", name)
@@ -176,8 +204,8 @@ func TestAnnotate(t *testing.T) {
 	}
 	counts := map[string]int{}
 	total := 0
-	for _, s := range res[0].Manifest.Shards {
-		rows, err := parquet.ReadFile[shard.Row](filepath.Join(res[0].Dir, s.File))
+	for _, s := range res.Manifest.Shards {
+		rows, err := parquet.ReadFile[shard.Row](filepath.Join(res.Dir, s.File))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -196,20 +224,23 @@ func TestAnnotate(t *testing.T) {
 			}
 		}
 	}
-	st := res[0].Stats
+	st := res.Stats
 	dropped := st.Stage(dedup.StageName).DroppedTotal() + st.Stage(dedup.NearStageName).DroppedTotal()
 	if counts["rashomon"] != 4 || counts["fixture"] < 2 || int64(total) != dropped {
 		t.Errorf("cluster sizes by source %v, %d copies counted, %d dropped", counts, total, dropped)
 	}
 }
 
-// TestForeignLayout: files written under another phase layout (other key
-// ranges) or for another saved index are refused, not mixed in.
+// TestForeignLayout: a task under another phase layout (other key ranges)
+// than the plan's, or for another saved index, is refused, not mixed in.
 func TestForeignLayout(t *testing.T) {
 	cfg := sample(t)
 	cfg.Dedup.Lines.Enabled = false
 	work := t.TempDir()
 	cfg.Phases = job.PhasesConfig{Tasks: 2, Buckets: 4}
+	if _, err := RunTask(context.Background(), cfg, work, Prepare, 0, 1, job.Options{}); err != nil {
+		t.Fatal(err)
+	}
 	for i := 0; i < 2; i++ {
 		if _, err := RunTask(context.Background(), cfg, work, Signatures, i, 2, job.Options{}); err != nil {
 			t.Fatal(err)
@@ -217,7 +248,7 @@ func TestForeignLayout(t *testing.T) {
 	}
 	cfg.Phases.Buckets = 2
 	_, err := RunTask(context.Background(), cfg, work, Buckets, 0, 2, job.Options{})
-	if err == nil || !strings.Contains(err.Error(), "phase layout") || !strings.Contains(err.Error(), "buckets=4") {
+	if err == nil || !strings.Contains(err.Error(), "prepared with") || !strings.Contains(err.Error(), "phases 2/2; plan") {
 		t.Fatalf("signatures of 4 ranges read as 2: %v", err)
 	}
 

@@ -4,6 +4,7 @@
 //	jacorpus run -c config.yaml [flags] [INPUT ...]
 //	jacorpus filters [-c config.yaml] [show PRESET | measures | sql]
 //	jacorpus tokenize [--wakati | --count] [FILE ...]
+//	jacorpus status (-c config.yaml | --work-dir DIR) [--json]
 //	jacorpus verify [--quick] DIR
 //	jacorpus ls DIR
 //	jacorpus stats [--json] DIR
@@ -35,6 +36,7 @@ const usage = `usage:
   jacorpus filters [-c config.yaml] [show PRESET | measures | sql | apply]
                                                     the quality-filter presets and measures
   jacorpus tokenize [--wakati | --count] [FILE…]    morphemes of each line, like mecab -Owakati
+  jacorpus status (-c config.yaml | --work-dir DIR) which tasks of a phased job are done, running, failed or missing
   jacorpus verify [--quick] DIR                     check a dataset against its manifest (after a copy)
   jacorpus ls DIR                                   a dataset's shards, totals and balance (from the manifest)
   jacorpus stats [--json] DIR                       a dataset's totals, sources, shard balance and run funnel (from the manifest)
@@ -65,6 +67,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return cmdVerify(args[1:], stdout, stderr)
 	case "ls":
 		return cmdLs(args[1:], stdout, stderr)
+	case "status":
+		return cmdStatus(args[1:], stdout, stderr)
 	case "stats":
 		return cmdStats(args[1:], stdout, stderr)
 	case "inspect":

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,6 +26,25 @@ func runMain(t *testing.T, args ...string) (int, string, string) {
 	}
 	code := wait(t, cmd, cmd.Stderr.(*bytes.Buffer))
 	return code, stdout.String(), cmd.Stderr.(*bytes.Buffer).String()
+}
+
+// sameShards checks that two datasets have the same shards, byte for byte.
+func sameShards(t *testing.T, want, got string) {
+	t.Helper()
+	shards, _ := filepath.Glob(filepath.Join(want, "*.parquet"))
+	if len(shards) == 0 {
+		t.Fatalf("no shards in %s", want)
+	}
+	if others, _ := filepath.Glob(filepath.Join(got, "*.parquet")); len(others) != len(shards) {
+		t.Fatalf("%d shards in %s, %d in %s", len(shards), want, len(others), got)
+	}
+	for _, s := range shards {
+		a, _ := os.ReadFile(s)
+		b, err := os.ReadFile(filepath.Join(got, filepath.Base(s)))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Fatalf("%s: shard differs from %s's (%v)", filepath.Join(got, filepath.Base(s)), want, err)
+		}
+	}
 }
 
 // phasedConfig writes a config over the sample's fixture, Diet speeches and
@@ -58,11 +79,11 @@ func TestPhasesInProcesses(t *testing.T) {
 	dir := t.TempDir()
 	cfg := phasedConfig(t, dir)
 	work := filepath.Join(dir, "work")
-	code, out, errs := runMain(t, "run", "-c", cfg, "--phases")
-	if code != 0 || out != "lines 3\nlinesets 2\nsignatures 3\nbuckets 2\nfilter 1\n" {
-		t.Fatalf("--phases: exit %d, %q, %s", code, out, errs)
+	code, listing, errs := runMain(t, "run", "-c", cfg, "--phases")
+	if code != 0 || listing != "prepare 1\nlines 3\nlinesets 2\nsignatures 3\nbuckets 2\nfilter 3\nfinalize 1\n" {
+		t.Fatalf("--phases: exit %d, %q, %s", code, listing, errs)
 	}
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(listing), "\n") {
 		name, n, _ := strings.Cut(line, " ")
 		tasks, _ := strconv.Atoi(n)
 		for i := tasks - 1; i >= 0; i-- { // any order within a phase
@@ -76,20 +97,10 @@ func TestPhasesInProcesses(t *testing.T) {
 	if code, _, errs := runMain(t, "run", "-c", cfg, "-q", "--output", filepath.Join(dir, "memory")); code != 0 {
 		t.Fatalf("in-memory run: exit %d\n%s", code, errs)
 	}
-	shards, _ := filepath.Glob(filepath.Join(dir, "memory", "*.parquet"))
-	if len(shards) == 0 {
-		t.Fatal("no shards")
-	}
-	for _, s := range shards {
-		a, _ := os.ReadFile(s)
-		b, err := os.ReadFile(filepath.Join(dir, "phased", filepath.Base(s)))
-		if err != nil || !bytes.Equal(a, b) {
-			t.Fatalf("%s: phased shard differs (%v)", filepath.Base(s), err)
-		}
-	}
+	sameShards(t, filepath.Join(dir, "memory"), filepath.Join(dir, "phased"))
 
-	// a flipped byte in one signatures file: the buckets task that reads it
-	// names it and the task to re-run
+	// a flipped byte in one signatures file: a buckets task that reads it
+	// (its own marker removed, so it runs) names it and the task to re-run
 	bad := filepath.Join(work, "signatures", "task-00001", "bands-00001.wf")
 	data, err := os.ReadFile(bad)
 	if err != nil {
@@ -97,30 +108,51 @@ func TestPhasesInProcesses(t *testing.T) {
 	}
 	data[len(data)/2] ^= 0x04
 	os.WriteFile(bad, data, 0o644)
+	os.Remove(filepath.Join(work, "buckets", "task-00001", "done.json"))
 	code, _, errs = runMain(t, "run", "-c", cfg, "-q", "--work-dir", work, "--phase", "buckets", "--task-index", "1", "--task-count", "2")
 	if code != 1 || !strings.Contains(errs, bad) || !strings.Contains(errs, "run phase signatures task 1") {
 		t.Fatalf("corrupt file: exit %d\n%s", code, errs)
 	}
-	// the other range does not read it
-	if code, _, errs := runMain(t, "run", "-c", cfg, "-q", "--work-dir", work, "--phase", "buckets", "--task-index", "0", "--task-count", "2"); code != 0 {
-		t.Fatalf("buckets task 0: exit %d\n%s", code, errs)
+	// status shows the failed task
+	if code, out, errs := runMain(t, "status", "--work-dir", work); code != 1 || !regexp.MustCompile(`buckets +2 +1 +0 +1 +0`).MatchString(out) {
+		t.Errorf("status: exit %d\n%s\n%s", code, out, errs)
 	}
-	// re-running the task that wrote it repairs it
-	if code, _, errs := runMain(t, "run", "-c", cfg, "-q", "--work-dir", work, "--phase", "signatures", "--task-index", "1", "--task-count", "3"); code != 0 {
-		t.Fatalf("signatures task 1: exit %d\n%s", code, errs)
+	// re-submitting the whole job: the corrupt task is found by its
+	// checksums and runs again with the failed one; every other task is
+	// skipped, and the dataset is the same
+	var again []string
+	for _, line := range strings.Split(strings.TrimSpace(listing), "\n") {
+		name, n, _ := strings.Cut(line, " ")
+		tasks, _ := strconv.Atoi(n)
+		for i := range tasks {
+			code, _, errs := runMain(t, "run", "-c", cfg, "--work-dir", work, "--phase", name, "--task-index", strconv.Itoa(i), "--output", filepath.Join(dir, "phased"))
+			if code != 0 {
+				t.Fatalf("again: %s task %d: exit %d\n%s", name, i, code, errs)
+			}
+			if strings.Contains(errs, "phase task runs again") {
+				again = append(again, fmt.Sprintf("%s/%d", name, i))
+				if !strings.Contains(errs, "bands-00001.wf is corrupt") {
+					t.Errorf("%s task %d ran again for another reason:\n%s", name, i, errs)
+				}
+			}
+			if strings.Contains(errs, "already done: skipped") == (name == "buckets" && i == 1 || name == "signatures" && i == 1 || name == "prepare") {
+				t.Errorf("%s task %d: skipped or not, wrongly:\n%s", name, i, errs)
+			}
+		}
 	}
-	if code, _, errs := runMain(t, "run", "-c", cfg, "-q", "--work-dir", work, "--phase", "buckets", "--task-index", "1", "--task-count", "2"); code != 0 {
-		t.Fatalf("buckets task 1 after the repair: exit %d\n%s", code, errs)
+	if fmt.Sprint(again) != "[signatures/1]" {
+		t.Errorf("tasks that ran again for a bad checksum: %v", again)
 	}
-	// a truncated file and a missing task are named too
-	os.WriteFile(bad, data[:len(data)/3], 0o644)
-	code, _, errs = runMain(t, "run", "-c", cfg, "-q", "--work-dir", work, "--phase", "buckets", "--task-index", "1", "--task-count", "2")
-	if code != 1 || !strings.Contains(errs, bad) {
-		t.Fatalf("truncated file: exit %d\n%s", code, errs)
+	sameShards(t, filepath.Join(dir, "memory"), filepath.Join(dir, "phased"))
+	if code, out, errs := runMain(t, "status", "--work-dir", work); code != 0 || !strings.Contains(out, "every task done") {
+		t.Errorf("status after the repair: exit %d\n%s\n%s", code, out, errs)
 	}
+
+	// a missing task is named
 	os.RemoveAll(filepath.Join(work, "signatures", "task-00002"))
+	os.Remove(filepath.Join(work, "buckets", "task-00000", "done.json"))
 	code, _, errs = runMain(t, "run", "-c", cfg, "-q", "--work-dir", work, "--phase", "buckets", "--task-index", "0", "--task-count", "2")
-	if code != 1 || !strings.Contains(errs, "phase signatures task 2 has not finished") {
+	if code != 1 || !strings.Contains(errs, "phase signatures task 2 of 3 is not done: run it before phase buckets") {
 		t.Fatalf("missing task: exit %d\n%s", code, errs)
 	}
 	// a task count that disagrees with the config is refused

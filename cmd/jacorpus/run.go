@@ -19,9 +19,46 @@ import (
 	"github.com/jacorpus/jacorpus/job"
 	"github.com/jacorpus/jacorpus/phases"
 	"github.com/jacorpus/jacorpus/pipeline"
+	"github.com/jacorpus/jacorpus/taskenv"
 )
 
 func jobVersion() string { return job.Version }
+
+// hostname names this machine in a phase task's log lines.
+func hostname() string {
+	h, _ := os.Hostname()
+	return h
+}
+
+// phaseTaskOf returns the task of phase to run: from --task-index (and
+// --task-count) when given, else from the environment of an array job or
+// an MPI launcher (package taskenv), else task 0 of a single-task phase.
+// A count the flags or the environment do not give is the plan's.
+func phaseTaskOf(cfg *job.Config, phase string, indexSet bool, index int, countSet bool, count int, getenv func(string) string) (int, int, error) {
+	n, err := phases.Tasks(cfg, phase)
+	if err != nil {
+		return 0, 0, err
+	}
+	if indexSet {
+		if !countSet {
+			count = n
+		}
+		return index, count, nil
+	}
+	t, ok, err := taskenv.FromEnv(getenv)
+	if err != nil {
+		return 0, 0, err
+	}
+	switch {
+	case ok && t.CountKnown:
+		return t.Index, t.Count, nil
+	case ok:
+		return t.Index, n, nil
+	case n == 1:
+		return 0, 1, nil
+	}
+	return 0, 0, fmt.Errorf("phase %s has %d tasks: give --task-index, or run it as an array job (Slurm --array, PBS -J, PJM --bulk) or under mpiexec", phase, n)
+}
 
 // multi collects a repeatable string flag.
 type multi []string
@@ -47,7 +84,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		maxBadFiles     = fs.Int("max-bad-files", def.MaxBadFiles, "fail the run when more than `n` input files are unreadable, truncated or give no document")
 		quiet           = fs.Bool("q", false, "log warnings and errors only")
 		workDir         = fs.String("work-dir", "", "run as phases exchanging files under `dir` (corpus-wide dedup over many tasks)")
-		phase           = fs.String("phase", "", "run one task of phase `name` (with --work-dir, --task-index, --task-count); see --phases")
+		phase           = fs.String("phase", "", "run one task of phase `name` (with --work-dir; the task from --task-index or the scheduler's environment); see --phases")
+		phaseTasks      = fs.Int("tasks", 1, "tasks `n` of the phases that read input slices (phases.tasks)")
+		phaseBuckets    = fs.Int("buckets", 1, "tasks `m` of the key-range phases (phases.buckets)")
 		listPhases      = fs.Bool("phases", false, "print the job's phases in order, one per line as NAME TASKS, and exit")
 		shardSize       job.ByteSize
 	)
@@ -57,7 +96,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: jacorpus run -c config.yaml [flags] [INPUT ...]")
 		fmt.Fprintln(stderr, "       jacorpus run -c config.yaml --phases")
-		fmt.Fprintln(stderr, "       jacorpus run -c config.yaml --work-dir DIR [--phase NAME --task-index I --task-count N]")
+		fmt.Fprintln(stderr, "       jacorpus run -c config.yaml --work-dir DIR [--phase NAME [--task-index I [--task-count N]]]")
+		fmt.Fprintln(stderr, "  Under a Slurm/PBS/PJM array job or mpiexec, --phase takes the task from the environment.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -93,14 +133,16 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		{"task-index", "task.index", func() { cfg.Task.Index = *taskIndex }},
 		{"task-count", "task.count", func() { cfg.Task.Count = *taskCount }},
 		{"work-dir", "work_dir", func() { cfg.WorkDir = *workDir }},
+		{"tasks", "phases.tasks", func() { cfg.Phases.Tasks = *phaseTasks }},
+		{"buckets", "phases.buckets", func() { cfg.Phases.Buckets = *phaseBuckets }},
 		{"max-problem-ratio", "max_problem_ratio", func() { cfg.MaxProblemRatio = *maxProblemRatio }},
 		{"max-bad-files", "max_bad_files", func() { cfg.MaxBadFiles = *maxBadFiles }},
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	// One task of a phase other than filter: --task-index and --task-count
-	// are the phase's, not the dataset's (task.count is the filter's).
-	phaseTask := *phase != "" && *phase != phases.Filter
+	// One task of a phase: --task-index and --task-count are the phase's,
+	// not the config's task (which must be 1 in a phased run).
+	phaseTask := *phase != ""
 	for _, o := range overrides {
 		if phaseTask && (o.flag == "task-index" || o.flag == "task-count") {
 			continue
@@ -128,13 +170,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch {
 	case *phase != "":
-		index, count := cfg.Task.Index, cfg.Task.Count
-		if phaseTask {
-			index, count = *taskIndex, *taskCount
-			if !set["task-count"] {
-				count, _ = phases.Tasks(&cfg, *phase) // a single-task phase needs no flags
-			}
+		index, count, terr := phaseTaskOf(&cfg, *phase, set["task-index"], *taskIndex, set["task-count"], *taskCount, os.Getenv)
+		if terr != nil {
+			return exitErr(stderr, terr)
 		}
+		opts.Logger = opts.Logger.With("host", hostname())
 		res, err = phases.RunTask(ctx, cfg, cfg.WorkDir, *phase, index, count, opts)
 		if err == nil && res == nil {
 			fmt.Fprintf(stdout, "phase %s task %d of %d done\n", *phase, index, count)
@@ -151,14 +191,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			defer os.RemoveAll(work)
 		}
-		var all []*job.Result
-		all, err = phases.RunAll(ctx, cfg, work, opts)
-		if err == nil {
-			for _, r := range all[:len(all)-1] {
-				printSummary(stdout, r)
-				fmt.Fprintln(stdout)
-			}
-			res = all[len(all)-1]
+		res, err = phases.RunAll(ctx, cfg, work, opts)
+		if err == nil && res == nil {
+			fmt.Fprintf(stdout, "every task of the job is done (work dir %s): the dataset in %s is complete\n", work, cfg.Output.Dir)
+			return 0
 		}
 	default:
 		res, err = job.Run(ctx, cfg, opts)

@@ -97,3 +97,14 @@ func (t *Tally) Top(n int) []Line {
 	}
 	return ls
 }
+
+// TallyOf returns a Tally holding the lines (as Top returns them), to Merge
+// the tallies of several processes: Top of the merged tallies is Top of a
+// Tally that saw all their documents.
+func TallyOf(ls []Line) *Tally {
+	t := &Tally{m: make(map[uint64]*tallyEntry, len(ls))}
+	for _, l := range ls {
+		t.m[l.Key] = &tallyEntry{text: l.Text, docs: l.Docs, lines: l.Lines}
+	}
+	return t
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/jacorpus/jacorpus/filters"
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/normalize"
+	"github.com/jacorpus/jacorpus/sched"
 	"github.com/jacorpus/jacorpus/shard"
 	"github.com/jacorpus/jacorpus/tokenize"
 )
@@ -63,6 +64,9 @@ type Config struct {
 	// WorkDir is where the phases of a job exchange files; with it, a run
 	// without --phase runs every phase in turn in one process.
 	WorkDir string `yaml:"work_dir" json:"-"`
+	// Resources are the batch scheduler's resource requests of every task
+	// (jacorpus submit, jacorpus plan's memory budget).
+	Resources sched.Resources `yaml:"resources" json:"-"`
 
 	origin origin // where settings were written; see Load and SetByFlag
 }

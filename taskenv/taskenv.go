@@ -81,6 +81,7 @@ func FromEnv(getenv func(string) string) (t Task, ok bool, err error) {
 		}
 	}
 	// MPI ranks.
+	mpi := false
 	for _, pair := range [][2]string{{"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"}, {"PMI_RANK", "PMI_SIZE"}} {
 		rank, rankSet, err1 := num(pair[0])
 		size, sizeSet, err2 := num(pair[1])
@@ -92,7 +93,17 @@ func FromEnv(getenv func(string) string) (t Task, ok bool, err error) {
 				return Task{}, false, fmt.Errorf("taskenv: %s is set but not %s", pair[0], pair[1])
 			}
 			found = append(found, Task{From: pair[0], Index: rank, Count: size, CountKnown: true})
+			mpi = true
 			break // Open MPI may set PMI_* too; its own variables come first
+		}
+	}
+	// A PMIx launcher alone (Fujitsu MPI's mpiexec on Fugaku may give only
+	// PMIX_RANK): the count from JACORPUS_TASK_COUNT, which the scripts set.
+	if !mpi {
+		if rank, set, err := num("PMIX_RANK"); err != nil {
+			return Task{}, false, err
+		} else if set {
+			found = append(found, Task{From: "PMIX_RANK", Index: rank, Count: countVar, CountKnown: countVarSet})
 		}
 	}
 	if len(found) == 0 {

@@ -4,6 +4,7 @@
 //	jacorpus run -c config.yaml [flags] [INPUT ...]
 //	jacorpus filters [-c config.yaml] [show PRESET | measures | sql]
 //	jacorpus tokenize [--wakati | --count] [FILE ...]
+//	jacorpus submit -c config.yaml --scheduler slurm|pbs|pjm [--tasks N] [--submit]
 //	jacorpus status (-c config.yaml | --work-dir DIR) [--json]
 //	jacorpus verify [--quick] DIR
 //	jacorpus ls DIR
@@ -36,6 +37,8 @@ const usage = `usage:
   jacorpus filters [-c config.yaml] [show PRESET | measures | sql | apply]
                                                     the quality-filter presets and measures
   jacorpus tokenize [--wakati | --count] [FILE…]    morphemes of each line, like mecab -Owakati
+  jacorpus submit -c config.yaml --scheduler slurm|pbs|pjm [--tasks N] [--submit]
+                                                    batch scripts for every phase of the job (and submit them)
   jacorpus status (-c config.yaml | --work-dir DIR) which tasks of a phased job are done, running, failed or missing
   jacorpus verify [--quick] DIR                     check a dataset against its manifest (after a copy)
   jacorpus ls DIR                                   a dataset's shards, totals and balance (from the manifest)
@@ -69,6 +72,10 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return cmdLs(args[1:], stdout, stderr)
 	case "status":
 		return cmdStatus(args[1:], stdout, stderr)
+	case "submit":
+		ctx, stop := stopOnSignal(stderr)
+		defer stop()
+		return cmdSubmit(ctx, args[1:], stdout, stderr)
 	case "stats":
 		return cmdStats(args[1:], stdout, stderr)
 	case "inspect":

@@ -2,9 +2,10 @@
 # Installs what `make test` needs when it is missing: the Go toolchain's module
 # downloads, DuckDB for Node (npm @duckdb/node-api, the version pinned in
 # scripts/duckdb/package-lock.json, into scripts/duckdb/node_modules) and
-# qemu-user (Debian qemu-user-static, to run the linux/arm64 build). Later
-# issues add Slurm/munge (apt-get), MeCab and Chromium here, each behind a
-# "missing?" check. With CI=true a missing tool that cannot be installed is an
+# qemu-user (Debian qemu-user-static, to run the linux/arm64 build) and Slurm
+# with munge (scripts/slurm.sh install: Debian slurmctld, slurmd,
+# slurm-client, munge). Later issues add MeCab and Chromium here, each behind
+# a "missing?" check. With CI=true a missing tool that cannot be installed is an
 # error; otherwise the tests that need it are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,8 +54,8 @@ fi
 # amd64 host (the amd64 build under qemu-x86_64-static on an arm64 one),
 # calling the emulator directly: binfmt is not needed.
 case $(uname -m) in
-  x86_64) qemu=qemu-aarch64 ;;
-  aarch64 | arm64) qemu=qemu-x86_64 ;;
+  x86_64) qemu="qemu-aarch64" ;;
+  aarch64 | arm64) qemu="qemu-x86_64" ;;
   *) qemu="" ;;
 esac
 if [ -n "$qemu" ]; then
@@ -68,4 +69,22 @@ if [ -n "$qemu" ]; then
   if ! qemu_ok; then
     unavailable "$qemu-static is missing (install Debian qemu-user-static) for the cross-architecture test"
   fi
+fi
+
+# Slurm and munge for the scheduler test, which runs jobs on a real
+# single-node cluster on localhost. Only the packages here: the test starts
+# the daemons itself (scripts/slurm.sh start). slurmctld, slurmd and munged
+# live in /usr/sbin, often not on a user's PATH.
+slurm_ok() {
+  need sbatch && { need slurmctld || [ -x /usr/sbin/slurmctld ]; } &&
+    { need slurmd || [ -x /usr/sbin/slurmd ]; } && [ -x /usr/sbin/munged ]
+}
+if ! slurm_ok && need apt-get; then
+  echo "test-deps: installing Slurm and munge (scripts/slurm.sh install) for the Slurm test" >&2
+  if ! log=$(scripts/slurm.sh install 2>&1); then
+    printf '%s\n' "$log" | tail -n 5 >&2
+  fi
+fi
+if ! slurm_ok; then
+  unavailable "Slurm is missing (scripts/slurm.sh install: Debian slurmctld, slurmd, slurm-client, munge) for the Slurm test"
 fi

@@ -2,6 +2,7 @@ package job
 
 import (
 	"bufio"
+	"container/heap"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -132,14 +133,9 @@ func ReadPart(dir string) (*PartInfo, error) {
 }
 
 // distinctIDs counts the distinct hashes over the parts' ids.bin files (each
-// sorted) by a k-way merge, reading each file sequentially.
+// sorted) by a k-way merge (a heap over the parts), reading each file
+// sequentially.
 func distinctIDs(dirs []string) (int64, error) {
-	type cursor struct {
-		r    *bufio.Reader
-		f    *os.File
-		cur  uint64
-		name string
-	}
 	var cs []*cursor
 	defer func() {
 		for _, c := range cs {
@@ -174,18 +170,13 @@ func distinctIDs(dirs []string) (int64, error) {
 			live = append(live, c)
 		}
 	}
+	h := cursorHeap(live)
+	heap.Init(&h)
 	var n int64
 	var last uint64
 	first := true
-	for len(live) > 0 {
-		// the parts are few (tasks): a linear scan for the minimum
-		m := 0
-		for i, c := range live {
-			if c.cur < live[m].cur {
-				m = i
-			}
-		}
-		c := live[m]
+	for h.Len() > 0 {
+		c := h[0]
 		if first || c.cur != last {
 			n++
 			last, first = c.cur, false
@@ -194,11 +185,35 @@ func distinctIDs(dirs []string) (int64, error) {
 		if err != nil {
 			return 0, err
 		}
-		if !ok {
-			live = slices.Delete(live, m, m+1)
+		if ok {
+			heap.Fix(&h, 0)
+		} else {
+			heap.Pop(&h)
 		}
 	}
 	return n, nil
+}
+
+// cursor reads one part's ids.bin.
+type cursor struct {
+	r    *bufio.Reader
+	f    *os.File
+	cur  uint64
+	name string
+}
+
+// cursorHeap orders the cursors by their current id (container/heap).
+type cursorHeap []*cursor
+
+func (h cursorHeap) Len() int           { return len(h) }
+func (h cursorHeap) Less(i, j int) bool { return h[i].cur < h[j].cur }
+func (h cursorHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *cursorHeap) Push(x any)        { *h = append(*h, x.(*cursor)) }
+func (h *cursorHeap) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return c
 }
 
 // Finalize writes the dataset of a job whose write tasks left their parts

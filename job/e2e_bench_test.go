@@ -23,9 +23,9 @@ const e2eSpeeches = "../../shared/corpus/gov/diet_speeches.jsonl.gz"
 const e2eDocs = 20000
 
 // BenchmarkE2E runs the whole pipeline (ingest, normalize, the swallow
-// filters, exact and near dedup at their defaults, shards; tokenize off,
-// then on) on the first 20,000 Diet speeches of ../shared/corpus with one
-// worker, in one process (job.Run). The input is those lines written once,
+// filters, exact dedup and MinHash near dedup at their default settings,
+// shards; tokenize off, then on) on the first 20,000 Diet speeches of
+// ../shared/corpus with one worker, in one process (job.Run). The input is those lines written once,
 // gzip-compressed as the corpus ships, to a temporary file, so decompression
 // is part of the work.
 //
@@ -51,6 +51,7 @@ func BenchmarkE2E(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				cfg := Default()
 				cfg.Inputs = []ingest.Input{{Path: path, Source: "kokkai", Preset: "swallow", MetaFields: []string{"house", "meeting", "date"}}}
+				cfg.Dedup.Near.Enabled = true // DefaultNear's settings, which leave it off
 				cfg.Tokenize.Enabled = tok
 				cfg.Workers = 1
 				cfg.Output.Dir = filepath.Join(b.TempDir(), "out")

@@ -147,6 +147,26 @@ func packedPass(slots []uint64, sh uint, keys []uint64) (top, distinct, dup int,
 	return top, distinct, dup, sink
 }
 
+// packedNext writes the positions and keys of the pass after n in place
+// over live and keys (whose keys packedPass has replaced by slots) and
+// returns their number: position live[x-1] is kept, decided at x, when its
+// n-gram and that of the next position both repeat. Its own function, and
+// without a branch (a short-circuit && would be one, taken at random), for
+// the same reasons as packedPass.
+func packedNext(slots []uint64, live []int32, keys []uint64, rx []rune, n int) int {
+	w := 0
+	pi, pj, prep := int32(-2), uint64(0), 0
+	for x, i := range live {
+		j := keys[x]
+		rep := b2i(slots[j]&packedCountMask > 1)
+		live[w] = pi
+		keys[w] = pj<<21 | uint64(rx[int(pi)+n])
+		w += prep & rep & b2i(i == pi+1)
+		pi, pj, prep = i, j, rep
+	}
+	return w
+}
+
 // prefetchAhead is how many positions ahead a pass reads a slot early.
 const prefetchAhead = 8
 
@@ -192,18 +212,7 @@ func (m *swallowMeter) ngrams(sc *SwallowScores, rs []rune) {
 			tp, d1, d2, sink := packedPass(t.slots, t.shift, keys)
 			m.sink += sink
 			top, distinct, dup = max(top, tp), distinct+d1, dup+d2
-			// the next pass's positions and keys, in place and without
-			// branches: position live[x-1] is decided at x
-			slots := t.slots
-			pi, pj, prep := int32(-2), uint64(0), false
-			for x, i := range live {
-				j := keys[x]
-				rep := slots[j]&packedCountMask > 1
-				live[w] = pi
-				keys[w] = pj<<21 | uint64(rx[int(pi)+n])
-				w += b2i(prep && rep && i == pi+1)
-				pi, pj, prep = i, j, rep
-			}
+			w = packedNext(t.slots, live, keys, rx, n)
 		} else {
 			t := &m.tab
 			t.reset(len(live))

@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/jacorpus
 PKGS    := ./...
 
-.PHONY: all build run test deps lint unit fuzz bench bench-mem bench-tokenize e2e clean release
+.PHONY: all build run test deps lint unit fuzz bench bench-e2e bench-mem bench-tokenize e2e clean release
 
 all: build
 
@@ -44,6 +44,13 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./ingest ./dedup ./filters ./shard
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem -count=1 ./normalize ./tokenize/... ./dedup/... ./phases ./filters ./internal/nfkc ./internal/zlibsize ./ingest ./extract ./internal/jpcharset
 	$(MAKE) --no-print-directory bench-mem
+
+# The whole pipeline (swallow filters, exact + near dedup, shards; tokenize
+# off, then on) on the first 20,000 Diet speeches of ../shared/corpus, one
+# worker on one core: MB/s of text per core (issue 11's target without
+# tokenization: 32). Skipped with a message when the corpus is absent.
+bench-e2e:
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench '^BenchmarkE2E$$' -benchtime 3x -count=1 -timeout 30m ./job
 
 # Big-corpus runs over ../shared/corpus (skipped with a message when it is absent).
 e2e:

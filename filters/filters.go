@@ -24,7 +24,6 @@ import (
 	"maps"
 	"strconv"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/jacorpus/jacorpus/pipeline"
 )
@@ -269,7 +268,7 @@ func (p *processor) Process(d *pipeline.Document) (string, error) {
 			continue
 		}
 		if !keep {
-			ss.droppedChars += int64(utf8.RuneCountInString(text))
+			ss.droppedChars += int64(p.doc.runeCount()) // p.doc's text is text
 			d.Scratch.Set(pipeline.DropScore{}, score)
 			return r.name, nil
 		}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jacorpus/jacorpus/tokenize"
 )
@@ -199,6 +200,18 @@ func (d *docState) swallow() *SwallowScores {
 		d.swOK = true
 	}
 	return &d.sw
+}
+
+// runeCount is utf8.RuneCountInString(d.text), taken from a family that
+// has counted the code points already (both count an invalid byte as one).
+func (d *docState) runeCount() int {
+	switch {
+	case d.swOK:
+		return d.sw.NumLetters
+	case d.charsOK:
+		return d.stats.Chars
+	}
+	return utf8.RuneCountInString(d.text)
 }
 
 // ratio is a/b, 0 when b is 0.

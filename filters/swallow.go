@@ -2,6 +2,7 @@ package filters
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/zeebo/xxh3"
 )
@@ -67,51 +68,54 @@ func (m *swallowMeter) measureText(sc *SwallowScores, text string) {
 	}
 	rs := m.runes[:len(text)] // no more code points than bytes
 	nr := 0
-	var h, k, kj, ku, to int
 	p := pieces{m: m, text: text}
 	m.seen.reset(64)
 	m.para = m.para[:0]
 
 	// The current sentence is text[start:] with n code points; start < 0:
 	// none. The variables of this loop are its own (no closure captures
-	// them), so they stay in registers.
+	// them), so they stay in registers. A code point's class comes from
+	// one table lookup and is counted without a branch: Japanese text
+	// alternates hiragana, katakana and kanji too unpredictably for a switch.
+	var counts [numSwallowClasses]int
 	start, n := -1, 0
-	for i, r := range text {
-		rs[nr] = r
-		nr++
-		term, size := false, 1
-		if r < 0x3000 {
-			switch r {
-			case '\n':
-				if start >= 0 {
-					p.sentence(start, i, n)
-				}
-				start, n = -1, 0
-				p.endLine(i)
-				continue
-			case '!', '?':
-				term = true
-			}
-		} else {
-			switch {
-			case r >= 0x3041 && r <= 0x3096:
-				h++
-			case r >= 0x30A1 && r <= 0x30FA:
-				k++
-			case r == '、' || r == '，':
-				to++
-			case r == '。' || r == '．' || r == '！' || r == '？':
-				ku++
-				term, size = true, 3
-			case swallowKanji(r):
-				kj++
+	for i := 0; i < len(text); {
+		c := text[i]
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			// three-byte sequences (kana, kanji, full-width forms) decoded
+			// here; lead bytes E0 and ED have narrower second bytes, so they
+			// and everything else go through the decoder, which yields what
+			// range would (RuneError, 1 for a bad byte)
+			if c >= 0xE1 && c != 0xED && c <= 0xEF && i+2 < len(text) &&
+				text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
+				r, size = rune(c&0x0F)<<12|rune(text[i+1]&0x3F)<<6|rune(text[i+2]&0x3F), 3
+			} else {
+				r, size = utf8.DecodeRuneInString(text[i:])
 			}
 		}
-		if !term {
+		rs[nr] = r
+		nr++
+		var cl uint8
+		if r <= 0xFFFF {
+			cl = swallowClasses.pages[swallowClasses.page[r>>8]][r&0xFF]
+		}
+		counts[cl]++
+		if cl < swClassTerm {
 			if start < 0 {
 				start = i
 			}
 			n++
+			i += size
+			continue
+		}
+		if cl == swClassNewline {
+			if start >= 0 {
+				p.sentence(start, i, n)
+			}
+			start, n = -1, 0
+			p.endLine(i)
+			i++
 			continue
 		}
 		if start >= 0 {
@@ -120,7 +124,10 @@ func (m *swallowMeter) measureText(sc *SwallowScores, text string) {
 			p.orphan(i, size)
 		}
 		start, n = -1, 0
+		i += size
 	}
+	h, k, kj := counts[swClassHiragana], counts[swClassKatakana], counts[swClassKanji]
+	ku, to := counts[swClassKuten], counts[swClassTouten]
 	if start >= 0 {
 		p.sentence(start, len(text), n)
 	}
@@ -199,6 +206,75 @@ func (p *pieces) endLine(end int) {
 	}
 	p.paraLen = 0
 	p.line, p.copied = end+1, end+1
+}
+
+// The classes of measureText. Those from swClassTerm on end a sentence or
+// a line.
+const (
+	swClassOther = iota
+	swClassHiragana
+	swClassKatakana
+	swClassKanji
+	swClassTouten // 、，
+	swClassTerm   // ! ?: ends a sentence, not Japanese
+	swClassKuten  // 。．！？: ends a sentence, Japanese
+	swClassNewline
+	numSwallowClasses
+)
+
+// swallowClassTable gives the class of every code point up to U+FFFF in
+// two steps: page[r>>8] picks one of pages, indexed by r&0xFF. Read-only
+// after init.
+type swallowClassTable struct {
+	page  [256]uint8
+	pages [5][256]uint8 // other, U+00xx, U+30xx, all kanji, U+FFxx
+}
+
+var swallowClasses = func() *swallowClassTable {
+	t := new(swallowClassTable)
+	for hi := range 256 {
+		r := rune(hi) << 8
+		switch {
+		case hi == 0x00:
+			t.page[hi] = 1
+		case hi == 0x30:
+			t.page[hi] = 2
+		case hi == 0xFF:
+			t.page[hi] = 4
+		case swallowKanji(r) && swallowKanji(r|0xFF):
+			t.page[hi] = 3
+		}
+	}
+	for p, hi := range []rune{0, 0x00, 0x30, 0x34, 0xFF} {
+		if p == 0 {
+			continue
+		}
+		for lo := range rune(256) {
+			t.pages[p][lo] = swallowClassOf(hi<<8 | lo)
+		}
+	}
+	return t
+}()
+
+// swallowClassOf is the class of r, by the reference's character classes.
+func swallowClassOf(r rune) uint8 {
+	switch {
+	case r == '\n':
+		return swClassNewline
+	case r == '!' || r == '?':
+		return swClassTerm
+	case r >= 0x3041 && r <= 0x3096:
+		return swClassHiragana
+	case r >= 0x30A1 && r <= 0x30FA:
+		return swClassKatakana
+	case r == '、' || r == '，':
+		return swClassTouten
+	case r == '。' || r == '．' || r == '！' || r == '？':
+		return swClassKuten
+	case swallowKanji(r):
+		return swClassKanji
+	}
+	return swClassOther
 }
 
 // isSentenceEnd reports the terminators of the reference's sentence

@@ -70,16 +70,22 @@ func (t *ngramTable) add(k uint64) (int, uint32) {
 }
 
 // packedTable is ngramTable in 8-byte slots, for passes of at most
-// maxPacked positions: a slot is key << cbits | count, 0 when empty. With
-// size = 2^b slots (b <= 21) a key is below 2^42 (two code points, or a
-// slot index below 2^21 and a code point) and a count at most size/2 fits
-// in cbits = b bits.
+// maxPacked positions: a slot is key << packedCountBits | count, 0 when
+// empty. With size = 2^b slots (b <= 21) a key is below 2^42 (two code
+// points, or a slot index below 2^21 and a code point) and a count at most
+// size/2 <= 2^20 fits in the low packedCountBits bits.
 type packedTable struct {
 	all   []uint64
 	slots []uint64
 	shift uint
-	cbits uint
 }
+
+// packedCountBits is where a packedTable slot's key starts: a constant, so
+// that the shifts of a pass take no register (42 key bits + 22).
+const (
+	packedCountBits = 22
+	packedCountMask = 1<<packedCountBits - 1
+)
 
 // maxPacked is the most positions a packedTable pass takes (a variable so
 // that a test can send small documents through ngramTable).
@@ -94,7 +100,7 @@ func (t *packedTable) reset(n int) {
 	if size > len(t.all) {
 		t.all = make([]uint64, size)
 	}
-	t.slots, t.shift, t.cbits = t.all[:size], 64-b, b
+	t.slots, t.shift = t.all[:size], 64-b
 	clear(t.slots)
 }
 
@@ -113,8 +119,8 @@ func b2i(b bool) int {
 // the largest count, the new distinct n-grams and those that reached a
 // count of 2. It reads the home slot of the key prefetchAhead further
 // early, so that its cache miss overlaps this work.
-func packedPass(slots []uint64, cb, sh uint, keys []uint64) (top, distinct, dup int, sink uint64) {
-	cb, sh = cb&63, sh&63
+func packedPass(slots []uint64, sh uint, keys []uint64) (top, distinct, dup int, sink uint64) {
+	sh &= 63
 	mask := len(slots) - 1
 	for x, k := range keys {
 		if y := x + prefetchAhead; y < len(keys) {
@@ -126,9 +132,9 @@ func packedPass(slots []uint64, cb, sh uint, keys []uint64) (top, distinct, dup 
 			// the slot at home is usually k's or empty (load <= 1/2): one
 			// well-predicted branch takes both cases
 			v := slots[j]
-			if b2i(v == 0)|b2i(v>>cb == k) != 0 {
-				c = v&(1<<cb-1) + 1
-				slots[j] = k<<cb | c
+			if b2i(v == 0)|b2i(v>>packedCountBits == k) != 0 {
+				c = v&packedCountMask + 1
+				slots[j] = k<<packedCountBits | c
 				break
 			}
 			j = (j + 1) & mask
@@ -139,6 +145,26 @@ func packedPass(slots []uint64, cb, sh uint, keys []uint64) (top, distinct, dup 
 		dup += b2i(c == 2)
 	}
 	return top, distinct, dup, sink
+}
+
+// packedNext writes the positions and keys of the pass after n in place
+// over live and keys (whose keys packedPass has replaced by slots) and
+// returns their number: position live[x-1] is kept, decided at x, when its
+// n-gram and that of the next position both repeat. Its own function, and
+// without a branch (a short-circuit && would be one, taken at random), for
+// the same reasons as packedPass.
+func packedNext(slots []uint64, live []int32, keys []uint64, rx []rune, n int) int {
+	w := 0
+	pi, pj, prep := int32(-2), uint64(0), 0
+	for x, i := range live {
+		j := keys[x]
+		rep := b2i(slots[j]&packedCountMask > 1)
+		live[w] = pi
+		keys[w] = pj<<21 | uint64(rx[int(pi)+n])
+		w += prep & rep & b2i(i == pi+1)
+		pi, pj, prep = i, j, rep
+	}
+	return w
 }
 
 // prefetchAhead is how many positions ahead a pass reads a slot early.
@@ -183,21 +209,10 @@ func (m *swallowMeter) ngrams(sc *SwallowScores, rs []rune) {
 		if len(live) <= maxPacked {
 			t := &m.ptab
 			t.reset(len(live))
-			tp, d1, d2, sink := packedPass(t.slots, t.cbits, t.shift, keys)
+			tp, d1, d2, sink := packedPass(t.slots, t.shift, keys)
 			m.sink += sink
 			top, distinct, dup = max(top, tp), distinct+d1, dup+d2
-			// the next pass's positions and keys, in place and without
-			// branches: position live[x-1] is decided at x
-			slots, cmask := t.slots, uint64(1)<<t.cbits-1
-			pi, pj, prep := int32(-2), uint64(0), false
-			for x, i := range live {
-				j := keys[x]
-				rep := slots[j]&cmask > 1
-				live[w] = pi
-				keys[w] = pj<<21 | uint64(rx[int(pi)+n])
-				w += b2i(prep && rep && i == pi+1)
-				pi, pj, prep = i, j, rep
-			}
+			w = packedNext(t.slots, live, keys, rx, n)
 		} else {
 			t := &m.tab
 			t.reset(len(live))

@@ -344,6 +344,7 @@ func (e *estimator) phase(name string, n int) (PhaseSizing, error) {
 		out := e.all.text * shardRatio * e.wakati()
 		ps.OutputBytes = int64(out) + 64<<10
 		ps.OutputFiles = e.shards(out) + 1
+		ps.WorkBytes = 2048
 		taskFiles(1)
 	default:
 		return ps, fmt.Errorf("estimate: unknown phase %q", name)
@@ -597,7 +598,7 @@ func (e *estimator) finalize() (int64, float64) {
 	if reencode > 0 {
 		mem += rg * rowGroupHeld
 	}
-	cpu := costStart + 2*out/1e6*costCopy + reencode/1e6*2*costShard + e.all.docs*20e-9
+	cpu := costStart + 2*out/1e6*costCopy + reencode/1e6*costShard + e.all.docs*20e-9
 	return int64(mem), cpu
 }
 

@@ -678,7 +678,7 @@ func (e *estimator) overBudget(ps *PhaseSizing) {
 	case Filter:
 		hint = ": no task count fits; a smaller output.row_group_size (the shard writer holds up to workers+1 row groups) or fewer workers"
 	case Finalize:
-		hint = ": finalize is one task; it holds 80 bytes per document and one row group"
+		hint = ": finalize is one task; it holds about 80 bytes per document and the row group it re-encodes (a smaller output.row_group_size)"
 	case Lines, Signatures:
 		hint = ": no task count fits; the largest input file decides (split it, or set task.slice_bytes for Parquet)"
 	}

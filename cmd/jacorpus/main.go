@@ -5,6 +5,7 @@
 //	jacorpus filters [-c config.yaml] [show PRESET | measures | sql]
 //	jacorpus tokenize [--wakati | --count] [FILE ...]
 //	jacorpus submit -c config.yaml --scheduler slurm|pbs|pjm [--tasks N] [--submit]
+//	jacorpus plan -c config.yaml [--tasks N] [--buckets M] [--json]
 //	jacorpus status (-c config.yaml | --work-dir DIR) [--json]
 //	jacorpus verify [--quick] DIR
 //	jacorpus ls DIR
@@ -39,6 +40,8 @@ const usage = `usage:
   jacorpus tokenize [--wakati | --count] [FILE…]    morphemes of each line, like mecab -Owakati
   jacorpus submit -c config.yaml --scheduler slurm|pbs|pjm [--tasks N] [--submit]
                                                     batch scripts for every phase of the job (and submit them)
+  jacorpus plan -c config.yaml [--tasks N] [--buckets M] [--json]
+                                                    per phase: tasks, memory and time per task, bytes and files written
   jacorpus status (-c config.yaml | --work-dir DIR) which tasks of a phased job are done, running, failed or missing
   jacorpus verify [--quick] DIR                     check a dataset against its manifest (after a copy)
   jacorpus ls DIR                                   a dataset's shards, totals and balance (from the manifest)
@@ -72,6 +75,10 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return cmdLs(args[1:], stdout, stderr)
 	case "status":
 		return cmdStatus(args[1:], stdout, stderr)
+	case "plan":
+		ctx, stop := stopOnSignal(stderr)
+		defer stop()
+		return cmdPlan(ctx, args[1:], stdout, stderr)
 	case "submit":
 		ctx, stop := stopOnSignal(stderr)
 		defer stop()

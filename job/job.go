@@ -412,19 +412,8 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	m.Task = &TaskInfo{Index: cfg.Task.Index, Count: cfg.Task.Count, FirstFile: lo, Files: len(files), JobFiles: len(all),
 		JobSHA256: jobDigest(all), Empty: len(files) == 0}
 	m.DuplicateIDs = ids.dups
-	run := RunInfo{RunID: runID, Workers: workers, Started: start.UTC(), WallSeconds: elapsed.Seconds(), Host: host,
-		GoVersion: runtime.Version(), OutputDir: out.Final, RejectsDir: RejectsDir(&cfg)}
-	for _, in := range cfg.Inputs {
-		p := in.Path
-		if in.PathsFrom != "" {
-			p = "paths_from " + in.PathsFrom
-		}
-		run.InputPaths = append(run.InputPaths, p)
-	}
-	for _, s := range stats.Stages {
-		run.Stages = append(run.Stages, StageTime{Name: s.Name, BusySeconds: s.BusySeconds})
-	}
-	m.Run = &run
+	m.Run = newRunInfo(&cfg, stats, RunInfo{RunID: runID, Workers: workers, Started: start.UTC(), WallSeconds: elapsed.Seconds(), Host: host,
+		GoVersion: runtime.Version(), OutputDir: out.Final, RejectsDir: RejectsDir(&cfg)})
 	if err := shard.WriteManifest(out.Staging, m); err != nil {
 		return nil, err
 	}
@@ -458,6 +447,22 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	}
 	res.Warnings = append(out.Warnings(), rejWarnings(rej)...)
 	return res, nil
+}
+
+// newRunInfo completes run with the input paths as spelled and the stages'
+// busy times.
+func newRunInfo(cfg *Config, stats *pipeline.Stats, run RunInfo) *RunInfo {
+	for _, in := range cfg.Inputs {
+		p := in.Path
+		if in.PathsFrom != "" {
+			p = "paths_from " + in.PathsFrom
+		}
+		run.InputPaths = append(run.InputPaths, p)
+	}
+	for _, s := range stats.Stages {
+		run.Stages = append(run.Stages, StageTime{Name: s.Name, BusySeconds: s.BusySeconds})
+	}
+	return &run
 }
 
 // taskInputs expands the job's inputs and returns them all, this task's

@@ -330,19 +330,8 @@ func Finalize(ctx context.Context, cfg Config, parts []string, opts Options) (*R
 	elapsed := time.Since(start)
 	cpu += cputime.Seconds() - cpu0
 	host, _ := os.Hostname()
-	run := RunInfo{RunID: runID, Workers: workers, Started: start.UTC(), WallSeconds: elapsed.Seconds(), Host: host,
-		GoVersion: runtime.Version(), OutputDir: out.Final, RejectsDir: cfg.Rejects, Phases: &cfg.Phases}
-	for _, in := range cfg.Inputs {
-		p := in.Path
-		if in.PathsFrom != "" {
-			p = "paths_from " + in.PathsFrom
-		}
-		run.InputPaths = append(run.InputPaths, p)
-	}
-	for _, s := range stats.Stages {
-		run.Stages = append(run.Stages, StageTime{Name: s.Name, BusySeconds: s.BusySeconds})
-	}
-	m.Run = &run
+	m.Run = newRunInfo(&cfg, stats, RunInfo{RunID: runID, Workers: workers, Started: start.UTC(), WallSeconds: elapsed.Seconds(), Host: host,
+		GoVersion: runtime.Version(), OutputDir: out.Final, RejectsDir: cfg.Rejects, Phases: &cfg.Phases})
 	if err := shard.WriteManifest(out.Staging, m); err != nil {
 		return nil, err
 	}

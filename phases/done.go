@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/jacorpus/jacorpus/internal/fsync"
 )
 
 // DoneName is the completion marker of a task, written last into its
@@ -77,7 +79,7 @@ func (t *task) writeDone(dir string, started time.Time) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, DoneName), append(js, '\n'))
+	return fsync.WriteFile(filepath.Join(dir, DoneName), append(js, '\n'))
 }
 
 // readDone reads the marker of task i of phase; nil without one.

@@ -159,34 +159,11 @@ func (t *task) prepare(ctx context.Context) error {
 	if err := os.MkdirAll(t.work, 0o755); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(t.work, PlanFile), append(js, '\n')); err != nil {
+	if err := fsync.WriteFile(filepath.Join(t.work, PlanFile), append(js, '\n')); err != nil {
 		return err
 	}
 	t.log.Info("plan written", "files", len(files), "input_bytes", p.Bytes, "fingerprint", fp[:12])
 	return nil
-}
-
-// writeFileAtomic writes path under a temporary name, syncs it and renames
-// it into place.
-func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if err = errors.Join(err, f.Close()); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return fsync.Dir(filepath.Dir(path))
 }
 
 // checkInputs compares this task's slice of the planned files (index of

@@ -73,41 +73,17 @@ func (w *Writer) saveSpool() error {
 	}
 	sum := sha256.Sum256(raw)
 	m.DocsSHA256 = hex.EncodeToString(sum[:])
-	if err := writeSynced(filepath.Join(b.dir, spoolDocsFile), raw); err != nil {
+	if err := fsync.WriteFile(filepath.Join(b.dir, spoolDocsFile), raw); err != nil {
 		return err
 	}
 	js, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := writeSynced(filepath.Join(b.dir, SpoolFile), append(js, '\n')); err != nil {
+	if err := fsync.WriteFile(filepath.Join(b.dir, SpoolFile), append(js, '\n')); err != nil {
 		return err
 	}
 	return fsync.Dir(b.dir)
-}
-
-// writeSynced writes data to path through a temporary file, synced and
-// renamed.
-func writeSynced(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
 }
 
 // loadSpool reads the saved part in dir for b, refusing one written with

@@ -46,17 +46,7 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if set["tasks"] {
-		cfg.Phases.Tasks = *tasks
-		cfg.SetByFlag("phases.tasks", "--tasks")
-		if !set["buckets"] && cfg.Phases.Buckets == 1 { // as submit does
-			*buckets, set["buckets"] = *tasks, true
-		}
-	}
-	if set["buckets"] {
-		cfg.Phases.Buckets = *buckets
-		cfg.SetByFlag("phases.buckets", "--buckets")
-	}
+	applyLayout(&cfg, set, *tasks, *buckets) // as submit does
 	if *workDir != "" {
 		cfg.WorkDir = *workDir
 		cfg.SetByFlag("work_dir", "--work-dir")

@@ -14,6 +14,28 @@ import (
 	"github.com/jacorpus/jacorpus/sched"
 )
 
+// applyLayout sets phases.tasks and phases.buckets from the --tasks and
+// --buckets flags given (set); --tasks alone sets the buckets too when the
+// config leaves them at 1. It returns the flags the tasks must be run with
+// to see the same layout.
+func applyLayout(cfg *job.Config, set map[string]bool, tasks, buckets int) []string {
+	var pass []string
+	if set["tasks"] {
+		cfg.Phases.Tasks = tasks
+		cfg.SetByFlag("phases.tasks", "--tasks")
+		pass = append(pass, "--tasks", fmt.Sprint(tasks))
+		if !set["buckets"] && cfg.Phases.Buckets == 1 {
+			buckets, set["buckets"] = tasks, true
+		}
+	}
+	if set["buckets"] {
+		cfg.Phases.Buckets = buckets
+		cfg.SetByFlag("phases.buckets", "--buckets")
+		pass = append(pass, "--buckets", fmt.Sprint(buckets))
+	}
+	return pass
+}
+
 // cmdSubmit writes one batch script per phase of the job (and submit.sh,
 // which submits them in order with their dependencies) and, with
 // --submit, submits them.
@@ -55,20 +77,7 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	// the flags the tasks must see too, passed on in every script
-	var pass []string
-	if set["tasks"] {
-		cfg.Phases.Tasks = *tasks
-		cfg.SetByFlag("phases.tasks", "--tasks")
-		pass = append(pass, "--tasks", fmt.Sprint(*tasks))
-		if !set["buckets"] && cfg.Phases.Buckets == 1 {
-			*buckets, set["buckets"] = *tasks, true
-		}
-	}
-	if set["buckets"] {
-		cfg.Phases.Buckets = *buckets
-		cfg.SetByFlag("phases.buckets", "--buckets")
-		pass = append(pass, "--buckets", fmt.Sprint(*buckets))
-	}
+	pass := applyLayout(&cfg, set, *tasks, *buckets)
 	if *workDir != "" {
 		cfg.WorkDir = *workDir
 		cfg.SetByFlag("work_dir", "--work-dir")

@@ -6,6 +6,7 @@ package fsync
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"runtime"
 	"syscall"
 )
@@ -28,4 +29,30 @@ func Dir(dir string) error {
 		return nil
 	}
 	return err
+}
+
+// WriteFile writes data to path through a temporary file beside it
+// (PATH.tmp), synced, renamed into place, and the directory synced: path
+// holds the old bytes or the new ones, never part of them.
+func WriteFile(path string, data []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return Dir(filepath.Dir(path))
 }

@@ -146,7 +146,15 @@ type PhasesConfig struct {
 	// Buckets is the number of tasks of the phases that work on key ranges
 	// (linesets, buckets).
 	Buckets int `yaml:"buckets" json:"buckets"`
+	// Checkpoints splits each task of the phases that read input slices
+	// into up to this many checkpoints of whole input files: a task that
+	// is killed resumes after its last completed checkpoint, without
+	// reading those files again. 1 makes the task the unit of restart.
+	Checkpoints int `yaml:"checkpoints" json:"checkpoints"`
 }
+
+// DefaultCheckpoints is the default PhasesConfig.Checkpoints.
+const DefaultCheckpoints = 8
 
 // TaskConfig is task Index of Count (0-based); Count 1 is a plain run.
 type TaskConfig struct {
@@ -177,7 +185,7 @@ func Default() Config {
 		Tokenize:        TokenizeConfig{Enabled: true, Options: tokenize.Default()},
 		Output:          OutputConfig{Dir: "out", Format: shard.FormatParquet, ShardSize: shard.DefaultMaxBytes, ZstdLevel: shard.DefaultZstdLevel},
 		Task:            TaskConfig{Index: 0, Count: 1, SliceBytes: DefaultSliceBytes},
-		Phases:          PhasesConfig{Tasks: 1, Buckets: 1},
+		Phases:          PhasesConfig{Tasks: 1, Buckets: 1, Checkpoints: DefaultCheckpoints},
 	}
 }
 
@@ -417,6 +425,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Phases.Tasks < 1 {
 		addf("phases.tasks", "%d must be >= 1", c.Phases.Tasks)
+	}
+	if c.Phases.Checkpoints < 1 || c.Phases.Checkpoints > 1000 {
+		addf("phases.checkpoints", "%d must be in [1, 1000]", c.Phases.Checkpoints)
 	}
 	if c.Phases.Buckets < 1 || c.Phases.Buckets > 4096 {
 		addf("phases.buckets", "%d must be in [1, 4096] (a slice task keeps two files open per bucket)", c.Phases.Buckets)

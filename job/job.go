@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -51,12 +52,19 @@ type Options struct {
 	// (expanded and sliced): the run takes its task's slice of it instead
 	// of expanding the inputs again.
 	Files []ingest.File
+	// Range, when set (Hi > 0), makes the run read files Lo..Hi-1 of the
+	// job's file list instead of its task's slice: one checkpoint of a
+	// phased write task (package phases).
+	Range FileRange
 	// Part, when set, makes the run a write task of a phased job: its
 	// surviving documents are spooled into this directory with part.json
 	// and ids.bin (see PartInfo) for Finalize, nothing is committed to the
 	// output directory and the input is judged by Finalize, over the job.
 	Part string
 }
+
+// FileRange is files Lo..Hi-1 of a job's file list.
+type FileRange struct{ Lo, Hi int }
 
 // Phased holds what the earlier phases of a job decided.
 type Phased struct {
@@ -240,7 +248,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	}
 	start, cpu0 := time.Now(), cputime.Seconds()
 	runID := newRunID()
-	all, lo, files, presets, err := taskInputs(ctx, &cfg, opts.Files)
+	all, lo, files, presets, err := taskInputs(ctx, &cfg, opts.Files, opts.Range)
 	if err != nil {
 		return nil, err
 	}
@@ -296,9 +304,18 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		}
 	}
 	var rw *rejects.Writer
-	if dir := RejectsDir(&cfg); dir != "" {
-		// a write task's rejects are its own: a re-run replaces them
-		if rej, err = commit.Prepare(dir, commit.Options{Overwrite: cfg.Output.Overwrite || opts.Part != "",
+	switch dir := RejectsDir(&cfg); {
+	case dir != "" && opts.Part != "":
+		// a write task's rejects go into its part, for Finalize to merge
+		pdir := filepath.Join(opts.Part, PartRejects)
+		if err := os.MkdirAll(pdir, 0o755); err != nil {
+			return nil, err
+		}
+		if rw, err = rejects.Create(pdir, rejects.Options{MaxBytes: int64(cfg.RejectsMaxBytes), RunID: runID}); err != nil {
+			return nil, err
+		}
+	case dir != "":
+		if rej, err = commit.Prepare(dir, commit.Options{Overwrite: cfg.Output.Overwrite,
 			Owned: rejects.Owned, What: "rejects", Index: rejects.IndexFile}); err != nil {
 			return nil, err
 		}
@@ -373,7 +390,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	fstats := src.FileStats()
 	if opts.Part != "" {
 		return writePart(&cfg, opts.Part, w, partState{stages: stages, ids: ids, files: files, fstats: fstats, stats: stats,
-			all: all, lo: lo, inBytes: inBytes, workers: workers, start: start, cpu0: cpu0, rw: rw, rej: rej, phased: opts.Phased})
+			all: all, lo: lo, inBytes: inBytes, workers: workers, start: start, cpu0: cpu0, rw: rw, phased: opts.Phased})
 	}
 	if err := judge(&cfg, files, fstats, stats); err != nil {
 		// nothing is committed but the rejects, which say what went wrong
@@ -467,9 +484,9 @@ func newRunInfo(cfg *Config, stats *pipeline.Stats, run RunInfo) *RunInfo {
 
 // taskInputs expands the job's inputs and returns them all, this task's
 // slice (starting at ordinal lo) and the filter preset of every source.
-func taskInputs(ctx context.Context, cfg *Config, planned []ingest.File) (all []ingest.File, lo int, files []ingest.File, presets map[string]string, err error) {
+func taskInputs(ctx context.Context, cfg *Config, planned []ingest.File, r FileRange) (all []ingest.File, lo int, files []ingest.File, presets map[string]string, err error) {
 	if planned != nil {
-		return sliceInputs(cfg, planned)
+		return sliceInputs(cfg, planned, r)
 	}
 	all, err = ingest.ExpandContext(ctx, cfg.Inputs)
 	if ctx.Err() != nil {
@@ -484,14 +501,20 @@ func taskInputs(ctx context.Context, cfg *Config, planned []ingest.File) (all []
 		}
 		return nil, 0, nil, nil, err
 	}
-	return sliceInputs(cfg, all)
+	return sliceInputs(cfg, all, r)
 }
 
-// sliceInputs returns this task's slice of the job's files and the filter
-// preset of every source.
-func sliceInputs(cfg *Config, all []ingest.File) (_ []ingest.File, lo int, files []ingest.File, presets map[string]string, err error) {
+// sliceInputs returns this task's slice of the job's files (or the range r
+// when set) and the filter preset of every source.
+func sliceInputs(cfg *Config, all []ingest.File, r FileRange) (_ []ingest.File, lo int, files []ingest.File, presets map[string]string, err error) {
 	if presets, err = presetsBySource(cfg, all); err != nil {
 		return nil, 0, nil, nil, err
+	}
+	if r.Hi > 0 {
+		if r.Lo < 0 || r.Lo > r.Hi || r.Hi > len(all) {
+			return nil, 0, nil, nil, fmt.Errorf("files %d..%d are not in the job's %d files", r.Lo, r.Hi-1, len(all))
+		}
+		return all, r.Lo, all[r.Lo:r.Hi], presets, nil
 	}
 	lo, hi, err := pipeline.Partition(sizes(all), cfg.Task.Index, cfg.Task.Count)
 	if err != nil {

@@ -34,6 +34,9 @@ import (
 const (
 	PartFile = "part.json"
 	IDsFile  = "ids.bin"
+	// PartRejects is the part's rejects directory (with rejects set), which
+	// Finalize merges into the job's.
+	PartRejects = "rejects"
 )
 
 // PartInfo is part.json: a write task's share of the manifest.
@@ -248,7 +251,8 @@ func Finalize(ctx context.Context, cfg Config, parts []string, opts Options) (*R
 		cpu     float64
 		first   *PartInfo
 	)
-	for i, dir := range parts {
+	next := 0 // the parts cover the job's files in order
+	for _, dir := range parts {
 		p, err := ReadPart(dir)
 		if err != nil {
 			return nil, err
@@ -259,9 +263,11 @@ func Finalize(ctx context.Context, cfg Config, parts []string, opts Options) (*R
 			return nil, fmt.Errorf("finalize: part %s is of another job (task %d of %d, input digest %.12s; part 0: %d tasks, %.12s)",
 				dir, p.Task.Index, p.Task.Count, p.Task.JobSHA256, first.Task.Count, first.Task.JobSHA256)
 		}
-		if p.Task.Index != i {
-			return nil, fmt.Errorf("finalize: part %s is task %d, expected %d", dir, p.Task.Index, i)
+		if p.Task.FirstFile != next {
+			return nil, fmt.Errorf("finalize: part %s starts at file %d of the job, expected %d (the parts must cover the job's files in order)",
+				dir, p.Task.FirstFile, next)
 		}
+		next += p.Task.Files
 		stats.Merge(p.Stats)
 		fstats = append(fstats, p.Files...)
 		inputs = append(inputs, p.Inputs...)
@@ -278,13 +284,31 @@ func Finalize(ctx context.Context, cfg Config, parts []string, opts Options) (*R
 		inBytes += p.InputBytes
 		cpu += p.CPUSeconds
 	}
+	if next != first.Task.JobFiles {
+		return nil, fmt.Errorf("finalize: the parts cover %d of the job's %d files", next, first.Task.JobFiles)
+	}
 	distinct, err := distinctIDs(parts)
 	if err != nil {
 		return nil, fmt.Errorf("finalize: ids: %w", err)
 	}
 	dups += ids - distinct // ids another part had first
+	rej, err := mergeRejects(&cfg, parts, runID)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if rej != nil {
+			rej.abort()
+			warn(log, rej.dir)
+		}
+	}()
 	jobFiles := make([]ingest.File, first.Task.JobFiles)
 	if ferr := judge(&cfg, jobFiles, fstats, stats); ferr != nil {
+		if rej != nil { // nothing is committed but the rejects, which say what went wrong
+			if _, rerr := commitRejects(rej.w, rej.dir); rerr == nil {
+				ferr.RejectsDir = rej.dir.Final
+			}
+		}
 		return nil, ferr
 	}
 
@@ -345,7 +369,54 @@ func Finalize(ctx context.Context, cfg Config, parts []string, opts Options) (*R
 	res := &Result{Dir: out.Final, Manifest: m, Stats: stats, Files: first.Task.JobFiles, Workers: workers,
 		Elapsed: elapsed, CPUSeconds: cpu, InputBytes: inBytes, FileStats: fstats, DuplicateIDs: dups}
 	res.Warnings = out.Warnings()
+	if rej != nil {
+		// The dataset is committed: a rejects failure is reported, not fatal.
+		sum, err := commitRejects(rej.w, rej.dir)
+		res.Rejects = &sum
+		if err == nil && !sum.Complete {
+			err = fmt.Errorf("rejects: %d records not written: the cap rejects_max_bytes (%s) was reached or a task's rejects failed", sum.Omitted, ByteSize(sum.MaxBytes))
+		}
+		res.RejectsErr = err
+		res.Warnings = append(res.Warnings, rejWarnings(rej.dir)...)
+	}
 	return res, nil
+}
+
+// jobRejects is the job's rejects directory being written by Finalize.
+type jobRejects struct {
+	dir *commit.Dir
+	w   *rejects.Writer
+}
+
+func (r *jobRejects) abort() {
+	r.w.Close()
+	r.dir.Abort()
+}
+
+// mergeRejects writes the parts' rejects, in order, into a staged rejects
+// directory of the job; nil without rejects.
+func mergeRejects(cfg *Config, parts []string, runID string) (*jobRejects, error) {
+	if cfg.Rejects == "" {
+		return nil, nil
+	}
+	dir, err := commit.Prepare(cfg.Rejects, commit.Options{Overwrite: cfg.Output.Overwrite,
+		Owned: rejects.Owned, What: "rejects", Index: rejects.IndexFile})
+	if err != nil {
+		return nil, err
+	}
+	w, err := rejects.Create(dir.Staging, rejects.Options{MaxBytes: int64(cfg.RejectsMaxBytes), RunID: runID})
+	if err != nil {
+		dir.Abort()
+		return nil, err
+	}
+	r := &jobRejects{dir: dir, w: w}
+	for _, p := range parts {
+		if err := w.Append(filepath.Join(p, PartRejects)); err != nil {
+			r.abort()
+			return nil, fmt.Errorf("finalize: part %s: %w", p, err)
+		}
+	}
+	return r, nil
 }
 
 // partState is what Run hands writePart.
@@ -360,7 +431,6 @@ type partState struct {
 	start       time.Time
 	cpu0        float64
 	rw          *rejects.Writer
-	rej         *commit.Dir
 	phased      *Phased
 }
 
@@ -394,14 +464,10 @@ func writePart(cfg *Config, dir string, w *shard.Writer, st partState) (*Result,
 	}
 	res := &Result{Dir: dir, Stats: st.stats, Files: len(st.files), FirstFile: st.lo, Workers: st.workers,
 		Elapsed: time.Since(st.start), CPUSeconds: p.CPUSeconds, InputBytes: st.inBytes, FileStats: st.fstats, DuplicateIDs: st.ids.dups}
-	if st.rw != nil {
-		sum, err := commitRejects(st.rw, st.rej)
+	if st.rw != nil { // Finalize merges them; a write error is kept in their summary
+		st.rw.Close()
+		sum := st.rw.Summary()
 		res.Rejects = &sum
-		if err == nil && !sum.Complete {
-			err = fmt.Errorf("rejects: %d records not written: the cap rejects_max_bytes (%s) was reached", sum.Omitted, ByteSize(sum.MaxBytes))
-		}
-		res.RejectsErr = err
-		res.Warnings = rejWarnings(st.rej)
 	}
 	return res, nil
 }

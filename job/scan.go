@@ -40,6 +40,9 @@ type ScanOptions struct {
 	// Files, when set, is the job's file list as a plan recorded it
 	// (Options.Files).
 	Files []ingest.File
+	// Range, when set, is the files to read instead of the task's slice
+	// (Options.Range).
+	Range FileRange
 }
 
 // ScanResult is what Scan read.
@@ -63,7 +66,7 @@ func Scan(ctx context.Context, cfg Config, opts ScanOptions, fn func(*pipeline.D
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	all, lo, files, presets, err := taskInputs(ctx, &cfg, opts.Files)
+	all, lo, files, presets, err := taskInputs(ctx, &cfg, opts.Files, opts.Range)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +160,7 @@ func JobFiles(ctx context.Context, cfg Config) ([]ingest.File, error) {
 		return nil, err
 	}
 	cfg.Task = TaskConfig{Index: 0, Count: 1, SliceBytes: cfg.Task.SliceBytes}
-	all, _, _, _, err := taskInputs(ctx, &cfg, nil)
+	all, _, _, _, err := taskInputs(ctx, &cfg, nil, FileRange{})
 	if err != nil {
 		return nil, err
 	}

@@ -59,6 +59,20 @@ func fileSHA256(path string) (int64, string, error) {
 func (t *task) writeDone(dir string, started time.Time) error {
 	d := Done{Fingerprint: t.fp, Phase: t.phase, Task: t.index, Tasks: t.count,
 		Seconds: time.Since(started).Seconds(), Finished: time.Now().UTC().Truncate(time.Second)}
+	var err error
+	if d.Files, err = checksums(dir); err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return err
+	}
+	return fsync.WriteFile(filepath.Join(dir, DoneName), append(js, '\n'))
+}
+
+// checksums returns every file under dir with its size and SHA-256, by name.
+func checksums(dir string) ([]DoneEntry, error) {
+	var files []DoneEntry
 	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
 			return err
@@ -68,18 +82,26 @@ func (t *task) writeDone(dir string, started time.Time) error {
 		if err != nil {
 			return err
 		}
-		d.Files = append(d.Files, DoneEntry{Name: filepath.ToSlash(rel), Bytes: n, SHA256: sum})
+		files = append(files, DoneEntry{Name: filepath.ToSlash(rel), Bytes: n, SHA256: sum})
 		return nil
 	})
-	if err != nil {
-		return err
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	return files, err
+}
+
+// verifyFiles checks the files of a marker in dir; why names the first
+// missing or corrupt one.
+func verifyFiles(dir string, files []DoneEntry) (ok bool, why string) {
+	for _, f := range files {
+		n, sum, err := fileSHA256(filepath.Join(dir, filepath.FromSlash(f.Name)))
+		if err != nil {
+			return false, err.Error()
+		}
+		if n != f.Bytes || sum != f.SHA256 {
+			return false, fmt.Sprintf("%s is corrupt (%d bytes, sha256 %.12s; written %d bytes, %.12s)", f.Name, n, sum, f.Bytes, f.SHA256)
+		}
 	}
-	sort.Slice(d.Files, func(i, j int) bool { return d.Files[i].Name < d.Files[j].Name })
-	js, err := json.MarshalIndent(d, "", "  ")
-	if err != nil {
-		return err
-	}
-	return fsync.WriteFile(filepath.Join(dir, DoneName), append(js, '\n'))
+	return true, ""
 }
 
 // readDone reads the marker of task i of phase; nil without one.
@@ -114,17 +136,7 @@ func isDone(work, phase string, i, tasks int, fp string, verify bool) (ok bool, 
 	if !verify {
 		return true, ""
 	}
-	dir := taskDir(work, phase, i)
-	for _, f := range d.Files {
-		n, sum, err := fileSHA256(filepath.Join(dir, filepath.FromSlash(f.Name)))
-		if err != nil {
-			return false, err.Error()
-		}
-		if n != f.Bytes || sum != f.SHA256 {
-			return false, fmt.Sprintf("%s is corrupt (%d bytes, sha256 %.12s; written %d bytes, %.12s)", f.Name, n, sum, f.Bytes, f.SHA256)
-		}
-	}
-	return true, ""
+	return verifyFiles(taskDir(work, phase, i), d.Files)
 }
 
 // failedPath is WORK/PHASE/.task-IIIII.failed: why the last attempt of a

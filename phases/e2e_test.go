@@ -66,7 +66,7 @@ func TestE2ENearDedup(t *testing.T) {
 	memTime := time.Since(start)
 	pc := cfg
 	pc.Output.Dir = filepath.Join(dir, "phased")
-	pc.Phases = job.PhasesConfig{Tasks: 4, Buckets: 3}
+	pc.Phases = job.PhasesConfig{Tasks: 4, Buckets: 3, Checkpoints: job.DefaultCheckpoints}
 	start = time.Now()
 	res, err := RunAll(context.Background(), pc, filepath.Join(dir, "work"), job.Options{})
 	if err != nil {

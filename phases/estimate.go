@@ -303,7 +303,24 @@ func (e *estimator) phase(name string, n int) (PhaseSizing, error) {
 			if e.cfg.Output.Shuffle {
 				spool = e.shuffleBuckets()
 			}
-			taskFiles(spool + 4)
+			// a part per checkpoint: its directory, the spool,
+			// docs.bin, spool.json, ids.bin, part.json, the rejects'
+			// directory and files, and the checkpoint's done.json
+			part := spool + 5
+			if e.cfg.Rejects != "" {
+				part += 4
+			}
+			taskFiles(0)
+			for i := range n {
+				cps, err := checkpointsOf(e.files, i, n, e.cfg.Phases.Checkpoints)
+				if err != nil {
+					return ps, err
+				}
+				ps.WorkFiles += len(cps) * part
+				if len(cps) > 1 {
+					ps.WorkFiles += len(cps)
+				}
+			}
 		}
 	case LineSets, Buckets:
 		ps.Memory, ps.CPUSeconds = e.rangeTask(name, n)

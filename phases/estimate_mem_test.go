@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -39,6 +40,17 @@ func TestEstimateChild(t *testing.T) {
 	if what == "" {
 		t.Skip("run by TestEstimateMemory")
 	}
+	defer func() {
+		// this process's own peak: ru_maxrss would also count the parent's
+		// memory the child was forked with (Linux keeps it across exec)
+		if b, err := os.ReadFile("/proc/self/status"); err == nil {
+			for _, l := range strings.Split(string(b), "\n") {
+				if strings.HasPrefix(l, "VmHWM:") {
+					fmt.Printf("\n%s\n", l)
+				}
+			}
+		}
+	}()
 	cfg, err := job.Load(os.Getenv(estimateCfgEnv))
 	if err != nil {
 		t.Fatal(err)
@@ -146,8 +158,9 @@ func readTexts(t *testing.T, path string) []string {
 	return out
 }
 
-// runChild runs one task in a child process and returns its peak RSS
-// (getrusage ru_maxrss, KiB on Linux) in bytes and its wall time.
+// runChild runs one task in a child process and returns its peak RSS in
+// bytes (its VmHWM; getrusage's ru_maxrss where there is no /proc) and its
+// wall time.
 func runChild(t *testing.T, what, cfgPath, work string) (int64, time.Duration) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestEstimateChild$", "-test.count=1")
@@ -156,6 +169,10 @@ func runChild(t *testing.T, what, cfgPath, work string) (int64, time.Duration) {
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", what, err, out)
+	}
+	if m := regexp.MustCompile(`(?m)^VmHWM:\s+(\d+) kB$`).FindSubmatch(out); m != nil {
+		kb, _ := strconv.ParseInt(string(m[1]), 10, 64)
+		return kb * 1024, time.Since(start)
 	}
 	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	if !ok {

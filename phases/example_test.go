@@ -14,7 +14,7 @@ func ExamplePlan() {
 	cfg := job.Default()
 	cfg.Dedup.Near.Enabled = true
 	cfg.Dedup.Lines.Enabled = true
-	cfg.Phases = job.PhasesConfig{Tasks: 8, Buckets: 4}
+	cfg.Phases = job.PhasesConfig{Tasks: 8, Buckets: 4, Checkpoints: job.DefaultCheckpoints}
 	for _, ph := range phases.Plan(&cfg) {
 		fmt.Println(ph.Name, ph.Tasks)
 	}

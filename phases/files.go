@@ -99,6 +99,7 @@ func (t *task) output(fn func(dir string) error) error {
 	if aside != "" {
 		os.RemoveAll(aside)
 	}
+	os.RemoveAll(checkpointsDir(t.work, t.phase, t.index)) // what is left of them is in final
 	return fsync.Dir(parent)
 }
 
@@ -122,11 +123,31 @@ func (t *task) createStamped(dir, name, kind string, docs int64) (*recWriter, er
 func (t *task) open(phase string, i int, name, kind string) (*recReader, stamp, error) {
 	path := filepath.Join(taskDir(t.work, phase, i), name)
 	rerun := fmt.Sprintf("run phase %s task %d (of this job)", phase, i)
+	if _, derr := os.Stat(taskDir(t.work, phase, i)); derr != nil {
+		return nil, stamp{}, fmt.Errorf("phase %s task %d has not finished (%s is missing): %s first", phase, i, taskDir(t.work, phase, i), rerun)
+	}
+	return t.openPath(path, phase, i, kind, rerun)
+}
+
+// openIn opens the file name of one of this task's checkpoints, in dir.
+func (t *task) openIn(dir, name, kind string) (*recReader, stamp, error) {
+	return t.openPath(filepath.Join(dir, name), t.phase, t.index, kind, fmt.Sprintf("run phase %s task %d (of this job)", t.phase, t.index))
+}
+
+// stampCountIn is stampCount for a file of one of this task's checkpoints.
+func (t *task) stampCountIn(dir, name, kind string) (int64, error) {
+	r, st, err := t.openIn(dir, name, kind)
+	if err != nil {
+		return 0, err
+	}
+	return st.Docs, r.done()
+}
+
+// openPath opens the work file at path, written by task i of phase,
+// checking its kind and stamp; rerun says what to run when it is bad.
+func (t *task) openPath(path, phase string, i int, kind, rerun string) (*recReader, stamp, error) {
 	r, err := workfile.Open(path, kind)
 	if errors.Is(err, fs.ErrNotExist) {
-		if _, derr := os.Stat(taskDir(t.work, phase, i)); derr != nil {
-			return nil, stamp{}, fmt.Errorf("phase %s task %d has not finished (%s is missing): %s first", phase, i, taskDir(t.work, phase, i), rerun)
-		}
 		return nil, stamp{}, fmt.Errorf("%s is missing: %s again", path, rerun)
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -52,13 +53,58 @@ func (t *task) filter(ctx context.Context) (*job.Result, error) {
 	}
 	opts := t.opts
 	opts.Phased, opts.Files = ph, t.files
+	cps, err := t.checkpoints()
+	if err != nil {
+		return nil, err
+	}
 	var res *job.Result
 	err = t.output(func(dir string) error {
-		opts.Part = dir
-		res, err = job.Run(ctx, cfg, opts)
-		return err
+		if len(cps) == 1 {
+			opts.Part = filepath.Join(dir, partDir(0))
+			if err := os.Mkdir(opts.Part, 0o755); err != nil {
+				return err
+			}
+			res, err = job.Run(ctx, cfg, opts)
+			return err
+		}
+		dirs, err := t.runCheckpoints(ctx, cps, func(cdir string, r job.FileRange) error {
+			o := opts
+			o.Part, o.Range = cdir, r
+			_, err := job.Run(ctx, cfg, o)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for i, d := range dirs { // the checkpoints are the task's parts
+			if err := os.Rename(d, filepath.Join(dir, partDir(i))); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return res, err
+}
+
+// partDir names part i of a filter task's directory: one per checkpoint.
+func partDir(i int) string { return fmt.Sprintf("part-%05d", i) }
+
+// filterParts lists the parts of every filter task in input order.
+func filterParts(work string, tasks int) ([]string, error) {
+	var parts []string
+	for i := range tasks {
+		dir := taskDir(work, Filter, i)
+		ps, err := filepath.Glob(filepath.Join(dir, "part-[0-9][0-9][0-9][0-9][0-9]"))
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) == 0 {
+			return nil, fmt.Errorf("%s holds no part: run phase %s task %d again", dir, Filter, i)
+		}
+		slices.Sort(ps)
+		parts = append(parts, ps...)
+	}
+	return parts, nil
 }
 
 // outputFile, in finalize's task directory, records the dataset it
@@ -72,12 +118,12 @@ type outputRecord struct {
 
 // finalize assembles the filter tasks' parts into the dataset.
 func (t *task) finalize(ctx context.Context) (*job.Result, error) {
-	parts := make([]string, t.plan.Tasks)
-	for i := range parts {
-		parts[i] = taskDir(t.work, Filter, i)
+	parts, err := filterParts(t.work, t.plan.Tasks)
+	if err != nil {
+		return nil, err
 	}
 	var res *job.Result
-	err := t.output(func(dir string) error {
+	err = t.output(func(dir string) error {
 		var err error
 		if res, err = job.Finalize(ctx, t.cfg, parts, t.opts); err != nil {
 			return err

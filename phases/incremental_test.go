@@ -71,7 +71,7 @@ func TestPhasedIncremental(t *testing.T) {
 	}
 
 	ca := cfgFor("a", a)
-	ca.Phases = job.PhasesConfig{Tasks: 2, Buckets: 3}
+	ca.Phases = job.PhasesConfig{Tasks: 2, Buckets: 3, Checkpoints: 3}
 	ca.Dedup.Near.IndexOut = filepath.Join(dir, "index-a")
 	if got := Plan(&ca); !slices.Contains(got, Phase{Index, 1}) {
 		t.Fatalf("plan %v has no index phase", got)
@@ -81,7 +81,7 @@ func TestPhasedIncremental(t *testing.T) {
 	}
 
 	cb := cfgFor("b", b)
-	cb.Phases = job.PhasesConfig{Tasks: 3, Buckets: 2}
+	cb.Phases = job.PhasesConfig{Tasks: 3, Buckets: 2, Checkpoints: 2}
 	cb.Dedup.Near.Against = []string{ca.Dedup.Near.IndexOut}
 	res, err := RunAll(ctx, cb, filepath.Join(dir, "work-b"), job.Options{})
 	if err != nil {

@@ -24,6 +24,9 @@ const (
 
 func linePart(j int) string { return fmt.Sprintf("part-%05d.wf", j) }
 
+// keysFile holds a checkpoint's (line key, text key) pairs, unrouted.
+const keysFile = "keys.wf"
+
 // textKey is the 64-bit key of a text: a line counts each text once.
 func textKey(text string) uint64 {
 	k := dedup.KeyOf(text)
@@ -31,13 +34,51 @@ func textKey(text string) uint64 {
 }
 
 // lines: task i writes, per line-key range j, the (line key, text key)
-// pairs of its documents, and a summary with its document count.
+// pairs of its documents, and a summary with its document count. With
+// checkpoints, each writes its pairs unrouted (kindLineKeys, keysFile) with
+// its document count, and the task routes them at the end.
 func (t *task) lines(ctx context.Context) error {
 	cfg := t.cfg
 	cfg.Task = job.TaskConfig{Index: t.index, Count: t.count}
 	m := t.cfg.Phases.Buckets
-	opts := t.cfg.Dedup.Lines
+	cps, err := t.checkpoints()
+	if err != nil {
+		return err
+	}
+	// scan writes the pairs of the files r (the task's slice when zero)
+	// through put and returns the document count.
+	scan := func(r job.FileRange, put func(k, tk uint64)) (int64, error) {
+		keys := lines.NewDocKeys(t.cfg.Dedup.Lines.Options())
+		var docs int64
+		_, err := job.Scan(ctx, cfg, job.ScanOptions{Logger: t.opts.Logger, Files: t.files, Range: r, Until: job.ScanNormalized}, func(d *pipeline.Document) error {
+			docs++
+			tk := textKey(d.Text)
+			keys.Each(d.Text, func(k uint64) { put(k, tk) })
+			return nil
+		})
+		return docs, err
+	}
 	return t.output(func(dir string) error {
+		var cpDirs []string
+		if len(cps) > 1 {
+			if cpDirs, err = t.runCheckpoints(ctx, cps, func(cdir string, r job.FileRange) error {
+				w, err := t.create(cdir, keysFile, kindLineKeys)
+				if err != nil {
+					return err
+				}
+				docs, err := scan(r, func(k, tk uint64) { w.u64(k); w.u64(tk) })
+				if err != nil {
+					w.abort()
+					return err
+				}
+				if err := w.commit(); err != nil {
+					return err
+				}
+				return t.summary(cdir, docs)
+			}); err != nil {
+				return err
+			}
+		}
 		parts := make([]*recWriter, m)
 		defer func() {
 			for _, p := range parts {
@@ -47,25 +88,41 @@ func (t *task) lines(ctx context.Context) error {
 			}
 		}()
 		for j := range parts {
-			var err error
 			if parts[j], err = t.create(dir, linePart(j), kindLineKeys); err != nil {
 				return err
 			}
 		}
-		keys := lines.NewDocKeys(opts.Options())
+		put := func(k, tk uint64) {
+			p := parts[part(k, m)]
+			p.u64(k)
+			p.u64(tk)
+		}
 		var docs int64
-		_, err := job.Scan(ctx, cfg, job.ScanOptions{Logger: t.opts.Logger, Files: t.files, Until: job.ScanNormalized}, func(d *pipeline.Document) error {
-			docs++
-			tk := textKey(d.Text)
-			keys.Each(d.Text, func(k uint64) {
-				p := parts[part(k, m)]
-				p.u64(k)
-				p.u64(tk)
-			})
-			return nil
-		})
-		if err != nil {
-			return err
+		if cpDirs == nil {
+			if docs, err = scan(job.FileRange{}, put); err != nil {
+				return err
+			}
+		}
+		for _, cdir := range cpDirs {
+			r, _, err := t.openIn(cdir, keysFile, kindLineKeys)
+			if err != nil {
+				return err
+			}
+			for {
+				v, ok := r.rec(2)
+				if !ok {
+					break
+				}
+				put(v[0], v[1])
+			}
+			if err := r.done(); err != nil {
+				return err
+			}
+			n, err := t.stampCountIn(cdir, fileSummary, kindLinesSum)
+			if err != nil {
+				return err
+			}
+			docs += n
 		}
 		for j, p := range parts {
 			parts[j] = nil

@@ -65,7 +65,7 @@ func TestPhasedEqualsInMemory(t *testing.T) {
 			}
 			pc := cfg
 			pc.Output.Dir = filepath.Join(t.TempDir(), "phased")
-			pc.Phases = job.PhasesConfig{Tasks: 3, Buckets: 2}
+			pc.Phases = job.PhasesConfig{Tasks: 3, Buckets: 2, Checkpoints: 2}
 			var names []string
 			for _, ph := range Plan(&pc) {
 				names = append(names, ph.Name)
@@ -167,7 +167,7 @@ func TestLinesCountTexts(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Output.Dir = filepath.Join(dir, "phased")
-	cfg.Phases = job.PhasesConfig{Tasks: 2, Buckets: 3}
+	cfg.Phases = job.PhasesConfig{Tasks: 2, Buckets: 3, Checkpoints: 3}
 	res, err := RunAll(context.Background(), cfg, filepath.Join(dir, "work"), job.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -197,7 +197,7 @@ func TestAnnotate(t *testing.T) {
 	if _, err := job.Run(context.Background(), cfg, job.Options{}); err == nil || !strings.Contains(err.Error(), "annotate") {
 		t.Fatalf("in-memory run with annotate: %v", err)
 	}
-	cfg.Phases = job.PhasesConfig{Tasks: 2, Buckets: 2}
+	cfg.Phases = job.PhasesConfig{Tasks: 2, Buckets: 2, Checkpoints: 1}
 	res, err := RunAll(context.Background(), cfg, t.TempDir(), job.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +237,7 @@ func TestForeignLayout(t *testing.T) {
 	cfg := sample(t)
 	cfg.Dedup.Lines.Enabled = false
 	work := t.TempDir()
-	cfg.Phases = job.PhasesConfig{Tasks: 2, Buckets: 4}
+	cfg.Phases = job.PhasesConfig{Tasks: 2, Buckets: 4, Checkpoints: 4}
 	if _, err := RunTask(context.Background(), cfg, work, Prepare, 0, 1, job.Options{}); err != nil {
 		t.Fatal(err)
 	}

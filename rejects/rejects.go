@@ -226,17 +226,24 @@ func (w *Writer) Dropped(stage, reason string, d *pipeline.Document) error {
 	if s, ok := d.Scratch.Get(pipeline.DropScore{}).(float64); ok {
 		rec.Score = &s
 	}
+	w.writeDropped(&rec)
+	return nil
+}
+
+// writeDropped writes one row of dropped.parquet, unless that would pass
+// MaxBytes.
+func (w *Writer) writeDropped(rec *DroppedRecord) {
 	size := rec.size()
 	if !w.fits(size) {
-		return nil
+		return
 	}
-	w.row[0] = rec
+	w.row[0] = *rec
 	_, err := w.dpw.Write(w.row)
 	w.row[0] = DroppedRecord{}
 	if err != nil {
 		w.fail(err)
 		w.failDropped(nil)
-		return nil
+		return
 	}
 	w.sum.Written++
 	w.sum.Bytes += size
@@ -247,7 +254,6 @@ func (w *Writer) Dropped(stage, reason string, d *pipeline.Document) error {
 	if w.grows >= w.groupRows || w.gbytes >= w.groupBytes {
 		w.flushGroup()
 	}
-	return nil
 }
 
 func (w *Writer) writing() bool {
@@ -279,12 +285,17 @@ func (w *Writer) writeJSON(v any) {
 		w.fail(err)
 		return
 	}
-	b := w.buf.Bytes()
 	defer func() {
 		if w.buf.Cap() > 4<<20 {
 			w.buf = bytes.Buffer{} // enc writes through the pointer; drop one huge record's buffer
 		}
 	}()
+	w.writeLine(w.buf.Bytes())
+}
+
+// writeLine writes one JSON line (with its newline) to ingest.jsonl,
+// unless that would pass MaxBytes.
+func (w *Writer) writeLine(b []byte) {
 	if !w.fits(int64(len(b))) {
 		return
 	}

@@ -133,7 +133,7 @@ func TestSlurm(t *testing.T) {
 	// the tasks of one array ran as separate processes with their index
 	// from Slurm: every filter task wrote its own part
 	for i := range 4 {
-		if !fileExists(filepath.Join(dir, "work", "filter", "task-0000"+string(rune('0'+i)), "part.json")) {
+		if !fileExists(filepath.Join(dir, "work", "filter", "task-0000"+string(rune('0'+i)), "done.json")) {
 			t.Errorf("filter task %d left no part", i)
 		}
 	}

@@ -99,15 +99,7 @@ func TestCheckpointsResume(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(work, "*", ".task-*.checkpoints")); len(left) > 0 {
 		t.Errorf("checkpoint directories left after the tasks completed: %v", left)
 	}
-	a, b := shards(t, mem), shards(t, res)
-	if len(a) != len(b) || len(a) == 0 {
-		t.Fatalf("in memory %d shards, phased %d", len(a), len(b))
-	}
-	for name, data := range a {
-		if !bytes.Equal(data, b[name]) {
-			t.Errorf("shard %s differs", name)
-		}
-	}
+	sameShards(t, mem, res)
 	if a, b := comparable(t, mem.Manifest), comparable(t, res.Manifest); a != b {
 		t.Errorf("manifests differ beyond the run section:\n%s\n%s", a, b)
 	}

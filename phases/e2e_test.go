@@ -1,7 +1,6 @@
 package phases
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -73,15 +72,7 @@ func TestE2ENearDedup(t *testing.T) {
 		t.Fatal(err)
 	}
 	phTime := time.Since(start)
-	a, b := shards(t, mem), shards(t, res)
-	if len(a) != len(b) {
-		t.Fatalf("in memory %d shards, phased %d", len(a), len(b))
-	}
-	for name := range a {
-		if !bytes.Equal(a[name], b[name]) {
-			t.Fatalf("shard %s differs", name)
-		}
-	}
+	sameShards(t, mem, res)
 	st := mem.Stats
 	text := float64(st.Stage("ingest").BytesOut) / 1e6
 	t.Logf("%d documents, %.0f MB of text: exact %v, near %v, lines removed %.1f MB; in memory %.1f s (%.1f MB/s), phases %.1f s",

@@ -52,6 +52,21 @@ func shards(t *testing.T, res *job.Result) map[string][]byte {
 	return out
 }
 
+// sameShards checks that the phased run wrote the in-memory run's shards,
+// byte for byte.
+func sameShards(t *testing.T, mem, res *job.Result) {
+	t.Helper()
+	a, b := shards(t, mem), shards(t, res)
+	if len(a) != len(b) || len(a) == 0 {
+		t.Fatalf("in memory %d shards, phased %d", len(a), len(b))
+	}
+	for name, data := range a {
+		if !bytes.Equal(data, b[name]) {
+			t.Errorf("shard %s differs", name)
+		}
+	}
+}
+
 // TestPhasedEqualsInMemory: the sample as 3 lines/signatures tasks and 2
 // linesets/buckets tasks gives shards byte-identical to the in-memory run.
 func TestPhasedEqualsInMemory(t *testing.T) {
@@ -77,15 +92,7 @@ func TestPhasedEqualsInMemory(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a, b := shards(t, mem), shards(t, res)
-			if len(a) != len(b) || len(a) == 0 {
-				t.Fatalf("in memory %d shards, phased %d", len(a), len(b))
-			}
-			for name, data := range a {
-				if !bytes.Equal(data, b[name]) {
-					t.Errorf("shard %s differs", name)
-				}
-			}
+			sameShards(t, mem, res)
 			mn := *mem.Manifest.Dedup.Near
 			pn := res.Manifest.Dedup.Near
 			mn.IndexBytes, mn.SignatureBytes, mn.TextBytes = 0, 0, 0

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -42,6 +43,16 @@ func TestSlurm(t *testing.T) {
 		t.Skip("-short")
 	}
 	needTool(t, "sbatch", "scontrol", "slurmctld", "slurmd", "munged")
+	// one machine has one Slurm: test runs in other checkouts wait for
+	// this one (which may stop the cluster at its end) and vice versa
+	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "jacorpus-slurm-test.lock"), os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lock.Close() }) // last: after the cluster is stopped
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
 	script, _ := filepath.Abs("../../scripts/slurm.sh")
 	wasUp := exec.Command(script, "status").Run() == nil
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -78,7 +78,7 @@ func Build(m *job.Manifest) *Report {
 		{"tool", m.Tool},
 		{"documents read", count(ing.DocsOut)},
 		{"documents written", count(m.Totals.Rows)},
-		{"kept", pct(kept, ing.DocsOut)},
+		{"kept %", pct(kept, ing.DocsOut)},
 		{"tokens", count(m.Totals.Tokens)},
 		{"shards", count(int64(m.Totals.Shards))},
 		{"bytes", count(m.Totals.Bytes)},

@@ -168,8 +168,8 @@ func DecodeManifest(path string, m Described) error {
 
 // Owned returns the entries of dir that a previous run wrote, as its
 // manifest lists them: manifest.json and its shards. Temporary files of this
-// package (".part-00001.parquet.tmp", ".manifest.json.*.tmp") count as
-// owned too. Without a manifest nothing is owned; a manifest that cannot be
+// package (".part-00001.parquet.tmp", ".manifest.json.*.tmp") and the
+// report (ReportName, ReportTemp) count as owned too. Without a manifest nothing is owned; a manifest that cannot be
 // read is an error, so that no file it might not list is ever removed. It is
 // the Owned function of a commit.Options for output directories.
 func Owned(dir string) ([]string, error) {

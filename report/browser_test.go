@@ -235,7 +235,11 @@ func expectedCharts(m *job.Manifest) map[string]wantChart {
 	for _, s := range m.Shards {
 		files = append(files, s.File)
 	}
-	w["shards-tokens"] = wantChart{bars: len(files), labels: files, total: float64(m.Totals.Tokens)}
+	if m.Totals.Tokens > 0 {
+		w["shards-tokens"] = wantChart{bars: len(files), labels: files, total: float64(m.Totals.Tokens)}
+	} else {
+		w["shards-rows"] = wantChart{bars: len(files), labels: files, total: float64(m.Totals.Rows)}
+	}
 	var busy []string
 	for _, s := range m.Run.Stages {
 		if s.BusySeconds > 0 {

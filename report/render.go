@@ -51,16 +51,11 @@ func (s *Section) html(b *strings.Builder, level int) {
 		c := &s.Charts[i]
 		fmt.Fprintf(b, "<figure>\n<figcaption>%s</figcaption>\n", esc(c.Title))
 		c.svg(b)
+		c.values().html(b)
 		b.WriteString("</figure>\n")
-		// a histogram's table follows its chart when the section pairs them
-		if len(s.Tables) == len(s.Charts) {
-			s.Tables[i].html(b)
-		}
 	}
-	if len(s.Tables) != len(s.Charts) {
-		for _, t := range s.Tables {
-			t.html(b)
-		}
+	for _, t := range s.Tables {
+		t.html(b)
 	}
 	for _, g := range s.Samples {
 		fmt.Fprintf(b, "<h3>%s</h3>\n", esc(g.Title))
@@ -123,6 +118,10 @@ func (s *Section) markdown(b *strings.Builder, level int) {
 	for i := range s.Charts {
 		c := &s.Charts[i]
 		fmt.Fprintf(b, "**%s**\n\n", mdText(c.Title))
+		if c.Table != nil {
+			c.Table.markdown(b)
+			continue
+		}
 		b.WriteString("| | ")
 		for _, sr := range c.Series {
 			fmt.Fprintf(b, "%s | ", mdCell(sr.Name))

@@ -228,17 +228,15 @@ func histograms(p *profile.Profile) Section {
 		if h.h == nil {
 			continue
 		}
-		c, t := histChart(h.id, h.title, h.h.Edges, h.h.Kept, h.h.Dropped, !h.ratio, "kept", "dropped")
-		s.Charts = append(s.Charts, c)
-		s.Tables = append(s.Tables, t)
+		s.Charts = append(s.Charts, histChart(h.id, h.title, h.h.Edges, h.h.Kept, h.h.Dropped, !h.ratio, "kept", "dropped"))
 	}
 	return s
 }
 
-// histChart makes the chart and table of a histogram with fixed edges,
-// trimmed to the bins from the first to the last non-empty one when trim
-// is set.
-func histChart(id, title string, edges []float64, a, b []int64, trim bool, an, bn string) (Chart, Table) {
+// histChart makes the chart of a histogram with fixed edges, with its table
+// (ID id-table), trimmed to the bins from the first to the last non-empty
+// one when trim is set.
+func histChart(id, title string, edges []float64, a, b []int64, trim bool, an, bn string) Chart {
 	lo, hi := 0, len(a)
 	if trim {
 		lo, hi = len(a), 0
@@ -269,7 +267,8 @@ func histChart(id, title string, edges []float64, a, b []int64, trim bool, an, b
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	return c, t
+	c.Table = &t
+	return c
 }
 
 // binLabel names bin i of n: "[lo, hi)", the last one "≥ lo".
@@ -304,7 +303,7 @@ func rules(m *job.Manifest) Section {
 			for i, n := range st.Histogram.Counts {
 				keptCounts[i] = n - failed[i]
 			}
-			c, _ := histChart("rule-"+pr.Name+"-"+st.Rule, fmt.Sprintf("%s: %s (keep %s)", st.Rule, st.Measure, st.Keep), st.Histogram.Edges, keptCounts, failed, true, "kept", "failed")
+			c := histChart("rule-"+pr.Name+"-"+st.Rule, fmt.Sprintf("%s: %s (keep %s)", st.Rule, st.Measure, st.Keep), st.Histogram.Edges, keptCounts, failed, true, "kept", "failed")
 			sub.Charts = append(sub.Charts, c)
 		}
 		sub.Tables = []Table{t}
@@ -316,10 +315,9 @@ func rules(m *job.Manifest) Section {
 // clusters: near-duplicate cluster sizes.
 func clusters(c *profile.Clusters) Section {
 	s := Section{ID: "clusters", Title: "Near-duplicate clusters", Note: "A cluster is a document near dedup kept with the documents dropped as its near copies; exact copies are counted in the funnel."}
-	ch, t := histChart("clusters-sizes", "Cluster sizes (documents)", c.Sizes.Edges, c.Sizes.Kept, nil, true, "clusters", "")
-	s.Charts = []Chart{ch}
+	s.Charts = []Chart{histChart("clusters-sizes", "Cluster sizes (documents)", c.Sizes.Edges, c.Sizes.Kept, nil, true, "clusters", "")}
 	s.Tables = []Table{{ID: "clusters-summary", Head: []string{"clusters", "documents dropped into them", "largest", "copies of saved documents"}, Right: []bool{true, true, true, true},
-		Rows: [][]string{{count(c.Clusters), count(c.Dropped), count(c.Largest), count(c.Saved)}}}, t}
+		Rows: [][]string{{count(c.Clusters), count(c.Dropped), count(c.Largest), count(c.Saved)}}}}
 	return s
 }
 
@@ -342,13 +340,20 @@ func boilerplate(l *job.LinesReport) Section {
 
 // shards: tokens and rows per shard, and the balance.
 func shards(m *job.Manifest) Section {
-	s := Section{ID: "shards", Title: "Shards", Note: "Tokens per shard (text bytes when the run did not tokenize would show as 0 tokens); the spread is max − min."}
+	s := Section{ID: "shards", Title: "Shards", Note: "Tokens per shard (rows when the run did not tokenize); the spread is max − min of the tokens."}
 	c := Chart{ID: "shards-tokens", Title: "Tokens per shard", Unit: "tokens", Series: []Series{{Name: "tokens"}}}
+	if m.Totals.Tokens == 0 {
+		c = Chart{ID: "shards-rows", Title: "Rows per shard", Unit: "rows", Series: []Series{{Name: "rows"}}}
+	}
 	t := Table{ID: "shards-table", Head: []string{"shard", "rows", "tokens", "bytes"}, Right: []bool{false, true, true, true}}
 	var lo, hi int64
 	for i, sh := range m.Shards {
 		c.Labels = append(c.Labels, sh.File)
-		c.Series[0].Values = append(c.Series[0].Values, float64(sh.Tokens))
+		if m.Totals.Tokens == 0 {
+			c.Series[0].Values = append(c.Series[0].Values, float64(sh.Rows))
+		} else {
+			c.Series[0].Values = append(c.Series[0].Values, float64(sh.Tokens))
+		}
 		t.Rows = append(t.Rows, []string{sh.File, count(sh.Rows), count(sh.Tokens), count(sh.Bytes)})
 		if i == 0 || sh.Tokens < lo {
 			lo = sh.Tokens

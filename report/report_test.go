@@ -365,3 +365,61 @@ func TestEscapesDocumentText(t *testing.T) {
 }
 
 func lineOf(text string) lines.Line { return lines.Line{Text: text, Docs: 3, Lines: 4} }
+
+// TestEveryChartHasTable: every chart of the sample's page is followed, in
+// its figure, by a table with one row per bar.
+func TestEveryChartHasTable(t *testing.T) {
+	dir, _ := sample(t)
+	page, err := os.ReadFile(filepath.Join(dir, shard.ReportName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	figures := 0
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "figure" {
+			figures++
+			var chart string
+			bars, rows := -1, 0
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type != html.ElementNode {
+					continue
+				}
+				switch c.Data {
+				case "svg":
+					chart = attr(c, "data-chart")
+					bars, _ = strconv.Atoi(attr(c, "data-bars"))
+				case "table":
+					rows = countTR(c)
+				}
+			}
+			if chart == "" || rows != bars+1 {
+				t.Errorf("figure of chart %q: %d bars, a table of %d rows (want a header and one per bar)", chart, bars, rows)
+			}
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if figures < 10 {
+		t.Errorf("%d charts in the sample's report; want every section's", figures)
+	}
+}
+
+// countTR counts the tr elements under n.
+func countTR(n *html.Node) int {
+	k := 0
+	if n.Type == html.ElementNode && n.Data == "tr" {
+		k++
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		k += countTR(c)
+	}
+	return k
+}

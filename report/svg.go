@@ -21,6 +21,30 @@ type Chart struct {
 	Series []Series
 	// Unit follows the values in tooltips ("docs", "MB/s").
 	Unit string
+	// Table holds the chart's numbers, shown under it; nil: a table of
+	// the labels and series values (values).
+	Table *Table
+}
+
+// values returns the chart's table: Table, or the labels with every
+// series' value (ID: the chart's ID + "-values").
+func (c *Chart) values() *Table {
+	if c.Table != nil {
+		return c.Table
+	}
+	t := &Table{ID: c.ID + "-values", Head: []string{""}, Right: []bool{false}}
+	for _, s := range c.Series {
+		t.Head = append(t.Head, s.Name)
+		t.Right = append(t.Right, true)
+	}
+	for i, l := range c.Labels {
+		row := []string{l}
+		for _, s := range c.Series {
+			row = append(row, num(s.Values[i]))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
 }
 
 // Series is one stacked part of every bar.

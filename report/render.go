@@ -47,6 +47,11 @@ func (s *Section) html(b *strings.Builder, level int) {
 	if s.Note != "" {
 		fmt.Fprintf(b, "<p class=\"note\">%s</p>\n", esc(s.Note))
 	}
+	if s.TablesFirst {
+		for _, t := range s.Tables {
+			t.html(b)
+		}
+	}
 	for i := range s.Charts {
 		c := &s.Charts[i]
 		fmt.Fprintf(b, "<figure>\n<figcaption>%s</figcaption>\n", esc(c.Title))
@@ -54,8 +59,10 @@ func (s *Section) html(b *strings.Builder, level int) {
 		c.values().html(b)
 		b.WriteString("</figure>\n")
 	}
-	for _, t := range s.Tables {
-		t.html(b)
+	if !s.TablesFirst {
+		for _, t := range s.Tables {
+			t.html(b)
+		}
 	}
 	for _, g := range s.Samples {
 		fmt.Fprintf(b, "<h3>%s</h3>\n", esc(g.Title))
@@ -115,6 +122,11 @@ func (s *Section) markdown(b *strings.Builder, level int) {
 	if s.Note != "" {
 		fmt.Fprintf(b, "%s\n\n", mdText(s.Note))
 	}
+	if s.TablesFirst {
+		for _, t := range s.Tables {
+			t.markdown(b)
+		}
+	}
 	for i := range s.Charts {
 		c := &s.Charts[i]
 		fmt.Fprintf(b, "**%s**\n\n", mdText(c.Title))
@@ -141,8 +153,10 @@ func (s *Section) markdown(b *strings.Builder, level int) {
 		}
 		b.WriteString("\n")
 	}
-	for _, t := range s.Tables {
-		t.markdown(b)
+	if !s.TablesFirst {
+		for _, t := range s.Tables {
+			t.markdown(b)
+		}
 	}
 	for _, g := range s.Samples {
 		fmt.Fprintf(b, "%s %s\n\n", strings.Repeat("#", level+1), mdText(g.Title))

@@ -50,6 +50,9 @@ type Section struct {
 	Samples []SampleGroup
 	// Sub holds subsections (a filter preset's rules).
 	Sub []Section
+	// TablesFirst puts Tables before the charts (a preset's table of rules
+	// before each rule's histogram).
+	TablesFirst bool
 }
 
 // Table is a table of figures. Right marks numeric columns.
@@ -284,7 +287,7 @@ func binLabel(edges []float64, i, n int) string {
 func rules(m *job.Manifest) Section {
 	s := Section{ID: "rules", Title: "Filter rules", Note: fmt.Sprintf("Mode %s. Per preset, in order: the documents each rule scored (in drop mode, those that passed every earlier rule), failed and the characters dropped, and the histogram of its scores, kept and failed.", m.Filters.Mode)}
 	for _, pr := range m.Filters.Presets {
-		sub := Section{ID: "preset-" + pr.Name, Title: fmt.Sprintf("Preset %s (%s): %s documents, %s kept", pr.Name, strings.Join(pr.Sources, ", "), count(pr.Docs), count(pr.Kept))}
+		sub := Section{TablesFirst: true, ID: "preset-" + pr.Name, Title: fmt.Sprintf("Preset %s (%s): %s documents, %s kept", pr.Name, strings.Join(pr.Sources, ", "), count(pr.Docs), count(pr.Kept))}
 		t := Table{ID: "rules-" + pr.Name, Head: []string{"rule", "measure", "keep", "scored", "failed", "dropped chars"}, Right: []bool{false, false, false, true, true, true}}
 		for _, st := range pr.Steps {
 			if st.Rule == "" {

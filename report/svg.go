@@ -171,7 +171,7 @@ func (c *Chart) histogram(b *strings.Builder) {
 	top := legendSpace
 	n := max(len(c.Labels), 1)
 	left, right := 40, 10
-	slot := float64(chartWidth-left-right) / float64(n)
+	slot := min(float64(chartWidth-left-right)/float64(n), 40)
 	h := top + histHeight + axisHeight
 	c.open(b, chartWidth, h)
 	scale := float64(histHeight) / c.max()

@@ -61,12 +61,14 @@ type Profile struct {
 // came out of ingest (written or dropped); characters are counted at the
 // end of each document's way, like Profile.Length.
 type Source struct {
-	Name       string `json:"name"`
-	Docs       int64  `json:"docs"`
-	Chars      int64  `json:"chars"`
-	KeptDocs   int64  `json:"kept_docs"`
-	KeptChars  int64  `json:"kept_chars"`
-	KeptTokens int64  `json:"kept_tokens"`
+	Name string `json:"name"`
+	// Docs and Chars are the documents in and their characters.
+	Docs  int64 `json:"docs"`
+	Chars int64 `json:"chars"`
+	// KeptDocs, KeptChars and KeptTokens are the written documents'.
+	KeptDocs   int64 `json:"kept_docs"`
+	KeptChars  int64 `json:"kept_chars"`
+	KeptTokens int64 `json:"kept_tokens"`
 }
 
 // Histogram counts values in fixed bins: bin i holds Edges[i] <= v <
@@ -100,9 +102,11 @@ type Clusters struct {
 // documents of one source: their number, their characters and up to
 // SampleSize of them as samples (those with the smallest Hash).
 type Group struct {
-	Stage   string   `json:"stage,omitempty"`
-	Reason  string   `json:"reason,omitempty"`
-	Source  string   `json:"source,omitempty"`
+	// Stage and Reason name a drop group, Source a kept one.
+	Stage  string `json:"stage,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	Source string `json:"source,omitempty"`
+	// Docs and Chars count the group's documents and their characters.
 	Docs    int64    `json:"docs"`
 	Chars   int64    `json:"chars"`
 	Samples []Sample `json:"samples"`
@@ -113,6 +117,8 @@ type Sample struct {
 	// Hash orders the samples (xxh3 of the document's key): the smallest
 	// are kept.
 	Hash   uint64 `json:"hash"`
+	// Key is the document's pipeline.Key ("file.record"), ID its id,
+	// Source its source.
 	Key    string `json:"key"`
 	ID     string `json:"id"`
 	Source string `json:"source"`

@@ -57,7 +57,9 @@ type Section struct {
 
 // Table is a table of figures. Right marks numeric columns.
 type Table struct {
-	ID    string
+	// ID names the table in the page (its id attribute) and in tests.
+	ID string
+	// Head is the header row, Rows the cells as shown.
 	Head  []string
 	Right []bool
 	Rows  [][]string

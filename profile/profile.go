@@ -116,7 +116,7 @@ type Group struct {
 type Sample struct {
 	// Hash orders the samples (xxh3 of the document's key): the smallest
 	// are kept.
-	Hash   uint64 `json:"hash"`
+	Hash uint64 `json:"hash"`
 	// Key is the document's pipeline.Key ("file.record"), ID its id,
 	// Source its source.
 	Key    string `json:"key"`

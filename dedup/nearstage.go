@@ -135,7 +135,8 @@ type Near struct {
 	stats       NearStats
 	missing     []int
 	checked     []uint32
-	refDocs     []uint64 // doc key of every ref, for WriteIndex
+	refDocs     []uint64    // doc key of every ref, for WriteIndex and reps
+	reps        [][2]uint64 // (dropped doc, rep): Reps
 	against     []*SavedIndex
 	compact     []uint16
 	texts       *textStore // verify: exact
@@ -202,7 +203,10 @@ func (n *Near) Seen(key pipeline.Key, text string, sig minhash.Signature, bands 
 	}
 	haveShingles := false
 	n.missing, n.checked = n.missing[:0], n.checked[:0]
-	dup, candidate := false, false
+	// rep is the earliest document d repeats (SavedRep: a saved one), as
+	// the buckets phase of a job picks it: every band's earliest document
+	// that passes verification counts, not only the first found
+	dup, candidate, rep := false, false, uint64(0)
 	if len(n.against) > 0 {
 		n.compact = Compact(sig, n.compact)
 	}
@@ -211,7 +215,9 @@ bands:
 		for _, a := range n.against { // saved documents are the earliest
 			if found, similar := a.Similar(k, n.compact, n.opts); found {
 				candidate = true
-				dup = dup || similar || n.opts.Verify == VerifyNone
+				if similar || n.opts.Verify == VerifyNone {
+					dup, rep = true, SavedRep
+				}
 				continue bands
 			}
 		}
@@ -221,17 +227,19 @@ bands:
 			continue
 		}
 		candidate = true
-		if dup {
-			continue
+		refKey := n.refDocs[ref]
+		if dup && (rep == SavedRep || refKey >= rep) {
+			continue // cannot make rep earlier
 		}
 		if n.opts.Verify == VerifyNone {
-			dup = true
+			dup, rep = true, refKey
 			continue
 		}
 		if containsRef(n.checked, ref) { // several bands lead to one earlier document
 			continue
 		}
 		n.checked = append(n.checked, ref)
+		similar := false
 		if n.texts != nil {
 			if !haveShingles {
 				n.shingles, haveShingles = shingleHashes(text, n.opts.NGram, n.shingles), true
@@ -241,10 +249,13 @@ bands:
 				return false
 			}
 			n.other = shingleHashes(earlier, n.opts.NGram, n.other)
-			dup = jaccardSorted(n.shingles, n.other) >= n.opts.Threshold
-			continue
+			similar = jaccardSorted(n.shingles, n.other) >= n.opts.Threshold
+		} else {
+			similar = n.sigs.matches(ref, sig) >= n.minMatch
 		}
-		dup = n.sigs.matches(ref, sig) >= n.minMatch
+		if similar {
+			dup, rep = true, refKey
+		}
 	}
 	if len(n.missing) > 0 {
 		var ref uint32
@@ -272,9 +283,20 @@ bands:
 	}
 	if dup {
 		n.stats.Dropped++
+		n.reps = append(n.reps, [2]uint64{uint64(key), rep})
 	}
 	return dup
 }
+
+// SavedRep stands, in a (document, rep) pair, for a document of a saved
+// index as the one a document repeats: earlier than any of the job's.
+const SavedRep = ^uint64(0)
+
+// Reps returns the (document key, key of the earliest document it repeats)
+// pairs of the near duplicates dropped so far, in input order; the rep is
+// SavedRep for a copy of a saved index's document. The buckets phase of a
+// job decides the same pairs.
+func (n *Near) Reps() [][2]uint64 { return n.reps }
 
 func containsRef(refs []uint32, r uint32) bool {
 	for _, x := range refs {

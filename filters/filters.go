@@ -204,6 +204,7 @@ func (st *Stage) NewProcessor() (pipeline.Processor, error) {
 		for j, s := range pl.steps {
 			if s.rule != nil {
 				ws.presets[i].steps[j].hist = newHistogram(s.rule.m.Kind)
+				ws.presets[i].steps[j].failHist = newHistogram(s.rule.m.Kind)
 			}
 		}
 	}
@@ -262,6 +263,7 @@ func (p *processor) Process(d *pipeline.Document) (string, error) {
 		keep := r.keep.Keep(score)
 		if !keep {
 			ss.failed++
+			ss.failHist.add(score)
 		}
 		if annotate {
 			d.Meta[r.metaKey] = strconv.FormatFloat(score, 'g', -1, 64)
@@ -270,9 +272,11 @@ func (p *processor) Process(d *pipeline.Document) (string, error) {
 		if !keep {
 			ss.droppedChars += int64(p.doc.runeCount()) // p.doc's text is text
 			d.Scratch.Set(pipeline.DropScore{}, score)
+			p.leaveScripts(d)
 			return r.name, nil
 		}
 	}
 	ps.kept++
+	p.leaveScripts(d)
 	return "", nil
 }

@@ -16,7 +16,7 @@ type presetStats struct {
 type stepStats struct {
 	seen, failed, droppedChars int64
 	changed, items             int64 // transforms
-	hist                       *Histogram
+	hist, failHist             *Histogram
 }
 
 // Report is what the filters stage did, for the manifest: per preset, the
@@ -53,6 +53,10 @@ type StepReport struct {
 	Failed       int64      `json:"failed"`
 	DroppedChars int64      `json:"dropped_chars,omitempty"`
 	Histogram    *Histogram `json:"histogram,omitempty"`
+	// FailedHistogram counts the scores of the Failed documents alone (in
+	// the bins of Histogram): Histogram minus it is the documents the rule
+	// kept.
+	FailedHistogram *Histogram `json:"failed_histogram,omitempty"`
 	// Transform names a transform step; Changed counts the documents it
 	// changed and Items what it changed in them (masked items; 1 per
 	// document for whole-text transforms).
@@ -74,6 +78,7 @@ func (st *Stage) Report() *Report {
 			if s.rule != nil {
 				sr.Rule, sr.Measure, sr.Keep = s.rule.name, s.rule.m.Name, s.rule.keep.String()
 				sr.Histogram = newHistogram(s.rule.m.Kind)
+				sr.FailedHistogram = newHistogram(s.rule.m.Kind)
 			} else {
 				sr.Transform = s.transform.name
 			}
@@ -86,6 +91,7 @@ func (st *Stage) Report() *Report {
 				sr.Items += ss.items
 				if sr.Histogram != nil {
 					sr.Histogram.Merge(ss.hist)
+					sr.FailedHistogram.Merge(ss.failHist)
 				}
 			}
 			pr.Steps = append(pr.Steps, sr)
@@ -126,6 +132,9 @@ func (r *Report) Merge(o *Report) {
 			a.Items += b.Items
 			if a.Histogram != nil && b.Histogram != nil {
 				a.Histogram.Merge(b.Histogram)
+			}
+			if a.FailedHistogram != nil && b.FailedHistogram != nil {
+				a.FailedHistogram.Merge(b.FailedHistogram)
 			}
 		}
 	}

@@ -30,6 +30,7 @@ import (
 	"github.com/jacorpus/jacorpus/internal/cputime"
 	"github.com/jacorpus/jacorpus/normalize"
 	"github.com/jacorpus/jacorpus/pipeline"
+	"github.com/jacorpus/jacorpus/profile"
 	"github.com/jacorpus/jacorpus/rejects"
 	"github.com/jacorpus/jacorpus/shard"
 	"github.com/jacorpus/jacorpus/tokenize"
@@ -61,6 +62,12 @@ type Options struct {
 	// and ids.bin (see PartInfo) for Finalize, nothing is committed to the
 	// output directory and the input is judged by Finalize, over the job.
 	Part string
+	// BeforeCommit, when set, is called by Run and Finalize with the
+	// staging directory and the manifest once the manifest is written
+	// there, before the commit: a file it writes into dir is committed
+	// with the dataset (it must be one shard.Owned and shard.Verify know,
+	// such as shard.ReportName). An error fails the run.
+	BeforeCommit func(dir string, m *Manifest) error
 }
 
 // FileRange is files Lo..Hi-1 of a job's file list.
@@ -80,6 +87,10 @@ type Phased struct {
 	// NearStats what it decided, for the manifest.
 	Against   []AgainstIndex
 	NearStats *dedup.NearStats
+	// NearPairs are the (document, the earliest it repeats) pairs of the
+	// job's near duplicates, by document (dedup.Near.Reps' form), for the
+	// profile's clusters; nil without near dedup.
+	NearPairs [][2]uint64
 }
 
 // Meta keys written by dedup.near.annotate.
@@ -363,8 +374,12 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		stages = slices.Insert(stages, 2, pipeline.Stage(ls)) // after extract and normalize
 		log.Info("boilerplate lines", "lines", ls.set.Len(), "docs_counted", counts.Docs())
 	}
+	rec := profile.NewRecorder(cfg.Tokenize.Enabled)
+	if opts.Phased != nil && cfg.Dedup.Near.Enabled {
+		rec.ExpectClusters(opts.Phased.NearPairs, opts.Phased.Exact)
+	}
 	runner := &pipeline.Runner{
-		Stages: stages, Sink: ids, SinkName: sinkName, Workers: workers, ProgressEvery: opts.ProgressEvery,
+		Stages: stages, Sink: rec.Sink(ids), SinkName: sinkName, Workers: workers, ProgressEvery: opts.ProgressEvery,
 		Progress: func(p pipeline.Progress) {
 			if p.Done {
 				return
@@ -374,9 +389,11 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 				"MB/s", fmt.Sprintf("%.2f", float64(p.BytesRead)/1e6/p.Elapsed.Seconds()))
 		},
 	}
+	var next pipeline.Rejects
 	if rw != nil {
-		runner.Rejects = rw
+		next = rw
 	}
+	runner.Rejects = rec.Rejects(next) // the profile sees every drop
 	src := ingest.NewSource(files, cfg.Inputs)
 	src.MaxLineBytes, src.MaxDocBytes = int(cfg.MaxRecordBytes), int(cfg.MaxRecordBytes)
 	stats, runErr := runner.Run(ctx, src) // closes src
@@ -388,9 +405,13 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	}
 	stats.Stage(pipeline.IngestStage).BytesIn = inBytes // as stored; the live count depends on decoder read-ahead
 	fstats := src.FileStats()
+	prof := rec.Profile()
+	if n := nearStage(stages); n != nil {
+		prof.Clusters = profile.NearClusters(n.Reps(), nil)
+	}
 	if opts.Part != "" {
 		return writePart(&cfg, opts.Part, w, partState{stages: stages, ids: ids, files: files, fstats: fstats, stats: stats,
-			all: all, lo: lo, inBytes: inBytes, workers: workers, start: start, cpu0: cpu0, rw: rw, phased: opts.Phased})
+			all: all, lo: lo, inBytes: inBytes, workers: workers, start: start, cpu0: cpu0, rw: rw, phased: opts.Phased, profile: prof})
 	}
 	if err := judge(&cfg, files, fstats, stats); err != nil {
 		// nothing is committed but the rejects, which say what went wrong
@@ -429,10 +450,16 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	m.Task = &TaskInfo{Index: cfg.Task.Index, Count: cfg.Task.Count, FirstFile: lo, Files: len(files), JobFiles: len(all),
 		JobSHA256: jobDigest(all), Empty: len(files) == 0}
 	m.DuplicateIDs = ids.dups
+	m.Profile = prof
 	m.Run = newRunInfo(&cfg, stats, RunInfo{RunID: runID, Workers: workers, Started: start.UTC(), WallSeconds: elapsed.Seconds(), Host: host,
 		GoVersion: runtime.Version(), OutputDir: out.Final, RejectsDir: RejectsDir(&cfg)})
 	if err := shard.WriteManifest(out.Staging, m); err != nil {
 		return nil, err
+	}
+	if opts.BeforeCommit != nil {
+		if err := opts.BeforeCommit(out.Staging, m); err != nil {
+			return nil, err
+		}
 	}
 	if ctx.Err() != nil { // a stop request before the commit point: honour it
 		return nil, interrupted(ctx)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jacorpus/jacorpus/filters"
 	"github.com/jacorpus/jacorpus/pipeline"
+	"github.com/jacorpus/jacorpus/profile"
 	"github.com/jacorpus/jacorpus/shard"
 )
 
@@ -40,6 +41,10 @@ type Manifest struct {
 	Dedup *DedupReport `json:"dedup,omitempty"`
 	// Filters holds what the quality filters report beyond the stats.
 	Filters *filters.Report `json:"filters,omitempty"`
+	// Profile describes the documents, in and kept: per source, histograms,
+	// near-duplicate clusters and samples (package profile). Absent in an
+	// applied dataset.
+	Profile *profile.Profile `json:"profile,omitempty"`
 	// Run holds the facts of this execution that do not affect the
 	// dataset (workers, wall time, host, paths as spelled).
 	Run *RunInfo `json:"run,omitempty"`

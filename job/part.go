@@ -23,6 +23,7 @@ import (
 	"github.com/jacorpus/jacorpus/internal/cputime"
 	"github.com/jacorpus/jacorpus/internal/fsync"
 	"github.com/jacorpus/jacorpus/pipeline"
+	"github.com/jacorpus/jacorpus/profile"
 	"github.com/jacorpus/jacorpus/rejects"
 	"github.com/jacorpus/jacorpus/shard"
 )
@@ -61,6 +62,10 @@ type PartInfo struct {
 	CPUSeconds  float64 `json:"cpu_seconds"`
 	WallSeconds float64 `json:"wall_seconds"`
 	Workers     int     `json:"workers"`
+	// Profile is the part's profile (merged by Finalize); Busy the busy
+	// time of each stage (not in Stats' JSON), for the throughput.
+	Profile *profile.Profile `json:"profile,omitempty"`
+	Busy    []StageTime      `json:"busy,omitempty"`
 }
 
 // writerOptions are the shard writer's options of a job: the same for the
@@ -244,6 +249,7 @@ func Finalize(ctx context.Context, cfg Config, parts []string, opts Options) (*R
 		fstats  []ingest.FileStats
 		inputs  []InputFile
 		rep     *filters.Report
+		prof    *profile.Profile
 		tally   = &lines.Tally{}
 		dups    int64
 		ids     int64
@@ -268,7 +274,18 @@ func Finalize(ctx context.Context, cfg Config, parts []string, opts Options) (*R
 				dir, p.Task.FirstFile, next)
 		}
 		next += p.Task.Files
+		for _, b := range p.Busy {
+			p.Stats.Stage(b.Name).BusySeconds = b.BusySeconds
+		}
 		stats.Merge(p.Stats)
+		if p.Profile != nil {
+			if prof == nil {
+				prof = profile.New(cfg.Tokenize.Enabled)
+			}
+			if err := prof.Merge(p.Profile); err != nil {
+				return nil, fmt.Errorf("finalize: part %s: %w", dir, err)
+			}
+		}
 		fstats = append(fstats, p.Files...)
 		inputs = append(inputs, p.Inputs...)
 		if p.Filters != nil {
@@ -351,6 +368,7 @@ func Finalize(ctx context.Context, cfg Config, parts []string, opts Options) (*R
 	m.Task = &TaskInfo{Index: 0, Count: 1, FirstFile: 0, Files: first.Task.JobFiles, JobFiles: first.Task.JobFiles,
 		JobSHA256: first.Task.JobSHA256, Empty: first.Task.JobFiles == 0}
 	m.DuplicateIDs = dups
+	m.Profile = prof
 	elapsed := time.Since(start)
 	cpu += cputime.Seconds() - cpu0
 	host, _ := os.Hostname()
@@ -358,6 +376,11 @@ func Finalize(ctx context.Context, cfg Config, parts []string, opts Options) (*R
 		GoVersion: runtime.Version(), OutputDir: out.Final, RejectsDir: cfg.Rejects, Phases: &cfg.Phases})
 	if err := shard.WriteManifest(out.Staging, m); err != nil {
 		return nil, err
+	}
+	if opts.BeforeCommit != nil {
+		if err := opts.BeforeCommit(out.Staging, m); err != nil {
+			return nil, err
+		}
 	}
 	if ctx.Err() != nil {
 		return nil, interrupted(ctx)
@@ -432,6 +455,7 @@ type partState struct {
 	cpu0        float64
 	rw          *rejects.Writer
 	phased      *Phased
+	profile     *profile.Profile
 }
 
 // writePart ends a write task (Options.Part): the spool, ids.bin and
@@ -450,6 +474,10 @@ func writePart(cfg *Config, dir string, w *shard.Writer, st partState) (*Result,
 		Dedup:  dedupReport(st.stages, nil, nil, st.phased),
 		Schema: w.Columns(), DuplicateIDs: st.ids.dups, IDs: int64(len(st.ids.seen)), InputBytes: st.inBytes,
 		CPUSeconds: cputime.Seconds() - st.cpu0, WallSeconds: time.Since(st.start).Seconds(), Workers: st.workers,
+		Profile: st.profile,
+	}
+	for _, s := range st.stats.Stages {
+		p.Busy = append(p.Busy, StageTime{Name: s.Name, BusySeconds: s.BusySeconds})
 	}
 	for _, s := range st.stages {
 		switch s := s.(type) {

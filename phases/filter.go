@@ -36,7 +36,7 @@ func (t *task) filter(ctx context.Context) (*job.Result, error) {
 		if near, err = t.dropped(fileNear); err != nil {
 			return nil, err
 		}
-		ph.Near = in(near)
+		ph.Near, ph.NearPairs = in(near), near
 		if cfg.Dedup.Near.Annotate {
 			ph.Clusters = clusters(exact, near)
 		}

@@ -4,8 +4,8 @@
 # scripts/duckdb/package-lock.json, into scripts/duckdb/node_modules) and
 # qemu-user (Debian qemu-user-static, to run the linux/arm64 build) and Slurm
 # with munge (scripts/slurm.sh install: Debian slurmctld, slurmd,
-# slurm-client, munge). Later issues add MeCab and Chromium here, each behind
-# a "missing?" check. With CI=true a missing tool that cannot be installed is an
+# slurm-client, munge) and Chromium (Debian chromium, for the report's
+# browser test). Later issues add MeCab here, behind a "missing?" check. With CI=true a missing tool that cannot be installed is an
 # error; otherwise the tests that need it are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,4 +87,18 @@ if ! slurm_ok && need apt-get; then
 fi
 if ! slurm_ok; then
   unavailable "Slurm is missing (scripts/slurm.sh install: Debian slurmctld, slurmd, slurm-client, munge) for the Slurm test"
+fi
+
+# Chromium for the report's browser test (report/browser_test.go): it loads
+# the sample run's report.html headless, checks the console and the charts
+# in the DOM and saves a screenshot.
+chromium_ok() { need chromium || need chromium-browser || need google-chrome || need google-chrome-stable; }
+if ! chromium_ok && need apt-get; then
+  echo "test-deps: installing Chromium (Debian chromium) for the report's browser test" >&2
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 ||
+    { $sudo apt-get update -q >/dev/null 2>&1 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1; } || true
+fi
+if ! chromium_ok; then
+  unavailable "chromium is missing (install Debian chromium) for the report's browser test"
 fi

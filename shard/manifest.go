@@ -15,6 +15,15 @@ import (
 // ManifestName is the file name of the manifest inside an output directory.
 const ManifestName = "manifest.json"
 
+// ReportName is the file name of the HTML report of a dataset (jacorpus
+// report), written beside the manifest. It is derived from the manifest:
+// Owned counts it (and its temporary file, ReportTemp) as the dataset's and
+// Verify does not call it extra.
+const (
+	ReportName = "report.html"
+	ReportTemp = ".report.html.tmp"
+)
+
 // ManifestVersion is the manifest format version written by this package.
 const ManifestVersion = 1
 
@@ -159,8 +168,8 @@ func DecodeManifest(path string, m Described) error {
 
 // Owned returns the entries of dir that a previous run wrote, as its
 // manifest lists them: manifest.json and its shards. Temporary files of this
-// package (".part-00001.parquet.tmp", ".manifest.json.*.tmp") count as
-// owned too. Without a manifest nothing is owned; a manifest that cannot be
+// package (".part-00001.parquet.tmp", ".manifest.json.*.tmp") and the
+// report (ReportName, ReportTemp) count as owned too. Without a manifest nothing is owned; a manifest that cannot be
 // read is an error, so that no file it might not list is ever removed. It is
 // the Owned function of a commit.Options for output directories.
 func Owned(dir string) ([]string, error) {
@@ -186,7 +195,7 @@ func Owned(dir string) ([]string, error) {
 		return nil, fmt.Errorf("shard: %w", err)
 	}
 	for _, e := range entries {
-		if !e.IsDir() && isTemp(e.Name()) {
+		if !e.IsDir() && (isTemp(e.Name()) || e.Name() == ReportName || e.Name() == ReportTemp) {
 			owned = append(owned, e.Name())
 		}
 	}

@@ -72,7 +72,7 @@ func Verify(dir string, quick bool) (*VerifyResult, error) {
 		return nil, err
 	}
 	res := &VerifyResult{Manifest: m, Shards: len(m.Shards), Hashed: !quick}
-	listed := map[string]bool{ManifestName: true}
+	listed := map[string]bool{ManifestName: true, ReportName: true}
 	for _, s := range m.Shards {
 		listed[s.File] = true
 		res.Bytes += s.Bytes

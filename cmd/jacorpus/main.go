@@ -10,6 +10,7 @@
 //	jacorpus verify [--quick] DIR
 //	jacorpus ls DIR
 //	jacorpus stats [--json] DIR
+//	jacorpus report [--format html|md] DIR
 //	jacorpus inspect [-n N] FILE
 //	jacorpus version
 //
@@ -46,6 +47,7 @@ const usage = `usage:
   jacorpus verify [--quick] DIR                     check a dataset against its manifest (after a copy)
   jacorpus ls DIR                                   a dataset's shards, totals and balance (from the manifest)
   jacorpus stats [--json] DIR                       a dataset's totals, sources, shard balance and run funnel (from the manifest)
+  jacorpus report [--format html|md] DIR            charts and tables of a dataset (DIR/report.html, or Markdown to stdout)
   jacorpus inspect [-n N] FILE                      the first documents of a shard
   jacorpus version                                  print the version
 Run 'jacorpus run -h' for the run flags.
@@ -85,6 +87,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return cmdSubmit(ctx, args[1:], stdout, stderr)
 	case "stats":
 		return cmdStats(args[1:], stdout, stderr)
+	case "report":
+		return cmdReport(args[1:], stdout, stderr)
 	case "inspect":
 		return cmdInspect(args[1:], stdout, stderr)
 	case "version", "--version", "-version":

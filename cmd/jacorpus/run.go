@@ -19,6 +19,7 @@ import (
 	"github.com/jacorpus/jacorpus/job"
 	"github.com/jacorpus/jacorpus/phases"
 	"github.com/jacorpus/jacorpus/pipeline"
+	"github.com/jacorpus/jacorpus/report"
 	"github.com/jacorpus/jacorpus/taskenv"
 )
 
@@ -87,6 +88,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		phase           = fs.String("phase", "", "run one task of phase `name` (with --work-dir; the task from --task-index or the scheduler's environment); see --phases")
 		phaseTasks      = fs.Int("tasks", 1, "tasks `n` of the phases that read input slices (phases.tasks)")
 		phaseBuckets    = fs.Int("buckets", 1, "tasks `m` of the key-range phases (phases.buckets)")
+		withReport      = fs.Bool("report", false, "write report.html (jacorpus report) into the output directory with the dataset")
 		listPhases      = fs.Bool("phases", false, "print the job's phases in order, one per line as NAME TASKS, and exit")
 		shardSize       job.ByteSize
 	)
@@ -166,6 +168,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		level = slog.LevelWarn
 	}
 	opts := job.Options{Logger: newLogger(stderr, level)}
+	if *withReport { // written into the staging directory: committed with the dataset
+		opts.BeforeCommit = report.Write
+	}
 	var res *job.Result
 	var err error
 	switch {

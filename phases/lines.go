@@ -54,7 +54,7 @@ func (t *task) lines(ctx context.Context) error {
 		}
 		keys := lines.NewDocKeys(opts.Options())
 		var docs int64
-		_, err := job.Scan(ctx, cfg, job.ScanOptions{Logger: t.opts.Logger, Files: t.files, Until: job.ScanNormalized}, func(d *pipeline.Document) error {
+		_, err := job.Scan(ctx, cfg, job.ScanOptions{Logger: t.opts.Logger, Progress: t.opts.Progress, Files: t.files, Until: job.ScanNormalized}, func(d *pipeline.Document) error {
 			docs++
 			tk := textKey(d.Text)
 			keys.Each(d.Text, func(k uint64) {

@@ -281,3 +281,65 @@ func TestProgressBars(t *testing.T) {
 		t.Errorf("stdout is not the summary alone:\n%s", so)
 	}
 }
+
+// TestProgressPhases: a phased job run task by task with --phase (as a
+// scheduler runs it) and then in one process (--work-dir): the progress
+// lines name the phase and task around the job's activities, and the
+// datasets are the same as an in-memory run's without progress (-q).
+func TestProgressPhases(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "job.yaml")
+	if err := os.WriteFile(cfg, []byte(progressConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runIn := func(args ...string) (string, string) {
+		t.Helper()
+		cmd := exec.Command(os.Args[0], append(args, "-c", cfg, "--progress-every", "5ms")...)
+		cmd.Dir = repoRoot
+		cmd.Env = append(os.Environ(), "JACORPUS_AS_MAIN=1")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if code := wait(t, cmd, &stderr); code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, code, stderr.String())
+		}
+		if strings.Contains(stdout.String(), "progress") {
+			t.Errorf("%v: progress on stdout:\n%s", args, stdout.String())
+		}
+		return stdout.String(), stderr.String()
+	}
+	out, _ := runIn("run", "--phases")
+	var names []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		names = append(names, strings.Fields(l)[0])
+	}
+	want := map[string]string{ // what a task's lines name, besides the task
+		"signatures": `activity="phase signatures task 0/1: reading"`,
+		"filter":     `activity="phase filter task 0/1: reading"`,
+		"finalize":   `activity="phase finalize task 0/1: assembling shards`,
+	}
+	work1, out1 := filepath.Join(dir, "work1"), filepath.Join(dir, "out1")
+	for _, ph := range names {
+		_, stderr := runIn("run", "--work-dir", work1, "--output", out1, "--phase", ph)
+		if w, ok := want[ph]; ok && !strings.Contains(stderr, w) {
+			t.Errorf("phase %s: no line with %s:\n%s", ph, w, stderr)
+		}
+		delete(want, ph)
+	}
+	if len(want) > 0 {
+		t.Fatalf("phases %v not in the plan %v", want, names)
+	}
+	out2 := filepath.Join(dir, "out2")
+	_, stderr := runIn("run", "--work-dir", filepath.Join(dir, "work2"), "--output", out2)
+	for _, w := range []string{`activity="phase filter task 0/1: reading"`, `activity="phase finalize task 0/1: assembling shards`} {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("one process: no line with %s:\n%s", w, stderr)
+		}
+	}
+	out3 := filepath.Join(dir, "out3")
+	runIn("run", "-q", "--output", out3)
+	sameShards(t, out3, out1)
+	sameShards(t, out3, out2)
+}

@@ -189,10 +189,12 @@ func (r *Reporter) Begin(name string, probe Probe) func() {
 			mpb.PrependDecorators(decor.Any(func(decor.Statistics) string { return *a.text.Load() }, decor.WCSyncSpaceR)),
 			mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return a.figuresText() }, decor.WC{})),
 		}
-		if probe == nil {
+		var style mpb.BarFillerBuilder = mpb.BarStyle()
+		if probe == nil { // a name and the time: no bar, gone once done
+			style = mpb.NopStyle()
 			opts = append(opts, mpb.BarRemoveOnComplete())
 		}
-		a.bar = r.bars.New(1000, mpb.BarStyle(), opts...)
+		a.bar = r.bars.New(1000, style, opts...)
 		a.update(a.start)
 	}
 	r.mu.Unlock()

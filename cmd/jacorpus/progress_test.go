@@ -220,29 +220,24 @@ var (
 	barRe     = regexp.MustCompile(`\[[=>-]{10,}\]`)
 )
 
-// TestProgressBars runs jacorpus with stderr on a pseudo-terminal: the
-// bars render there (activity names, a bar, a percentage), and stdout, a
-// file, gets the summary without any of it.
-func TestProgressBars(t *testing.T) {
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "job.yaml")
-	if err := os.WriteFile(cfg, []byte(progressConfig), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(os.Args[0], "run", "-c", cfg, "--output", filepath.Join(dir, "out"))
+// runPTY runs jacorpus with stderr (and stdin) on a pseudo-terminal and
+// stdout to a buffer; it returns what the terminal got and stdout.
+func runPTY(t *testing.T, args ...string) (screen, stdout string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
 	cmd.Dir = repoRoot
 	cmd.Env = append(os.Environ(), "JACORPUS_AS_MAIN=1", "TERM=xterm")
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
+	var out bytes.Buffer
+	cmd.Stdout = &out
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 160})
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
 	}
 	defer tty.Close()
-	var screen bytes.Buffer
+	var term bytes.Buffer
 	copied := make(chan struct{})
 	go func() {
-		io.Copy(&screen, tty) // ends with EIO once the child has exited
+		io.Copy(&term, tty) // ends with EIO once the child has exited
 		close(copied)
 	}()
 	exited := make(chan error, 1)
@@ -261,7 +256,20 @@ func TestProgressBars(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the terminal output did not end")
 	}
-	s := screen.String()
+	return term.String(), out.String()
+}
+
+// TestProgressBars runs jacorpus with stderr on a pseudo-terminal: the
+// bars render there (activity names, a bar, a percentage) with the log
+// lines, and stdout, a file, gets the summary without any of it; with -q
+// there is no bar.
+func TestProgressBars(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "job.yaml")
+	if err := os.WriteFile(cfg, []byte(progressConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, so := runPTY(t, "run", "-c", cfg, "--output", filepath.Join(dir, "out"))
 	for _, want := range []string{"reading", "writing shards"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("no %q bar on the terminal", want)
@@ -276,9 +284,13 @@ func TestProgressBars(t *testing.T) {
 	if t.Failed() {
 		t.Logf("terminal:\n%q", s)
 	}
-	so := stdout.String()
 	if !strings.Contains(so, "output: ") || strings.Contains(so, "reading") || strings.Contains(so, "\x1b") {
 		t.Errorf("stdout is not the summary alone:\n%s", so)
+	}
+
+	s, so = runPTY(t, "run", "-q", "-c", cfg, "--output", filepath.Join(dir, "out-q"))
+	if strings.Contains(s, "reading") || barRe.MatchString(s) || !strings.Contains(so, "output: ") {
+		t.Errorf("-q on a terminal:\n%q\nstdout:\n%s", s, so)
 	}
 }
 

@@ -206,12 +206,20 @@ func TestProgressLog(t *testing.T) {
 	}
 }
 
-// TestProgressQuiet: -q turns the progress off.
+// TestProgressQuiet: -q turns the progress off (at an interval that would
+// log many lines); a negative interval is refused.
 func TestProgressQuiet(t *testing.T) {
 	dir := t.TempDir()
-	code, stdout, stderr := run("run", "-q", "--input", fixture, "--output", filepath.Join(dir, "out"), "--progress-every", "1ms")
-	if code != 0 || strings.Contains(stderr, "progress") || strings.Contains(stdout, "progress") {
-		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	for i, flags := range [][]string{{"-q", "--progress-every", "1ms"}} {
+		args := append([]string{"run", "--input", fixture, "--output", filepath.Join(dir, strconv.Itoa(i))}, flags...)
+		code, stdout, stderr := run(args...)
+		if code != 0 || strings.Contains(stderr, "msg=progress") || strings.Contains(stdout, "progress") {
+			t.Fatalf("%v: exit %d\nstdout %s\nstderr %s", flags, code, stdout, stderr)
+		}
+	}
+	code, _, stderr := run("run", "--input", fixture, "--output", filepath.Join(dir, "x"), "--progress-every", "-1s")
+	if code != 1 || !strings.Contains(stderr, "--progress-every: -1s must be >= 0") {
+		t.Errorf("negative interval: exit %d: %s", code, stderr)
 	}
 }
 

@@ -178,6 +178,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// Progress goes to stderr, as bars on a terminal, as log lines in a
 	// job log; stdout carries only the results. The log writes through
 	// the reporter so that its lines print above the bars.
+	if *progressEvery < 0 {
+		return exitErr(stderr, fmt.Errorf("--progress-every: %v must be >= 0 (0: no progress)", *progressEvery))
+	}
 	var rep *progress.Reporter
 	logOut := stderr
 	if !*quiet && *progressEvery > 0 {

@@ -25,8 +25,8 @@ func runReading(ctx context.Context, m progress.Meter, name string, runner *pipe
 	}
 	c := new(pipeline.Counters)
 	runner.Counters = c
-	sink := runner.SinkName
-	if sink == "" {
+	sink := runner.SinkName // "" without a sink (counting lines)
+	if sink == "" && runner.Sink != nil {
 		sink = sinkName
 	}
 	end := m.Begin(name, func() progress.Snapshot {
@@ -36,7 +36,9 @@ func runReading(ctx context.Context, m progress.Meter, name string, runner *pipe
 		for i := range live {
 			s.Stages = append(s.Stages, progress.Stage{Name: live[i].Name, Docs: live[i].Docs.Load()})
 		}
-		s.Stages = append(s.Stages, progress.Stage{Name: sink, Docs: c.Written.Load()})
+		if sink != "" {
+			s.Stages = append(s.Stages, progress.Stage{Name: sink, Docs: c.Written.Load()})
+		}
 		return s
 	})
 	defer end()

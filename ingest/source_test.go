@@ -68,8 +68,9 @@ func TestSourceAll(t *testing.T) {
 	}
 }
 
-// TestSourceRunner runs the Source under the pipeline Runner, which polls
-// BytesRead from another goroutine (run with -race).
+// TestSourceRunner runs the Source under the pipeline Runner while another
+// goroutine polls BytesRead and the runner's live counters, as a progress
+// display does (run with -race).
 func TestSourceRunner(t *testing.T) {
 	inputs := []Input{{Path: speechesPath}, {Path: lawsPath}}
 	files, err := Expand(inputs)
@@ -77,9 +78,23 @@ func TestSourceRunner(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := NewSource(files, inputs)
-	var progress []pipeline.Progress
-	r := &pipeline.Runner{Workers: 2, Progress: func(p pipeline.Progress) { progress = append(progress, p) }, ProgressEvery: 1}
+	r := &pipeline.Runner{Workers: 2, Counters: new(pipeline.Counters)}
+	stop, polled := make(chan struct{}), make(chan int64)
+	go func() {
+		var last int64
+		for {
+			select {
+			case <-stop:
+				polled <- last
+				return
+			default:
+				last = src.BytesRead() + r.Counters.Read.Load() + r.Counters.Written.Load()
+			}
+		}
+	}()
 	stats, err := r.Run(context.Background(), src)
+	close(stop)
+	<-polled
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,8 +103,14 @@ func TestSourceRunner(t *testing.T) {
 	if ingest.DocsOut != 981 {
 		t.Errorf("ingest: %d docs, want 981", ingest.DocsOut)
 	}
-	if last := progress[len(progress)-1]; !last.Done || last.BytesRead != want {
-		t.Errorf("last progress %+v", last)
+	if got := src.BytesRead(); got != want {
+		t.Errorf("BytesRead %d at the end, want %d", got, want)
+	}
+	if got := r.Counters.Read.Load(); got != ingest.DocsIn {
+		t.Errorf("live records read %d, stats %d", got, ingest.DocsIn)
+	}
+	if got := r.Counters.Written.Load(); got != stats.Stage("shard").DocsOut {
+		t.Errorf("live documents written %d, stats %d", got, stats.Stage("shard").DocsOut)
 	}
 }
 

@@ -31,6 +31,7 @@ import (
 	"github.com/jacorpus/jacorpus/normalize"
 	"github.com/jacorpus/jacorpus/pipeline"
 	"github.com/jacorpus/jacorpus/profile"
+	"github.com/jacorpus/jacorpus/progress"
 	"github.com/jacorpus/jacorpus/rejects"
 	"github.com/jacorpus/jacorpus/shard"
 	"github.com/jacorpus/jacorpus/tokenize"
@@ -41,10 +42,12 @@ const Version = "0.1.0-dev"
 
 // Options are the run's non-config settings.
 type Options struct {
-	// Logger receives progress and milestones; nil discards them.
+	// Logger receives milestones; nil discards them.
 	Logger *slog.Logger
-	// ProgressEvery is the progress log interval (default 5 s).
-	ProgressEvery time.Duration
+	// Progress, when set, is told every activity of the run (reading,
+	// writing shards, assembling) with a probe of its live counters, for a
+	// display (package progress). It changes nothing written.
+	Progress progress.Meter
 	// Phased, when set, makes the run the filter phase of a phased job
 	// (package phases): dedup and boilerplate lines apply what the earlier
 	// phases decided over the whole job.
@@ -356,6 +359,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 
 	wopts := writerOptions(&cfg, outDir, workers)
 	wopts.SpoolOnly = opts.Part != ""
+	wopts.Progress = new(shard.Progress)
 	w, err := shard.NewWriter(wopts)
 	if err != nil {
 		return nil, err
@@ -364,7 +368,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	var ls *lineStage
 	var counts *lines.Counts
 	if cfg.Dedup.Lines.Enabled && len(files) > 0 && opts.Phased == nil {
-		if counts, err = countLines(ctx, &cfg, files, workers, log); err != nil {
+		if counts, err = countLines(ctx, &cfg, files, workers, log, opts.Progress); err != nil {
 			if ctx.Err() != nil {
 				err = interrupted(ctx)
 			}
@@ -378,17 +382,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	if opts.Phased != nil && cfg.Dedup.Near.Enabled {
 		rec.ExpectClusters(opts.Phased.NearPairs, opts.Phased.Exact)
 	}
-	runner := &pipeline.Runner{
-		Stages: stages, Sink: rec.Sink(ids), SinkName: sinkName, Workers: workers, ProgressEvery: opts.ProgressEvery,
-		Progress: func(p pipeline.Progress) {
-			if p.Done {
-				return
-			}
-			log.Info("progress", "docs_read", p.DocsRead, "docs_written", p.DocsWritten, "problems", p.Problems,
-				"input_MB", fmt.Sprintf("%.1f/%.1f", float64(p.BytesRead)/1e6, float64(inBytes)/1e6),
-				"MB/s", fmt.Sprintf("%.2f", float64(p.BytesRead)/1e6/p.Elapsed.Seconds()))
-		},
-	}
+	runner := &pipeline.Runner{Stages: stages, Sink: rec.Sink(ids), SinkName: sinkName, Workers: workers}
 	var next pipeline.Rejects
 	if rw != nil {
 		next = rw
@@ -396,7 +390,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	runner.Rejects = rec.Rejects(next) // the profile sees every drop
 	src := ingest.NewSource(files, cfg.Inputs)
 	src.MaxLineBytes, src.MaxDocBytes = int(cfg.MaxRecordBytes), int(cfg.MaxRecordBytes)
-	stats, runErr := runner.Run(ctx, src) // closes src
+	stats, runErr := runReading(ctx, opts.Progress, "reading", runner, src, files) // closes src
 	if runErr != nil {
 		if ctx.Err() != nil && (errors.Is(runErr, context.Canceled) || errors.Is(runErr, context.DeadlineExceeded)) {
 			runErr = interrupted(ctx) // a real error that came first is kept as it is
@@ -410,6 +404,7 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		prof.Clusters = profile.NearClusters(n.Reps(), nil)
 	}
 	if opts.Part != "" {
+		defer progress.Begin(opts.Progress, "saving the part", nil)()
 		return writePart(&cfg, opts.Part, w, partState{stages: stages, ids: ids, files: files, fstats: fstats, stats: stats,
 			all: all, lo: lo, inBytes: inBytes, workers: workers, start: start, cpu0: cpu0, rw: rw, phased: opts.Phased, profile: prof})
 	}
@@ -422,7 +417,9 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 		}
 		return nil, errors.Join(err, w.Abort())
 	}
+	endWrite := progress.Begin(opts.Progress, "writing shards", writing(wopts.Progress))
 	infos, err := w.Close()
+	endWrite()
 	if err != nil {
 		return nil, errors.Join(err, w.Abort())
 	}

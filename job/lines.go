@@ -12,6 +12,7 @@ import (
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/normalize"
 	"github.com/jacorpus/jacorpus/pipeline"
+	"github.com/jacorpus/jacorpus/progress"
 )
 
 // LinesConfig turns on corpus-wide boilerplate line removal (see package
@@ -59,7 +60,7 @@ type LinesReport struct {
 // countLines is the first pass of a run with boilerplate line removal: it
 // reads this task's input once more, normalizes it and counts the document
 // frequency of every eligible line, each distinct text once.
-func countLines(ctx context.Context, cfg *Config, files []ingest.File, workers int, log *slog.Logger) (*lines.Counts, error) {
+func countLines(ctx context.Context, cfg *Config, files []ingest.File, workers int, log *slog.Logger, m progress.Meter) (*lines.Counts, error) {
 	for _, f := range files {
 		fi, err := os.Stat(f.RealPath())
 		if err != nil {
@@ -76,7 +77,7 @@ func countLines(ctx context.Context, cfg *Config, files []ingest.File, workers i
 	src := ingest.NewSource(files, cfg.Inputs)
 	src.MaxLineBytes, src.MaxDocBytes = int(cfg.MaxRecordBytes), int(cfg.MaxRecordBytes)
 	log.Info("counting lines (first pass)", "files", len(files))
-	if _, err := runner.Run(ctx, src); err != nil {
+	if _, err := runReading(ctx, m, "counting lines", runner, src, files); err != nil {
 		return nil, fmt.Errorf("counting lines: %w", err)
 	}
 	log.Info("lines counted", "docs", counts.Docs(), "distinct", counts.Lines())

@@ -24,6 +24,7 @@ import (
 	"github.com/jacorpus/jacorpus/internal/fsync"
 	"github.com/jacorpus/jacorpus/pipeline"
 	"github.com/jacorpus/jacorpus/profile"
+	"github.com/jacorpus/jacorpus/progress"
 	"github.com/jacorpus/jacorpus/rejects"
 	"github.com/jacorpus/jacorpus/shard"
 )
@@ -340,7 +341,11 @@ func Finalize(ctx context.Context, cfg Config, parts []string, opts Options) (*R
 	}()
 	workers := min(pipeline.EffectiveWorkers(cfg.Workers), runtime.GOMAXPROCS(0))
 	log.Info("finalize", "parts", len(parts), "output", out.Final)
-	infos, sources, err := shard.Assemble(parts, writerOptions(&cfg, out.Staging, workers))
+	wopts := writerOptions(&cfg, out.Staging, workers)
+	wopts.Progress = new(shard.Progress)
+	endAssemble := progress.Begin(opts.Progress, "assembling shards", writing(wopts.Progress))
+	infos, sources, err := shard.Assemble(parts, wopts)
+	endAssemble()
 	if err != nil {
 		return nil, err
 	}

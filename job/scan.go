@@ -15,6 +15,7 @@ import (
 	"github.com/jacorpus/jacorpus/dedup/lines"
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/pipeline"
+	"github.com/jacorpus/jacorpus/progress"
 )
 
 // ScanUntil says how far Scan takes the documents.
@@ -32,9 +33,12 @@ const (
 
 // ScanOptions configure Scan.
 type ScanOptions struct {
-	// Logger receives progress; nil discards it.
+	// Logger receives milestones; nil discards them.
 	Logger *slog.Logger
-	Until  ScanUntil
+	// Progress, when set, is told the scan's activity with its live
+	// counters (Options.Progress).
+	Progress progress.Meter
+	Until    ScanUntil
 	// Boilerplate, when set, is stripped after normalize.
 	Boilerplate *lines.Set
 	// Files, when set, is the job's file list as a plan recorded it
@@ -104,7 +108,7 @@ func Scan(ctx context.Context, cfg Config, opts ScanOptions, fn func(*pipeline.D
 	src := ingest.NewSource(files, cfg.Inputs)
 	src.MaxLineBytes, src.MaxDocBytes = int(cfg.MaxRecordBytes), int(cfg.MaxRecordBytes)
 	log.Info("scan", "files", len(files), "task", cfg.Task.Index, "of", cfg.Task.Count)
-	stats, err := runner.Run(ctx, src)
+	stats, err := runReading(ctx, opts.Progress, "reading", runner, src, files)
 	if err != nil {
 		if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 			err = interrupted(ctx)

@@ -50,7 +50,7 @@ func (t *task) lines(ctx context.Context) error {
 	scan := func(r job.FileRange, put func(k, tk uint64)) (int64, error) {
 		keys := lines.NewDocKeys(t.cfg.Dedup.Lines.Options())
 		var docs int64
-		_, err := job.Scan(ctx, cfg, job.ScanOptions{Logger: t.opts.Logger, Files: t.files, Range: r, Until: job.ScanNormalized}, func(d *pipeline.Document) error {
+		_, err := job.Scan(ctx, cfg, job.ScanOptions{Logger: t.opts.Logger, Progress: t.opts.Progress, Files: t.files, Range: r, Until: job.ScanNormalized}, func(d *pipeline.Document) error {
 			docs++
 			tk := textKey(d.Text)
 			keys.Each(d.Text, func(k uint64) { put(k, tk) })

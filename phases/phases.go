@@ -63,6 +63,7 @@ import (
 
 	"github.com/jacorpus/jacorpus/ingest"
 	"github.com/jacorpus/jacorpus/job"
+	"github.com/jacorpus/jacorpus/progress"
 )
 
 // Phase names.
@@ -149,6 +150,9 @@ func RunTask(ctx context.Context, cfg job.Config, work, name string, index, coun
 	if count != n || index < 0 || index >= n {
 		return nil, fmt.Errorf("phase %s has %d tasks in this config; task %d of %d does not fit", name, n, index, count)
 	}
+	label := fmt.Sprintf("phase %s task %d/%d", name, index, count)
+	defer progress.Begin(opts.Progress, label, nil)()
+	opts.Progress = progress.Prefixed(opts.Progress, label) // the job's activities within the task
 	t := &task{cfg: cfg, work: work, phase: name, index: index, count: count, opts: opts}
 	log := opts.Logger
 	if log == nil {

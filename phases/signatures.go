@@ -157,7 +157,7 @@ func (t *task) signatures(ctx context.Context) error {
 	scan := func(r job.FileRange, out sigSink) (int64, error) {
 		var compact []uint16
 		var docs int64
-		_, err := job.Scan(ctx, cfg, job.ScanOptions{Logger: t.opts.Logger, Files: t.files, Range: r, Until: job.ScanDedup, Boilerplate: set}, func(d *pipeline.Document) error {
+		_, err := job.Scan(ctx, cfg, job.ScanOptions{Logger: t.opts.Logger, Progress: t.opts.Progress, Files: t.files, Range: r, Until: job.ScanDedup, Boilerplate: set}, func(d *pipeline.Document) error {
 			doc := uint64(d.Key)
 			docs++
 			if exact {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -34,20 +35,44 @@ type Runner struct {
 	// bytes (defaults 256 and 4 MiB).
 	BatchDocs  int
 	BatchBytes int
-	// Progress, when set, is called from one goroutine at most every
-	// ProgressEvery (default 5 s) and once at the end.
-	Progress      func(Progress)
-	ProgressEvery time.Duration
+	// Counters, when set, are updated as the run goes, for a progress
+	// display that reads them from its own goroutine (package progress);
+	// they decide nothing.
+	Counters *Counters
 }
 
-// Progress is a snapshot of a running job.
-type Progress struct {
-	DocsRead    int64
-	BytesRead   int64 // bytes of input read, when the source counts them
-	DocsWritten int64
-	Problems    int64
-	Elapsed     time.Duration
-	Done        bool
+// Counters are the live counts of a Runner: atomics that another goroutine
+// may read at any time while Run updates them. The stats Run returns are
+// the exact figures; these are for watching a run.
+type Counters struct {
+	// Read counts the records (documents and problems) the source has
+	// produced; Written the documents handed to the sink.
+	Read, Written atomic.Int64
+	stages        atomic.Pointer[[]StageCount]
+}
+
+// StageCount is a stage's live count of documents processed.
+type StageCount struct {
+	Name string
+	Docs atomic.Int64
+}
+
+// Stages returns the live count of every stage of the run in order (nil
+// before Run has started). A stage's count moves as it decides on a
+// document, so a Barrier's stays at zero until it is sealed.
+func (c *Counters) Stages() []StageCount {
+	if p := c.stages.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// stage returns the counter of stage i, nil without Counters.
+func (c *Counters) stage(i int) *atomic.Int64 {
+	if c == nil {
+		return nil
+	}
+	return &c.Stages()[i].Docs
 }
 
 // ByteCounter is implemented by sources that can tell how many input bytes
@@ -106,6 +131,13 @@ func (r *Runner) Run(ctx context.Context, src Source) (*Stats, error) {
 	}
 	sinkStats := stats.Stage(r.sinkName())
 
+	if r.Counters != nil {
+		live := make([]StageCount, len(r.Stages))
+		for i, s := range r.Stages {
+			live[i].Name = s.Name()
+		}
+		r.Counters.stages.Store(&live)
+	}
 	steps, err := r.plan(workers)
 	if err != nil {
 		closeSource(src)
@@ -136,12 +168,6 @@ func (r *Runner) Run(ctx context.Context, src Source) (*Stats, error) {
 		in = out
 	}
 
-	start := time.Now()
-	every := r.ProgressEvery
-	if every <= 0 {
-		every = 5 * time.Second
-	}
-	lastProgress := start
 	var runErr error
 	for runErr == nil {
 		var b *batch
@@ -167,11 +193,6 @@ func (r *Runner) Run(ctx context.Context, src Source) (*Stats, error) {
 			runErr = err
 			break
 		}
-		if r.Progress != nil && time.Since(lastProgress) >= every {
-			lastProgress = time.Now()
-			r.Progress(Progress{DocsRead: ingest.DocsOut, DocsWritten: sinkStats.DocsOut,
-				Problems: stats.ProblemsTotal, Elapsed: time.Since(start), BytesRead: srcBytesNow(src)})
-		}
 	}
 	if runErr == nil {
 		wg.Wait() // every step has finished: in was closed
@@ -181,10 +202,6 @@ func (r *Runner) Run(ctx context.Context, src Source) (*Stats, error) {
 		}
 	} else {
 		cancel() // every goroutine returns once its current call does
-	}
-	if r.Progress != nil {
-		r.Progress(Progress{DocsRead: ingest.DocsOut, DocsWritten: sinkStats.DocsOut,
-			Problems: stats.ProblemsTotal, Elapsed: time.Since(start), BytesRead: srcBytesNow(src), Done: runErr == nil})
 	}
 	return stats, runErr
 }
@@ -211,13 +228,6 @@ func closeSource(src Source) {
 	if c, ok := src.(io.Closer); ok {
 		c.Close() // a read-only source has nothing to lose on close
 	}
-}
-
-func srcBytesNow(src Source) int64 {
-	if bc, ok := src.(ByteCounter); ok {
-		return bc.BytesRead()
-	}
-	return 0
 }
 
 // collect folds a finished batch into the stats, the rejects and the sink.
@@ -259,6 +269,9 @@ func (r *Runner) collect(stats *Stats, b *batch, ingest, sinkStats *StageStats) 
 	}
 	sinkStats.DocsOut += int64(len(b.docs))
 	sinkStats.BytesOut += n
+	if r.Counters != nil {
+		r.Counters.Written.Add(int64(len(b.docs)))
+	}
 	return nil
 }
 
@@ -341,6 +354,9 @@ func (r *Runner) read(ctx context.Context, src Source, out chan<- *batch) time.D
 			send(&batch{err: fmt.Errorf("%s: %w", IngestStage, err)})
 			return dur
 		}
+		if r.Counters != nil {
+			r.Counters.Read.Add(1)
+		}
 		if len(cur.docs)+len(cur.problems) >= maxDocs || size >= maxBytes {
 			if !send(cur) {
 				return dur
@@ -379,14 +395,14 @@ func (r *Runner) plan(workers int) ([]step, error) {
 				if err != nil {
 					return nil, fmt.Errorf("stage %s: %w", s.Name(), err)
 				}
-				par.procs[w] = append(par.procs[w], indexed{i, s.Name(), p})
+				par.procs[w] = append(par.procs[w], indexed{i, s.Name(), p, r.Counters.stage(i)})
 			}
 		case Barrier:
 			par = nil
-			steps = append(steps, &barrierStep{indexed{i, s.Name(), s}, s})
+			steps = append(steps, &barrierStep{indexed{i, s.Name(), s, r.Counters.stage(i)}, s})
 		case Sequential:
 			par = nil
-			steps = append(steps, &seqStep{indexed{i, s.Name(), s}})
+			steps = append(steps, &seqStep{indexed{i, s.Name(), s, r.Counters.stage(i)}})
 		default:
 			return nil, fmt.Errorf("stage %s: %T is neither Parallel, Sequential nor Barrier", s.Name(), s)
 		}
@@ -398,12 +414,16 @@ type indexed struct {
 	idx  int
 	name string
 	p    Processor
+	live *atomic.Int64 // Counters' count of the stage, nil without
 }
 
 // apply runs one processor over a batch, removing dropped documents.
 func (x indexed) apply(b *batch) {
 	t := time.Now()
 	d := &b.deltas[x.idx]
+	if x.live != nil { // once per batch: workers share the counter
+		defer func(n int64) { x.live.Add(d.in - n) }(d.in)
+	}
 	kept := b.docs[:0]
 	for _, doc := range b.docs {
 		d.in++

@@ -273,6 +273,10 @@ func (b *balancer) finish() error {
 	}
 	cuts := b.cut(weights, b.parts2(spoolBytes, tokens, n))
 	weights = nil
+	if p := b.w.progress; p != nil {
+		p.PlannedRows.Store(int64(n))
+		p.PlannedShards.Store(int64(len(cuts) - 1))
+	}
 	var err error
 	if b.shuffle {
 		err = b.writeShuffled(docs, files, cuts)

@@ -262,9 +262,19 @@ func TestAssemble(t *testing.T) {
 		}
 		out := opts
 		out.Dir = t.TempDir()
+		out.Progress = new(Progress) // counted, and the bytes are the same
 		infos, sources, err := Assemble(parts, out)
 		if err != nil {
 			t.Fatal(err)
+		}
+		var wantRows, wantBytes int64
+		for _, in := range infos {
+			wantRows, wantBytes = wantRows+in.Rows, wantBytes+in.Bytes
+		}
+		if p := out.Progress; p.Rows.Load() != wantRows || p.Bytes.Load() != wantBytes || p.Shards.Load() != int64(len(infos)) ||
+			p.PlannedRows.Load() != wantRows || p.PlannedShards.Load() != int64(len(infos)) {
+			t.Errorf("%+v: progress rows %d/%d bytes %d shards %d/%d; shards have %d rows, %d bytes, %d shards", opts,
+				p.Rows.Load(), p.PlannedRows.Load(), p.Bytes.Load(), p.Shards.Load(), p.PlannedShards.Load(), wantRows, wantBytes, len(infos))
 		}
 		if fmt.Sprint(infos) != fmt.Sprint(refInfos) {
 			t.Fatalf("%+v: assembled %v, one writer %v", opts, infos, refInfos)

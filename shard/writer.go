@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
@@ -101,6 +102,22 @@ type Options struct {
 	// instead of writing shards: how the tasks of a job hand their
 	// documents to the step that balances the whole dataset.
 	SpoolOnly bool
+	// Progress, when set, counts what the Writer writes into shard files
+	// as it goes (a balanced Writer writes them all in Close), for a
+	// progress display on another goroutine. It changes nothing written.
+	Progress *Progress
+}
+
+// Progress counts a Writer's output while it works: atomics that another
+// goroutine may read at any time.
+type Progress struct {
+	// Rows and Bytes are the rows and file bytes written into shard files
+	// so far; Shards counts the shards finished.
+	Rows, Bytes, Shards atomic.Int64
+	// PlannedRows and PlannedShards are what Close of a balanced Writer
+	// (or Assemble) is writing, set once it has cut the dataset (0 before
+	// and for a streaming Writer).
+	PlannedRows, PlannedShards atomic.Int64
 }
 
 // DefaultShuffleBuckets is the default Options.ShuffleBuckets.
@@ -185,6 +202,7 @@ type Writer struct {
 	sources   map[string]*SourceTotals // per source, over every shard
 	err       error                    // sticky error
 	closed    bool
+	progress  *Progress // Options.Progress, nil without
 }
 
 // shardFile is the shard being written.
@@ -209,6 +227,7 @@ type shardFile struct {
 type rowGroup struct {
 	shard *shardFile
 	rows  []Row // released once encoded
+	n     int64 // number of rows
 	raw   int64 // rawSize of rows
 	done  chan struct{}
 	// set by the encoder before done is closed:
@@ -294,6 +313,7 @@ func NewWriter(opts Options) (*Writer, error) {
 		format:        opts.Format,
 		wakati:        opts.Wakati,
 		infos:         []Info{},
+		progress:      opts.Progress,
 	}
 	if w.maxTokens == 0 {
 		w.maxTokens = math.MaxInt64
@@ -557,7 +577,7 @@ func (w *Writer) submit() error {
 			go w.encodeLoop(w.jobs)
 		}
 	}
-	rg := &rowGroup{shard: c, rows: c.open, raw: c.buffered, done: make(chan struct{})}
+	rg := &rowGroup{shard: c, rows: c.open, n: int64(len(c.open)), raw: c.buffered, done: make(chan struct{})}
 	w.groups = append(w.groups, int64(len(c.open)))
 	c.open, c.buffered = nil, 0
 	c.rawUnknown += rg.raw
@@ -614,7 +634,7 @@ func (w *Writer) appendEncoded(e encoded, rows, tokens int64) error {
 		}
 	}
 	c := w.cur
-	rg := &rowGroup{shard: c, enc: e, comp: e.size(), done: make(chan struct{})}
+	rg := &rowGroup{shard: c, enc: e, n: rows, comp: e.size(), done: make(chan struct{})}
 	close(rg.done)
 	w.inflight = append(w.inflight, rg)
 	c.rows += rows
@@ -651,10 +671,15 @@ func (w *Writer) writeOldest() error {
 	w.inflight[0] = nil
 	w.inflight = w.inflight[1:]
 	c := rg.shard
+	before := c.size
 	if err := c.asm.add(rg.enc); err != nil {
 		return fmt.Errorf("writing %s: %w", c.name, err)
 	}
 	rg.enc = nil
+	if p := w.progress; p != nil {
+		p.Rows.Add(rg.n)
+		p.Bytes.Add(int64(c.size - before))
+	}
 	return nil
 }
 
@@ -740,6 +765,10 @@ func (w *Writer) finishShard() error {
 		return fmt.Errorf("writing %s: %w", c.name, err)
 	}
 	w.footer = int64(c.size - beforeFooter)
+	if p := w.progress; p != nil {
+		p.Bytes.Add(w.footer)
+		defer p.Shards.Add(1)
+	}
 	if err := c.bw.Flush(); err != nil {
 		return fmt.Errorf("writing %s: %w", c.tmpPath, err)
 	}

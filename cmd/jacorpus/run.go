@@ -19,9 +19,18 @@ import (
 	"github.com/jacorpus/jacorpus/job"
 	"github.com/jacorpus/jacorpus/phases"
 	"github.com/jacorpus/jacorpus/pipeline"
+	"github.com/jacorpus/jacorpus/progress"
 	"github.com/jacorpus/jacorpus/report"
 	"github.com/jacorpus/jacorpus/taskenv"
+	"golang.org/x/term"
 )
+
+// isTerminal reports whether w is a terminal (live bars) rather than a
+// file or pipe (a job log: progress lines). TERM=dumb counts as none.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && os.Getenv("TERM") != "dumb" && term.IsTerminal(int(f.Fd()))
+}
 
 func jobVersion() string { return job.Version }
 
@@ -83,7 +92,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		taskCount       = fs.Int("task-count", 1, "number of tasks `n` of the job")
 		maxProblemRatio = fs.Float64("max-problem-ratio", def.MaxProblemRatio, "fail the run when input problem records exceed this share `r` (0 to 1) of the records read")
 		maxBadFiles     = fs.Int("max-bad-files", def.MaxBadFiles, "fail the run when more than `n` input files are unreadable, truncated or give no document")
-		quiet           = fs.Bool("q", false, "log warnings and errors only")
+		quiet           = fs.Bool("q", false, "log warnings and errors only, no progress")
+		progressEvery   = fs.Duration("progress-every", progress.DefaultEvery, "when standard error is not a terminal, log the progress every `interval` (on a terminal: live bars); 0: no progress")
 		workDir         = fs.String("work-dir", "", "run as phases exchanging files under `dir` (corpus-wide dedup over many tasks)")
 		phase           = fs.String("phase", "", "run one task of phase `name` (with --work-dir; the task from --task-index or the scheduler's environment); see --phases")
 		phaseTasks      = fs.Int("tasks", 1, "tasks `n` of the phases that read input slices (phases.tasks)")
@@ -167,42 +177,71 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *quiet {
 		level = slog.LevelWarn
 	}
-	opts := job.Options{Logger: newLogger(stderr, level)}
+	// Progress goes to stderr, as bars on a terminal, as log lines in a
+	// job log; stdout carries only the results. The log writes through
+	// the reporter so that its lines print above the bars.
+	if *progressEvery < 0 {
+		return exitErr(stderr, fmt.Errorf("--progress-every: %v must be >= 0 (0: no progress)", *progressEvery))
+	}
+	var rep *progress.Reporter
+	logOut := stderr
+	if !*quiet && *progressEvery > 0 {
+		mode := progress.Log
+		if isTerminal(stderr) {
+			mode = progress.Bars
+		}
+		rep = progress.New(progress.Options{Mode: mode, Out: stderr, Every: *progressEvery})
+		logOut = rep.Writer()
+	}
+	opts := job.Options{Logger: newLogger(logOut, level)}
 	if *withReport { // written into the staging directory: committed with the dataset
 		opts.BeforeCommit = report.Write
 	}
-	var res *job.Result
-	var err error
+	var task func() (*job.Result, error)
+	var index, count int
+	var work string // of a phased run
 	switch {
 	case *phase != "":
-		index, count, terr := phaseTaskOf(&cfg, *phase, set["task-index"], *taskIndex, set["task-count"], *taskCount, os.Getenv)
+		var terr error
+		index, count, terr = phaseTaskOf(&cfg, *phase, set["task-index"], *taskIndex, set["task-count"], *taskCount, os.Getenv)
 		if terr != nil {
 			return exitErr(stderr, terr)
 		}
 		opts.Logger = opts.Logger.With("host", hostname())
-		res, err = phases.RunTask(ctx, cfg, cfg.WorkDir, *phase, index, count, opts)
-		if err == nil && res == nil {
-			fmt.Fprintf(stdout, "phase %s task %d of %d done\n", *phase, index, count)
-			return 0
-		}
+		task = func() (*job.Result, error) { return phases.RunTask(ctx, cfg, cfg.WorkDir, *phase, index, count, opts) }
 	case cfg.WorkDir != "" || (cfg.Dedup.Near.Enabled && cfg.Dedup.Near.Annotate):
 		if set["task-index"] {
 			return exitErr(stderr, errors.New("--task-index: without --phase, a phased run (--work-dir, or dedup.near.annotate) runs every task of every phase in this process; give --phase NAME to run one task"))
 		}
-		work := cfg.WorkDir
+		work = cfg.WorkDir
 		if work == "" { // annotate needs the phases: run them under TMPDIR
+			var err error
 			if work, err = os.MkdirTemp("", "jacorpus-work-"); err != nil {
 				return exitErr(stderr, err)
 			}
 			defer os.RemoveAll(work)
 		}
-		res, err = phases.RunAll(ctx, cfg, work, opts)
-		if err == nil && res == nil {
-			fmt.Fprintf(stdout, "every task of the job is done (work dir %s): the dataset in %s is complete\n", work, cfg.Output.Dir)
-			return 0
-		}
+		task = func() (*job.Result, error) { return phases.RunAll(ctx, cfg, work, opts) }
 	default:
-		res, err = job.Run(ctx, cfg, opts)
+		task = func() (*job.Result, error) { return job.Run(ctx, cfg, opts) }
+	}
+	if rep != nil {
+		rep.SetLogger(opts.Logger)
+		opts.Progress = rep
+		rep.Start()
+	}
+	res, err := task()
+	if rep != nil {
+		rep.Stop() // before anything is printed: the bars are finished
+	}
+	switch {
+	case err != nil || res != nil:
+	case *phase != "":
+		fmt.Fprintf(stdout, "phase %s task %d of %d done\n", *phase, index, count)
+		return 0
+	case work != "":
+		fmt.Fprintf(stdout, "every task of the job is done (work dir %s): the dataset in %s is complete\n", work, cfg.Output.Dir)
+		return 0
 	}
 	if errors.Is(err, job.ErrInterrupted) {
 		var sc signalCause

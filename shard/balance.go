@@ -11,6 +11,7 @@ import (
 	"math/bits"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/parquet-go/parquet-go"
@@ -169,9 +170,9 @@ func (b *balancer) add(d *pipeline.Document) error {
 func clamp32(v int64) uint32 { return uint32(min(max(v, 0), math.MaxUint32)) }
 
 // parts is the number of shards: the fewest multiple of the world size that
-// keeps every shard within MaxBytes (by the spool's size), MaxTokens and
-// MaxRows.
-func (b *balancer) parts2(spoolBytes, tokens int64, docs int) int {
+// keeps every shard within MaxBytes (by the encoded size encBytes),
+// MaxTokens and MaxRows.
+func (b *balancer) parts2(encBytes, tokens int64, docs int) int {
 	w := b.w
 	world := int64(b.world)
 	per := func(total, limit int64) int64 {
@@ -180,7 +181,7 @@ func (b *balancer) parts2(spoolBytes, tokens int64, docs int) int {
 		}
 		return (total + world*limit - 1) / (world * limit)
 	}
-	k := max(per(spoolBytes, w.maxBytes), per(tokens, w.maxTokens), per(int64(docs), w.maxRows), 1)
+	k := max(per(encBytes, w.maxBytes), per(tokens, w.maxTokens), per(int64(docs), w.maxRows), 1)
 	return int(min(k*world, math.MaxInt32))
 }
 
@@ -218,7 +219,6 @@ type spoolGroup struct {
 // writes them through w, then removes the spool.
 func (b *balancer) finish() error {
 	files := make([][]string, len(b.parts)) // by part and bucket
-	var spoolBytes int64
 	var docs []spoolDoc
 	var groups []spoolGroup // bucket 0 without shuffle
 	for t, part := range b.parts {
@@ -226,7 +226,6 @@ func (b *balancer) finish() error {
 			return fmt.Errorf("spool part %d: %w", t, err)
 		}
 		files[t] = part.files
-		spoolBytes += part.bytes
 		if !b.shuffle {
 			first := len(docs)
 			for j, rows := range part.groups[0] {
@@ -271,13 +270,19 @@ func (b *balancer) finish() error {
 			weights[i] = docs[o].raw
 		}
 	}
-	cuts := b.cut(weights, b.parts2(spoolBytes, tokens, n))
+	// the shard count rests on the encoded size of the dataset, estimated
+	// from the documents alone: the spool's own size depends on how it was
+	// split into parts (tasks), and so would the count
+	encBytes, err := b.encodedBytes(docs, order, files, groups)
+	if err != nil {
+		return err
+	}
+	cuts := b.cut(weights, b.parts2(encBytes, tokens, n))
 	weights = nil
 	if p := b.w.progress; p != nil {
 		p.PlannedRows.Store(int64(n))
 		p.PlannedShards.Store(int64(len(cuts) - 1))
 	}
-	var err error
 	if b.shuffle {
 		err = b.writeShuffled(docs, files, cuts)
 	} else {
@@ -287,6 +292,113 @@ func (b *balancer) finish() error {
 		return err
 	}
 	return os.RemoveAll(b.dir)
+}
+
+// sampleBytes is the raw size of the sample encodedBytes encodes.
+const sampleBytes = 8 << 20
+
+// encodedBytes estimates the encoded size of the dataset as a function of
+// its documents alone, whatever parts the spool was written in: the
+// documents that come first in the dataset's order (arrival; hash order
+// with shuffle, a uniform sample) up to sampleBytes of raw size are
+// encoded as the shards encode them, and their encoded bytes per raw byte
+// scale the raw size of all.
+func (b *balancer) encodedBytes(docs []spoolDoc, order []int32, files [][]string, groups []spoolGroup) (int64, error) {
+	var total int64
+	for _, d := range docs {
+		total += int64(d.raw)
+	}
+	var sample []Row
+	var raw int64
+	take := func(r Row) bool {
+		raw += rawSize(&r)
+		sample = append(sample, r)
+		return raw >= sampleBytes
+	}
+	if b.shuffle {
+		members := make(map[uint32][]int32)
+		for _, o := range order {
+			members[docs[o].bucket] = append(members[docs[o].bucket], o)
+		}
+	buckets:
+		for bucket := range b.buckets {
+			m := members[uint32(bucket)] // in hash order
+			if len(m) == 0 {
+				continue
+			}
+			var rows []Row // in arrival order
+			for t := range files {
+				if files[t][bucket] == "" {
+					continue
+				}
+				part, err := readRows(files[t][bucket])
+				if err != nil {
+					return 0, err
+				}
+				rows = append(rows, part...)
+			}
+			if len(rows) != len(m) {
+				return 0, fmt.Errorf("spool bucket %d: %d rows, %d written", bucket, len(rows), len(m))
+			}
+			arrival := slices.Clone(m)
+			slices.Sort(arrival)
+			for _, o := range m {
+				i, _ := slices.BinarySearch(arrival, o)
+				if take(rows[i]) {
+					break buckets
+				}
+			}
+		}
+	} else {
+		opened := map[int]*spoolGroups{}
+	groupsLoop:
+		for _, g := range groups {
+			sg := opened[g.part]
+			if sg == nil {
+				f, err := os.Open(files[g.part][0])
+				if err != nil {
+					return 0, err
+				}
+				defer f.Close()
+				info, err := f.Stat()
+				if err != nil {
+					return 0, err
+				}
+				if sg, err = openGroups(f, info.Size(), files[g.part][0], b.w.format); err != nil {
+					return 0, err
+				}
+				opened[g.part] = sg
+			}
+			rows, err := sg.rows(g.j)
+			if err != nil {
+				return 0, err
+			}
+			for _, r := range rows {
+				if take(r) {
+					break groupsLoop
+				}
+			}
+		}
+	}
+	if raw == 0 {
+		return 0, nil
+	}
+	// in row groups of the shards' target size, as the shards have them
+	var size, acc int64
+	start := 0
+	for i := range sample {
+		acc += rawSize(&sample[i])
+		if acc < b.target && i+1 < len(sample) {
+			continue
+		}
+		enc, err := b.w.codec.encode(sample[start : i+1])
+		if err != nil {
+			return 0, fmt.Errorf("encoding a sample of the spool: %w", err)
+		}
+		size += enc.size()
+		start, acc = i+1, 0
+	}
+	return int64(float64(total) * float64(size) / float64(raw)), nil
 }
 
 // cutter opens and finishes shards at the cuts as the documents go by.

@@ -317,3 +317,42 @@ func TestAssemble(t *testing.T) {
 		}
 	}
 }
+
+// TestBalancedPartsShardCount: the shard count is a function of the
+// documents alone, never of the parts the spool was written in (whose
+// encoded sizes differ): over a range of MaxBytes, with and without
+// shuffle, a spool in five parts gives the shards of one.
+func TestBalancedPartsShardCount(t *testing.T) {
+	docs := balanceDocs(t)
+	for _, shuffle := range []bool{false, true} {
+		for maxBytes := int64(40 << 10); maxBytes <= 240<<10; maxBytes += 10 << 10 {
+			var ref []Info
+			for _, split := range [][]int{nil, {1, 37, 100, 200, 201}} {
+				o := Options{Dir: t.TempDir(), WorldSize: 1, MaxBytes: maxBytes, Shuffle: shuffle, Seed: 3, ShuffleBuckets: 8, RowGroupBytes: 8 << 10}
+				w, err := NewWriter(o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				next := 0
+				for i, d := range docs {
+					if next < len(split) && i == split[next] {
+						w.bal.newPart()
+						next++
+					}
+					if err := w.Write([]*pipeline.Document{d}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				infos, err := w.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ref == nil {
+					ref = infos
+				} else if fmt.Sprint(infos) != fmt.Sprint(ref) {
+					t.Errorf("shuffle %v, max_bytes %d: %d shards in five parts, %d in one", shuffle, maxBytes, len(infos), len(ref))
+				}
+			}
+		}
+	}
+}

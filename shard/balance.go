@@ -300,9 +300,9 @@ const sampleBytes = 8 << 20
 // encodedBytes estimates the encoded size of the dataset as a function of
 // its documents alone, whatever parts the spool was written in: the
 // documents that come first in the dataset's order (arrival; hash order
-// with shuffle, a uniform sample) up to sampleBytes of raw size are
-// encoded as the shards encode them, and their encoded bytes per raw byte
-// scale the raw size of all.
+// with shuffle, a uniform sample) up to sampleBytes of raw size, in the
+// shards' row groups, and their encoded bytes per raw byte scale the raw
+// size of all.
 func (b *balancer) encodedBytes(docs []spoolDoc, order []int32, files [][]string, groups []spoolGroup) (int64, error) {
 	var total int64
 	for _, d := range docs {
@@ -350,35 +350,7 @@ func (b *balancer) encodedBytes(docs []spoolDoc, order []int32, files [][]string
 			}
 		}
 	} else {
-		opened := map[int]*spoolGroups{}
-	groupsLoop:
-		for _, g := range groups {
-			sg := opened[g.part]
-			if sg == nil {
-				f, err := os.Open(files[g.part][0])
-				if err != nil {
-					return 0, err
-				}
-				defer f.Close()
-				info, err := f.Stat()
-				if err != nil {
-					return 0, err
-				}
-				if sg, err = openGroups(f, info.Size(), files[g.part][0], b.w.format); err != nil {
-					return 0, err
-				}
-				opened[g.part] = sg
-			}
-			rows, err := sg.rows(g.j)
-			if err != nil {
-				return 0, err
-			}
-			for _, r := range rows {
-				if take(r) {
-					break groupsLoop
-				}
-			}
-		}
+		return b.inOrderBytes(docs, total, files, groups)
 	}
 	if raw == 0 {
 		return 0, nil
@@ -397,6 +369,94 @@ func (b *balancer) encodedBytes(docs []spoolDoc, order []int32, files [][]string
 		}
 		size += enc.size()
 		start, acc = i+1, 0
+	}
+	return int64(float64(total) * float64(size) / float64(raw)), nil
+}
+
+// inOrderBytes is encodedBytes without shuffle, where the spool holds
+// the shards' own row groups (they end by content): the first row groups
+// of the dataset up to sampleBytes, as the documents alone define them,
+// are measured by their encoded size in the spool, and only one that a
+// part boundary split in the spool is decoded and encoded again.
+func (b *balancer) inOrderBytes(docs []spoolDoc, total int64, files [][]string, groups []spoolGroup) (int64, error) {
+	opened := map[int]*spoolGroups{}
+	open := func(t int) (*spoolGroups, error) {
+		if g := opened[t]; g != nil {
+			return g, nil
+		}
+		f, err := os.Open(files[t][0])
+		if err != nil {
+			return nil, err
+		}
+		info, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		g, err := openGroups(f, info.Size(), files[t][0], b.w.format)
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		opened[t] = g
+		return g, nil
+	}
+	defer func() {
+		for _, g := range opened {
+			if c, ok := g.ra.(io.Closer); ok {
+				c.Close()
+			}
+		}
+	}()
+	var size, raw, acc int64
+	start := 0
+	for i, d := range docs {
+		acc += int64(d.raw)
+		if !groupEnd(d.h, int64(d.raw), acc, b.target) && i+1 < len(docs) {
+			continue
+		}
+		// the row group of documents [start, i+1)
+		gi := sort.Search(len(groups), func(k int) bool { return groups[k].end > start })
+		if g := groups[gi]; g.first == start && g.end == i+1 {
+			sg, err := open(g.part)
+			if err != nil {
+				return 0, err
+			}
+			enc, err := sg.encoded(g.j)
+			if err != nil {
+				return 0, err
+			}
+			size += enc.size()
+		} else {
+			var rows []Row
+			for p := start; p < i+1; gi++ {
+				g := groups[gi]
+				sg, err := open(g.part)
+				if err != nil {
+					return 0, err
+				}
+				grows, err := sg.rows(g.j)
+				if err != nil {
+					return 0, err
+				}
+				for ; p < i+1 && p < g.end; p++ {
+					rows = append(rows, grows[p-g.first])
+				}
+			}
+			enc, err := b.w.codec.encode(rows)
+			if err != nil {
+				return 0, fmt.Errorf("encoding a sample of the spool: %w", err)
+			}
+			size += enc.size()
+		}
+		raw += acc
+		start, acc = i+1, 0
+		if raw >= sampleBytes {
+			break
+		}
+	}
+	if raw == 0 {
+		return 0, nil
 	}
 	return int64(float64(total) * float64(size) / float64(raw)), nil
 }

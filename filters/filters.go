@@ -22,6 +22,7 @@ package filters
 import (
 	"fmt"
 	"maps"
+	"math"
 	"strconv"
 	"sync"
 
@@ -222,6 +223,17 @@ type processor struct {
 }
 
 // Process applies the document's preset.
+// prefixRunes is s cut after n code points (all of s when shorter).
+func prefixRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
 func (p *processor) Process(d *pipeline.Document) (string, error) {
 	pl, ok := p.st.bySrc[d.Source]
 	if !ok {
@@ -264,6 +276,9 @@ func (p *processor) Process(d *pipeline.Document) (string, error) {
 		if !keep {
 			ss.failed++
 			ss.failHist.add(score)
+		} else if margin := math.Abs(score - r.keep.Value); !math.IsNaN(margin) && wants(ss.passed, margin, uint64(d.Key)) {
+			ss.passed = offer(ss.passed, Passed{Margin: margin, Score: score, Key: uint64(d.Key), ID: d.ID, Source: d.Source,
+				Chars: int64(p.doc.runeCount()), Text: prefixRunes(text, passedChars)})
 		}
 		if annotate {
 			d.Meta[r.metaKey] = strconv.FormatFloat(score, 'g', -1, 64)

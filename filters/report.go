@@ -17,6 +17,66 @@ type stepStats struct {
 	seen, failed, droppedChars int64
 	changed, items             int64 // transforms
 	hist, failHist             *Histogram
+	passed                     []Passed // closest to the bound first
+}
+
+// PassedSamples is how many passes closest to its bound a rule keeps.
+const PassedSamples = 3
+
+// passedChars is how many characters of a pass's text are kept.
+const passedChars = 200
+
+// Passed is a document that passed a rule, among the passes closest to
+// the rule's bound (the least margin, then the least key): the documents
+// that show where the rule draws its line. The choice depends on the
+// documents alone, not on workers or tasks.
+type Passed struct {
+	// Margin is |score - bound|.
+	Margin float64 `json:"margin"`
+	Score  float64 `json:"score"`
+	// Key is the document's pipeline.Key.
+	Key    uint64 `json:"key"`
+	ID     string `json:"id"`
+	Source string `json:"source"`
+	// Chars is the document's length in characters, Text its first 200.
+	Chars int64  `json:"chars"`
+	Text  string `json:"text"`
+}
+
+func (a *Passed) before(b *Passed) bool {
+	if a.Margin != b.Margin {
+		return a.Margin < b.Margin
+	}
+	return a.Key < b.Key
+}
+
+// wants reports whether a pass of margin and key would enter list.
+func wants(list []Passed, margin float64, key uint64) bool {
+	if len(list) < PassedSamples {
+		return true
+	}
+	last := &list[len(list)-1]
+	return margin < last.Margin || margin == last.Margin && key < last.Key
+}
+
+// offer adds p to list (sorted, at most PassedSamples long).
+func offer(list []Passed, p Passed) []Passed {
+	i := slices.IndexFunc(list, func(q Passed) bool { return p.before(&q) })
+	if i < 0 {
+		i = len(list)
+	}
+	list = slices.Insert(list, i, p)
+	return list[:min(len(list), PassedSamples)]
+}
+
+// mergePassed merges two lists into one of the first PassedSamples.
+func mergePassed(a, b []Passed) []Passed {
+	for _, p := range b {
+		if wants(a, p.Margin, p.Key) && !slices.ContainsFunc(a, func(q Passed) bool { return q.Key == p.Key }) {
+			a = offer(a, p)
+		}
+	}
+	return a
 }
 
 // Report is what the filters stage did, for the manifest: per preset, the
@@ -57,6 +117,9 @@ type StepReport struct {
 	// the bins of Histogram): Histogram minus it is the documents the rule
 	// kept.
 	FailedHistogram *Histogram `json:"failed_histogram,omitempty"`
+	// Passed are the documents that passed the rule closest to its
+	// bound, closest first (up to PassedSamples).
+	Passed []Passed `json:"passed,omitempty"`
 	// Transform names a transform step; Changed counts the documents it
 	// changed and Items what it changed in them (masked items; 1 per
 	// document for whole-text transforms).
@@ -93,6 +156,7 @@ func (st *Stage) Report() *Report {
 					sr.Histogram.Merge(ss.hist)
 					sr.FailedHistogram.Merge(ss.failHist)
 				}
+				sr.Passed = mergePassed(sr.Passed, ss.passed)
 			}
 			pr.Steps = append(pr.Steps, sr)
 		}
@@ -136,6 +200,7 @@ func (r *Report) Merge(o *Report) {
 			if a.FailedHistogram != nil && b.FailedHistogram != nil {
 				a.FailedHistogram.Merge(b.FailedHistogram)
 			}
+			a.Passed = mergePassed(a.Passed, b.Passed)
 		}
 	}
 }

@@ -36,14 +36,3 @@ func openData(tb testing.TB, path string) io.Reader {
 	}
 	return f
 }
-
-// prefixRunes is s cut after n code points (all of s when shorter).
-func prefixRunes(s string, n int) string {
-	for i := range s {
-		if n == 0 {
-			return s[:i]
-		}
-		n--
-	}
-	return s
-}

@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jacorpus/jacorpus/filters"
 	"github.com/jacorpus/jacorpus/internal/fsync"
 	"github.com/jacorpus/jacorpus/job"
 	"github.com/jacorpus/jacorpus/pipeline"
@@ -112,6 +113,9 @@ func Build(m *job.Manifest) *Report {
 	}
 	if m.Profile != nil {
 		r.Sections = append(r.Sections, samples(m.Profile))
+	}
+	if ps := passes(m.Filters); len(ps.Samples) > 0 {
+		r.Sections = append(r.Sections, ps)
 	}
 	return r
 }
@@ -401,6 +405,28 @@ func samples(p *profile.Profile) Section {
 	}
 	for _, g := range p.Kept {
 		s.Samples = append(s.Samples, SampleGroup{Title: fmt.Sprintf("kept from %s (%s documents)", g.Source, count(g.Docs)), Docs: g.Samples})
+	}
+	return s
+}
+
+// passes: per rule, the documents that passed it closest to its bound.
+func passes(rep *filters.Report) Section {
+	s := Section{ID: "passes", Title: "Closest passes", Note: fmt.Sprintf("Per rule, up to %d documents that passed it with the score closest to its bound (the same every run), first 200 characters: where each rule draws its line.", filters.PassedSamples)}
+	if rep == nil {
+		return s
+	}
+	for _, pr := range rep.Presets {
+		for _, st := range pr.Steps {
+			if st.Rule == "" || len(st.Passed) == 0 {
+				continue
+			}
+			g := SampleGroup{Title: fmt.Sprintf("%s: %s %s (%s passed of %s scored)", pr.Name, st.Rule, st.Keep, count(st.Seen-st.Failed), count(st.Seen))}
+			for _, p := range st.Passed {
+				score := p.Score
+				g.Docs = append(g.Docs, profile.Sample{Key: pipeline.Key(p.Key).String(), ID: p.ID, Source: p.Source, Score: &score, Chars: p.Chars, Text: p.Text})
+			}
+			s.Samples = append(s.Samples, g)
+		}
 	}
 	return s
 }

@@ -271,6 +271,40 @@ func TestReportNumbersEqualManifest(t *testing.T) {
 	}
 }
 
+// TestClosestPasses: the report shows, per rule, the passes closest to
+// its bound that the manifest's filter report holds, in its order.
+func TestClosestPasses(t *testing.T) {
+	_, m := sample(t)
+	sec := passes(m.Filters)
+	var want []string
+	for _, pr := range m.Filters.Presets {
+		for _, st := range pr.Steps {
+			for _, p := range st.Passed {
+				want = append(want, p.ID)
+			}
+		}
+	}
+	var got []string
+	for _, g := range sec.Samples {
+		for _, d := range g.Docs {
+			got = append(got, d.ID)
+			if d.Score == nil || d.Text == "" {
+				t.Errorf("%s: sample %+v", g.Title, d)
+			}
+		}
+	}
+	if len(want) == 0 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("passes shown %v, manifest %v", got, want)
+	}
+	var b strings.Builder
+	if err := Build(m).HTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `id="passes"`) {
+		t.Errorf("no closest passes section in the page")
+	}
+}
+
 func group(gs []profile.Group, stage, reason string) *profile.Group {
 	for i := range gs {
 		if gs[i].Stage == stage && gs[i].Reason == reason {

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -42,13 +43,16 @@ type Config struct {
 	// give no document before the run fails.
 	MaxBadFiles int `yaml:"max_bad_files" json:"max_bad_files"`
 	// RejectsMaxBytes caps the bytes written to the rejects directory per task.
-	RejectsMaxBytes ByteSize          `yaml:"rejects_max_bytes" json:"-"`
-	Extract         extract.Config    `yaml:"extract" json:"extract"`
-	Normalize       normalize.Options `yaml:"normalize" json:"normalize"`
-	Dedup           DedupConfig       `yaml:"dedup" json:"dedup"`
-	Filters         filters.Config    `yaml:"filters" json:"filters"`
-	Tokenize        TokenizeConfig    `yaml:"tokenize" json:"tokenize"`
-	Output          OutputConfig      `yaml:"output" json:"output"`
+	RejectsMaxBytes ByteSize `yaml:"rejects_max_bytes" json:"-"`
+	// ProgressEvery is the interval of the progress lines in a job log
+	// (stderr not a terminal; "30s", "5m"); 0 turns progress off.
+	ProgressEvery time.Duration     `yaml:"progress_every" json:"-"`
+	Extract       extract.Config    `yaml:"extract" json:"extract"`
+	Normalize     normalize.Options `yaml:"normalize" json:"normalize"`
+	Dedup         DedupConfig       `yaml:"dedup" json:"dedup"`
+	Filters       filters.Config    `yaml:"filters" json:"filters"`
+	Tokenize      TokenizeConfig    `yaml:"tokenize" json:"tokenize"`
+	Output        OutputConfig      `yaml:"output" json:"output"`
 	// Rejects, when set, is a directory that receives ingest.jsonl and
 	// dropped.parquet. Recorded in the manifest's run section.
 	Rejects string `yaml:"rejects" json:"-"`
@@ -153,6 +157,10 @@ type PhasesConfig struct {
 	Checkpoints int `yaml:"checkpoints" json:"checkpoints"`
 }
 
+// DefaultProgressEvery is the default Config.ProgressEvery: frequent
+// enough to see a job move, 120 lines an hour.
+const DefaultProgressEvery = 30 * time.Second
+
 // DefaultCheckpoints is the default PhasesConfig.Checkpoints.
 const DefaultCheckpoints = 8
 
@@ -186,6 +194,7 @@ func Default() Config {
 		Output:          OutputConfig{Dir: "out", Format: shard.FormatParquet, ShardSize: shard.DefaultMaxBytes, ZstdLevel: shard.DefaultZstdLevel},
 		Task:            TaskConfig{Index: 0, Count: 1, SliceBytes: DefaultSliceBytes},
 		Phases:          PhasesConfig{Tasks: 1, Buckets: 1, Checkpoints: DefaultCheckpoints},
+		ProgressEvery:   DefaultProgressEvery,
 	}
 }
 
@@ -425,6 +434,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Phases.Tasks < 1 {
 		addf("phases.tasks", "%d must be >= 1", c.Phases.Tasks)
+	}
+	if c.ProgressEvery < 0 {
+		addf("progress_every", "%v must be >= 0 (0: no progress)", c.ProgressEvery)
 	}
 	if c.Phases.Checkpoints < 1 || c.Phases.Checkpoints > 1000 {
 		addf("phases.checkpoints", "%d must be in [1, 1000]", c.Phases.Checkpoints)

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jacorpus/jacorpus/ingest"
 )
@@ -124,6 +125,8 @@ func TestLoadAccepts(t *testing.T) {
 		{"whole float as integer", "output: {shard_rows: 1e6}\nworkers: 4.0\n", func(c Config) bool {
 			return c.Output.ShardRows == 1e6 && c.Workers == 4
 		}},
+		{"progress interval", "progress_every: 2m\n", func(c Config) bool { return c.ProgressEvery == 2*time.Minute }},
+		{"no progress", "progress_every: 0s\n", func(c Config) bool { return c.ProgressEvery == 0 }},
 		{"alias", "filters: &f {mode: annotate}\n", func(c Config) bool { return c.Filters.Mode == filters.Annotate }},
 		{"merge key", "normalize: &n {max_blank_lines: 2}\nfilters:\n  <<: {mode: annotate}\n  lists: {ng: [a.txt]}\n", func(c Config) bool {
 			return c.Normalize.MaxBlankLines == 2 && c.Filters.Mode == filters.Annotate && len(c.Filters.Lists["ng"]) == 1
@@ -170,6 +173,7 @@ func TestValidateNamesLine(t *testing.T) {
 		{"problem ratio -Inf", in + "max_problem_ratio: -.inf\n", []string{"FILE:3: max_problem_ratio: -Inf is not a number in [0, 1]"}},
 		{"problem ratio above 1", in + "max_problem_ratio: 2\n", []string{"FILE:3: max_problem_ratio: 2 is not a number in [0, 1]"}},
 		{"negative bad files", in + "max_bad_files: -1\n", []string{"FILE:3: max_bad_files: -1 must be >= 0"}},
+		{"negative progress interval", in + "progress_every: -5s\n", []string{"FILE:3: progress_every: -5s must be >= 0 (0: no progress)"}},
 		{"zero rejects cap", in + "rejects_max_bytes: 0\n", []string{"FILE:3: rejects_max_bytes: 0 must be > 0"}},
 		{"record cap", in + "max_record_bytes: 2GiB\n", []string{"FILE:3: max_record_bytes: 2GiB must be in (0, 1GiB]"}},
 		{"normalize mode", in + "normalize:\n  nfkc: true\n  ideographic_space: drop\n",

@@ -93,7 +93,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		maxProblemRatio = fs.Float64("max-problem-ratio", def.MaxProblemRatio, "fail the run when input problem records exceed this share `r` (0 to 1) of the records read")
 		maxBadFiles     = fs.Int("max-bad-files", def.MaxBadFiles, "fail the run when more than `n` input files are unreadable, truncated or give no document")
 		quiet           = fs.Bool("q", false, "log warnings and errors only, no progress")
-		progressEvery   = fs.Duration("progress-every", progress.DefaultEvery, "when standard error is not a terminal, log the progress every `interval` (on a terminal: live bars); 0: no progress")
+		progressEvery   = fs.Duration("progress-every", job.DefaultProgressEvery, "when standard error is not a terminal, log the progress every `interval` (progress_every; on a terminal: live bars); 0: no progress")
 		workDir         = fs.String("work-dir", "", "run as phases exchanging files under `dir` (corpus-wide dedup over many tasks)")
 		phase           = fs.String("phase", "", "run one task of phase `name` (with --work-dir; the task from --task-index or the scheduler's environment); see --phases")
 		phaseTasks      = fs.Int("tasks", 1, "tasks `n` of the phases that read input slices (phases.tasks)")
@@ -149,6 +149,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		{"buckets", "phases.buckets", func() { cfg.Phases.Buckets = *phaseBuckets }},
 		{"max-problem-ratio", "max_problem_ratio", func() { cfg.MaxProblemRatio = *maxProblemRatio }},
 		{"max-bad-files", "max_bad_files", func() { cfg.MaxBadFiles = *maxBadFiles }},
+		{"progress-every", "progress_every", func() { cfg.ProgressEvery = *progressEvery }},
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -180,17 +181,17 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// Progress goes to stderr, as bars on a terminal, as log lines in a
 	// job log; stdout carries only the results. The log writes through
 	// the reporter so that its lines print above the bars.
-	if *progressEvery < 0 {
-		return exitErr(stderr, fmt.Errorf("--progress-every: %v must be >= 0 (0: no progress)", *progressEvery))
+	if err := cfg.Validate(); err != nil { // --progress-every included
+		return exitErr(stderr, err)
 	}
 	var rep *progress.Reporter
 	logOut := stderr
-	if !*quiet && *progressEvery > 0 {
+	if !*quiet && cfg.ProgressEvery > 0 {
 		mode := progress.Log
 		if isTerminal(stderr) {
 			mode = progress.Bars
 		}
-		rep = progress.New(progress.Options{Mode: mode, Out: stderr, Every: *progressEvery})
+		rep = progress.New(progress.Options{Mode: mode, Out: stderr, Every: cfg.ProgressEvery})
 		logOut = rep.Writer()
 	}
 	opts := job.Options{Logger: newLogger(logOut, level)}

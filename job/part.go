@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jacorpus/jacorpus/commit"
@@ -259,7 +261,15 @@ func Finalize(ctx context.Context, cfg Config, parts []string, opts Options) (*R
 		first   *PartInfo
 	)
 	next := 0 // the parts cover the job's files in order
+	// reading the parts, their ids and their rejects: the time before the
+	// shards are assembled
+	var partsRead atomic.Int64
+	endMerge := sync.OnceFunc(progress.Begin(opts.Progress, "merging parts", func() progress.Snapshot {
+		return progress.Snapshot{Detail: fmt.Sprintf("%d/%d", partsRead.Load(), len(parts))}
+	}))
+	defer endMerge()
 	for _, dir := range parts {
+		partsRead.Add(1)
 		p, err := ReadPart(dir)
 		if err != nil {
 			return nil, err
@@ -343,6 +353,7 @@ func Finalize(ctx context.Context, cfg Config, parts []string, opts Options) (*R
 	log.Info("finalize", "parts", len(parts), "output", out.Final)
 	wopts := writerOptions(&cfg, out.Staging, workers)
 	wopts.Progress = new(shard.Progress)
+	endMerge()
 	endAssemble := progress.Begin(opts.Progress, "assembling shards", writing(wopts.Progress))
 	infos, sources, err := shard.Assemble(parts, wopts)
 	endAssemble()

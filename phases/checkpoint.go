@@ -14,6 +14,7 @@ import (
 	"github.com/jacorpus/jacorpus/internal/fsync"
 	"github.com/jacorpus/jacorpus/job"
 	"github.com/jacorpus/jacorpus/pipeline"
+	"github.com/jacorpus/jacorpus/progress"
 )
 
 // A task of a phase that reads an input slice (lines, signatures, filter)
@@ -179,4 +180,12 @@ func (t *task) checkpointDone(dir string, cp checkpoint) (ok bool, why string) {
 		return false, fmt.Sprintf("done under another plan or checkpoint layout (fingerprint %.12s, files %d..%d)", m.Fingerprint, m.FirstFile, m.EndFile-1)
 	}
 	return verifyFiles(dir, m.Files)
+}
+
+// routing shows, while the task routes its n checkpoints' records into its
+// key-range files, how many it has started; the returned func ends it.
+func (t *task) routing(n int) func() {
+	return progress.Begin(t.opts.Progress, "routing checkpoints", func() progress.Snapshot {
+		return progress.Snapshot{Detail: fmt.Sprintf("%d/%d", t.routed.Load(), n)}
+	})
 }

@@ -103,7 +103,9 @@ func (t *task) lines(ctx context.Context) error {
 				return err
 			}
 		}
+		defer t.routing(len(cpDirs))()
 		for _, cdir := range cpDirs {
+			t.routed.Add(1)
 			r, _, err := t.openIn(cdir, keysFile, kindLineKeys)
 			if err != nil {
 				return err

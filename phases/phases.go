@@ -59,6 +59,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/jacorpus/jacorpus/ingest"
@@ -278,4 +279,5 @@ type task struct {
 	files        []ingest.File
 	opts         job.Options
 	log          *slog.Logger
+	routed       atomic.Int64 // checkpoints routed (progress)
 }

@@ -220,7 +220,9 @@ func (t *task) signatures(ctx context.Context) error {
 				return err
 			}
 		}
+		defer t.routing(len(cpDirs))()
 		for _, cdir := range cpDirs {
+			t.routed.Add(1)
 			n, err := t.replaySigs(cdir, out)
 			if err != nil {
 				return err

@@ -197,24 +197,7 @@ func TestBalancedParts(t *testing.T) {
 		for _, split := range [][]int{nil, {100}, {1, 37, 200, 201}} {
 			o := opts
 			o.Dir, o.Encoders = t.TempDir(), 2
-			w, err := NewWriter(o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			next := 0
-			for i, d := range docs {
-				if next < len(split) && i == split[next] {
-					w.bal.newPart()
-					next++
-				}
-				if err := w.Write([]*pipeline.Document{d}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			infos, err := w.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
+			w, infos := writeSplit(t, o, docs, split)
 			data := readDirFiles(t, o.Dir, infos)
 			if ref == nil {
 				ref, refInfos = data, infos
@@ -329,24 +312,7 @@ func TestBalancedPartsShardCount(t *testing.T) {
 			var ref []Info
 			for _, split := range [][]int{nil, {1, 37, 100, 200, 201}} {
 				o := Options{Dir: t.TempDir(), WorldSize: 1, MaxBytes: maxBytes, Shuffle: shuffle, Seed: 3, ShuffleBuckets: 8, RowGroupBytes: 8 << 10}
-				w, err := NewWriter(o)
-				if err != nil {
-					t.Fatal(err)
-				}
-				next := 0
-				for i, d := range docs {
-					if next < len(split) && i == split[next] {
-						w.bal.newPart()
-						next++
-					}
-					if err := w.Write([]*pipeline.Document{d}); err != nil {
-						t.Fatal(err)
-					}
-				}
-				infos, err := w.Close()
-				if err != nil {
-					t.Fatal(err)
-				}
+				_, infos := writeSplit(t, o, docs, split)
 				if ref == nil {
 					ref = infos
 				} else if fmt.Sprint(infos) != fmt.Sprint(ref) {
@@ -355,4 +321,29 @@ func TestBalancedPartsShardCount(t *testing.T) {
 			}
 		}
 	}
+}
+
+// writeSplit writes docs with a balanced Writer, starting a new spool part
+// (as another task would) before each document index in split.
+func writeSplit(t *testing.T, o Options, docs []*pipeline.Document, split []int) (*Writer, []Info) {
+	t.Helper()
+	w, err := NewWriter(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := 0
+	for i, d := range docs {
+		if next < len(split) && i == split[next] {
+			w.bal.newPart()
+			next++
+		}
+		if err := w.Write([]*pipeline.Document{d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	infos, err := w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, infos
 }

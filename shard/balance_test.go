@@ -308,7 +308,7 @@ func TestAssemble(t *testing.T) {
 func TestBalancedPartsShardCount(t *testing.T) {
 	docs := balanceDocs(t)
 	for _, shuffle := range []bool{false, true} {
-		for maxBytes := int64(40 << 10); maxBytes <= 240<<10; maxBytes += 10 << 10 {
+		for maxBytes := int64(40 << 10); maxBytes <= 240<<10; maxBytes += 40 << 10 {
 			var ref []Info
 			for _, split := range [][]int{nil, {1, 37, 100, 200, 201}} {
 				o := Options{Dir: t.TempDir(), WorldSize: 1, MaxBytes: maxBytes, Shuffle: shuffle, Seed: 3, ShuffleBuckets: 8, RowGroupBytes: 8 << 10}

@@ -114,8 +114,8 @@ type StepReport struct {
 	DroppedChars int64      `json:"dropped_chars,omitempty"`
 	Histogram    *Histogram `json:"histogram,omitempty"`
 	// FailedHistogram counts the scores of the Failed documents alone (in
-	// the bins of Histogram): Histogram minus it is the documents the rule
-	// kept.
+	// the bins of Histogram; absent when none failed): Histogram minus it
+	// is the documents the rule kept.
 	FailedHistogram *Histogram `json:"failed_histogram,omitempty"`
 	// Passed are the documents that passed the rule closest to its
 	// bound, closest first (up to PassedSamples).
@@ -158,6 +158,9 @@ func (st *Stage) Report() *Report {
 				}
 				sr.Passed = mergePassed(sr.Passed, ss.passed)
 			}
+			if sr.FailedHistogram != nil && sr.FailedHistogram.N == 0 {
+				sr.FailedHistogram = nil // nothing failed: Histogram is the kept
+			}
 			pr.Steps = append(pr.Steps, sr)
 		}
 		for _, w := range st.workers {
@@ -197,7 +200,12 @@ func (r *Report) Merge(o *Report) {
 			if a.Histogram != nil && b.Histogram != nil {
 				a.Histogram.Merge(b.Histogram)
 			}
-			if a.FailedHistogram != nil && b.FailedHistogram != nil {
+			switch {
+			case a.FailedHistogram == nil && b.FailedHistogram != nil:
+				h := *b.FailedHistogram
+				h.Edges, h.Counts = slices.Clone(h.Edges), slices.Clone(h.Counts)
+				a.FailedHistogram = &h
+			case a.FailedHistogram != nil:
 				a.FailedHistogram.Merge(b.FailedHistogram)
 			}
 			a.Passed = mergePassed(a.Passed, b.Passed)

@@ -59,7 +59,6 @@ type spoolPart struct {
 	// after close (or as loaded from a saved part):
 	closed bool
 	files  []string  // by bucket, "" for none
-	bytes  int64     // of all files
 	groups [][]int64 // by bucket, rows of each row group
 }
 
@@ -81,7 +80,6 @@ func (p *spoolPart) close(buckets int) error {
 			return fmt.Errorf("spool bucket %d: %d files", i, len(infos))
 		}
 		p.files[i] = filepath.Join(s.dir, infos[0].File)
-		p.bytes += infos[0].Bytes
 		p.groups[i] = s.groups
 	}
 	p.spools, p.closed = nil, true
@@ -308,59 +306,51 @@ func (b *balancer) encodedBytes(docs []spoolDoc, order []int32, files [][]string
 	for _, d := range docs {
 		total += int64(d.raw)
 	}
-	var sample []Row
-	var raw int64
-	take := func(r Row) bool {
-		raw += rawSize(&r)
-		sample = append(sample, r)
-		return raw >= sampleBytes
-	}
 	if b.shuffle {
-		members := make(map[uint32][]int32)
-		for _, o := range order {
-			members[docs[o].bucket] = append(members[docs[o].bucket], o)
-		}
-	buckets:
-		for bucket := range b.buckets {
-			m := members[uint32(bucket)] // in hash order
-			if len(m) == 0 {
-				continue
-			}
-			var rows []Row // in arrival order
-			for t := range files {
-				if files[t][bucket] == "" {
-					continue
-				}
-				part, err := readRows(files[t][bucket])
-				if err != nil {
-					return 0, err
-				}
-				rows = append(rows, part...)
-			}
-			if len(rows) != len(m) {
-				return 0, fmt.Errorf("spool bucket %d: %d rows, %d written", bucket, len(rows), len(m))
-			}
-			arrival := slices.Clone(m)
-			slices.Sort(arrival)
-			for _, o := range m {
-				i, _ := slices.BinarySearch(arrival, o)
-				if take(rows[i]) {
-					break buckets
-				}
-			}
-		}
-	} else {
-		return b.inOrderBytes(docs, total, files, groups)
+		return b.shuffleBytes(docs, order, total, files)
+	}
+	return b.inOrderBytes(docs, total, files, groups)
+}
+
+// shuffleBytes is encodedBytes with shuffle: the sample is the first
+// documents of the hash order, which the first buckets (hash ranges) hold,
+// encoded in row groups of the shards' target size as writeShuffled cuts
+// them.
+func (b *balancer) shuffleBytes(docs []spoolDoc, order []int32, total int64, files [][]string) (int64, error) {
+	var raw int64
+	k := 0
+	for k < len(order) && raw < sampleBytes {
+		raw += int64(docs[order[k]].raw)
+		k++
 	}
 	if raw == 0 {
 		return 0, nil
 	}
-	// in row groups of the shards' target size, as the shards have them
+	sample := make([]Row, 0, k)
+	for bucket := docs[order[0]].bucket; len(sample) < k; bucket++ {
+		var members []int32 // the bucket's documents in arrival order: its rows' order
+		for i, d := range docs {
+			if d.bucket == bucket {
+				members = append(members, int32(i))
+			}
+		}
+		rows, err := bucketRows(files, int(bucket), len(members))
+		if err != nil {
+			return 0, err
+		}
+		for _, o := range order[len(sample):k] {
+			if docs[o].bucket != bucket {
+				break
+			}
+			i, _ := slices.BinarySearch(members, o)
+			sample = append(sample, rows[i])
+		}
+	}
 	var size, acc int64
 	start := 0
-	for i := range sample {
-		acc += rawSize(&sample[i])
-		if acc < b.target && i+1 < len(sample) {
+	for i, o := range order[:k] {
+		acc += int64(docs[o].raw)
+		if acc < b.target && i+1 < k {
 			continue
 		}
 		enc, err := b.w.codec.encode(sample[start : i+1])
@@ -371,6 +361,26 @@ func (b *balancer) encodedBytes(docs []spoolDoc, order []int32, files [][]string
 		start, acc = i+1, 0
 	}
 	return int64(float64(total) * float64(size) / float64(raw)), nil
+}
+
+// bucketRows reads the rows of one shuffle bucket from every part's spool,
+// in arrival order, checking there are want of them.
+func bucketRows(files [][]string, bucket, want int) ([]Row, error) {
+	var rows []Row
+	for t := range files {
+		if files[t][bucket] == "" {
+			continue
+		}
+		part, err := readRows(files[t][bucket])
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, part...)
+	}
+	if len(rows) != want {
+		return nil, fmt.Errorf("spool bucket %d: %d rows, %d written", bucket, len(rows), want)
+	}
+	return rows, nil
 }
 
 // inOrderBytes is encodedBytes without shuffle, where the spool holds
@@ -604,19 +614,9 @@ func (b *balancer) writeShuffled(docs []spoolDoc, files [][]string, cuts []int) 
 		if len(m) == 0 {
 			continue
 		}
-		var rows []Row
-		for t := range files {
-			if files[t][bucket] == "" {
-				continue
-			}
-			part, err := readRows(files[t][bucket])
-			if err != nil {
-				return err
-			}
-			rows = append(rows, part...)
-		}
-		if len(rows) != len(m) {
-			return fmt.Errorf("spool bucket %d: %d rows, %d written", bucket, len(rows), len(m))
+		rows, err := bucketRows(files, bucket, len(m))
+		if err != nil {
+			return err
 		}
 		local := make([]int32, len(m))
 		for i := range local {

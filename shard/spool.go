@@ -155,7 +155,6 @@ func (b *balancer) loadSpool(dir string, format Format, wakati bool) (*spoolPart
 			return nil, nil, fmt.Errorf("spool part %s: %s has %d rows in its row groups, %d documents", dir, f, rows, counts[i])
 		}
 		p.files[i] = path
-		p.bytes += st.Size()
 	}
 	return p, m.Sources, nil
 }

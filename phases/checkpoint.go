@@ -143,18 +143,11 @@ func (t *task) runCheckpoints(ctx context.Context, cps []checkpoint, fn func(dir
 
 // writeCheckpointDone writes the marker of checkpoint cp into dir.
 func (t *task) writeCheckpointDone(dir string, cp checkpoint, started time.Time) error {
-	files, err := checksums(dir)
+	d, err := t.newDone(dir, started)
 	if err != nil {
 		return err
 	}
-	m := cpMarker{Done: Done{Fingerprint: t.fp, Phase: t.phase, Task: t.index, Tasks: t.count, Files: files,
-		Seconds: time.Since(started).Seconds(), Finished: time.Now().UTC().Truncate(time.Second)},
-		Checkpoint: cp.index, FirstFile: cp.files.Lo, EndFile: cp.files.Hi}
-	js, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := fsync.WriteFile(filepath.Join(dir, DoneName), append(js, '\n')); err != nil {
+	if err := writeMarker(dir, cpMarker{Done: d, Checkpoint: cp.index, FirstFile: cp.files.Lo, EndFile: cp.files.Hi}); err != nil {
 		return err
 	}
 	return fsync.Dir(dir)

@@ -57,13 +57,23 @@ func fileSHA256(path string) (int64, string, error) {
 
 // writeDone checksums every file under dir and writes dir/done.json.
 func (t *task) writeDone(dir string, started time.Time) error {
-	d := Done{Fingerprint: t.fp, Phase: t.phase, Task: t.index, Tasks: t.count,
-		Seconds: time.Since(started).Seconds(), Finished: time.Now().UTC().Truncate(time.Second)}
-	var err error
-	if d.Files, err = checksums(dir); err != nil {
+	d, err := t.newDone(dir, started)
+	if err != nil {
 		return err
 	}
-	js, err := json.MarshalIndent(d, "", "  ")
+	return writeMarker(dir, d)
+}
+
+// newDone is the marker of this task for the files under dir.
+func (t *task) newDone(dir string, started time.Time) (Done, error) {
+	files, err := checksums(dir)
+	return Done{Fingerprint: t.fp, Phase: t.phase, Task: t.index, Tasks: t.count, Files: files,
+		Seconds: time.Since(started).Seconds(), Finished: time.Now().UTC().Truncate(time.Second)}, err
+}
+
+// writeMarker writes v as dir/done.json.
+func writeMarker(dir string, v any) error {
+	js, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}

@@ -121,12 +121,15 @@ func (t *task) createStamped(dir, name, kind string, docs int64) (*recWriter, er
 // open opens the file name written by task i of phase, checking its kind
 // and stamp; it returns the reader and the stamp.
 func (t *task) open(phase string, i int, name, kind string) (*recReader, stamp, error) {
-	path := filepath.Join(taskDir(t.work, phase, i), name)
+	dir := taskDir(t.work, phase, i)
 	rerun := fmt.Sprintf("run phase %s task %d (of this job)", phase, i)
-	if _, derr := os.Stat(taskDir(t.work, phase, i)); derr != nil {
-		return nil, stamp{}, fmt.Errorf("phase %s task %d has not finished (%s is missing): %s first", phase, i, taskDir(t.work, phase, i), rerun)
+	r, st, err := t.openPath(filepath.Join(dir, name), phase, i, kind, rerun)
+	if err != nil { // only then a metadata call: say whether the whole task is missing
+		if _, derr := os.Stat(dir); derr != nil {
+			return nil, stamp{}, fmt.Errorf("phase %s task %d has not finished (%s is missing): %s first", phase, i, dir, rerun)
+		}
 	}
-	return t.openPath(path, phase, i, kind, rerun)
+	return r, st, err
 }
 
 // openIn opens the file name of one of this task's checkpoints, in dir.
@@ -177,14 +180,7 @@ func (t *task) eachRecord(phase string, tasks int, name, kind string, n int, fn 
 		if err != nil {
 			return 0, err
 		}
-		for {
-			v, ok := r.rec(n)
-			if !ok {
-				break
-			}
-			fn(i, v)
-		}
-		if err := r.done(); err != nil {
+		if err := r.each(n, func(v []uint64) { fn(i, v) }); err != nil {
 			return 0, err
 		}
 		sum += st.Docs
@@ -271,6 +267,27 @@ func (r *recReader) read(size int) bool {
 	r.buf = r.buf[:size]
 	_, r.err = io.ReadFull(r.br, r.buf)
 	return r.err == nil
+}
+
+// each calls fn with every record of n uint64s left in the file (the
+// slice is reused), then closes it: its error is done's.
+func (r *recReader) each(n int, fn func(v []uint64)) error {
+	for {
+		v, ok := r.rec(n)
+		if !ok {
+			return r.done()
+		}
+		fn(v)
+	}
+}
+
+// eachIn is each for the file name of one of this task's checkpoints.
+func (t *task) eachIn(dir, name, kind string, n int, fn func(v []uint64)) error {
+	r, _, err := t.openIn(dir, name, kind)
+	if err != nil {
+		return err
+	}
+	return r.each(n, fn)
 }
 
 // done closes the file and returns its error: nil at a clean end, a

@@ -106,18 +106,7 @@ func (t *task) lines(ctx context.Context) error {
 		defer t.routing(len(cpDirs))()
 		for _, cdir := range cpDirs {
 			t.routed.Add(1)
-			r, _, err := t.openIn(cdir, keysFile, kindLineKeys)
-			if err != nil {
-				return err
-			}
-			for {
-				v, ok := r.rec(2)
-				if !ok {
-					break
-				}
-				put(v[0], v[1])
-			}
-			if err := r.done(); err != nil {
+			if err := t.eachIn(cdir, keysFile, kindLineKeys, 2, func(v []uint64) { put(v[0], v[1]) }); err != nil {
 				return err
 			}
 			n, err := t.stampCountIn(cdir, fileSummary, kindLinesSum)

@@ -243,28 +243,14 @@ func (t *task) signatures(ctx context.Context) error {
 // replaySigs feeds the records of the checkpoint in dir to out, in order,
 // and returns its document count.
 func (t *task) replaySigs(dir string, out sigSink) (int64, error) {
-	each := func(name, kind string, n int, fn func(v []uint64)) error {
-		r, _, err := t.openIn(dir, name, kind)
-		if err != nil {
-			return err
-		}
-		for {
-			v, ok := r.rec(n)
-			if !ok {
-				break
-			}
-			fn(v)
-		}
-		return r.done()
-	}
 	near := t.cfg.Dedup.Near
 	if t.cfg.Dedup.Exact {
-		if err := each(exactFile(0), kindExactKeys, 3, func(v []uint64) { out.exact(v[0], v[1], v[2]) }); err != nil {
+		if err := t.eachIn(dir, exactFile(0), kindExactKeys, 3, func(v []uint64) { out.exact(v[0], v[1], v[2]) }); err != nil {
 			return 0, err
 		}
 	}
 	if near.Enabled {
-		if err := each(bandsFile(0), kindBandKeys, 2, func(v []uint64) { out.band(v[0], v[1]) }); err != nil {
+		if err := t.eachIn(dir, bandsFile(0), kindBandKeys, 2, func(v []uint64) { out.band(v[0], v[1]) }); err != nil {
 			return 0, err
 		}
 	}
@@ -292,7 +278,7 @@ func (t *task) replaySigs(dir string, out sigSink) (int64, error) {
 		}
 		defer texts.r.Close()
 		var off uint64
-		if err := each(fileTextIndex, kindTextIndex, 3, func(v []uint64) {
+		if err := t.eachIn(dir, fileTextIndex, kindTextIndex, 3, func(v []uint64) {
 			if v[1] != off || !texts.read(int(v[2])) {
 				texts.err = fmt.Errorf("%s: the text index and the texts disagree at offset %d", filepath.Join(dir, fileTexts), off)
 				return

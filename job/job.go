@@ -477,17 +477,23 @@ func Run(ctx context.Context, cfg Config, opts Options) (*Result, error) {
 	log.Info("done", "shards", len(infos), "rows", m.Totals.Rows, "tokens", m.Totals.Tokens, "seconds", fmt.Sprintf("%.1f", elapsed.Seconds()))
 	res := &Result{Dir: out.Final, Manifest: m, Stats: stats, Files: len(files), FirstFile: lo, Workers: workers,
 		Elapsed: elapsed, CPUSeconds: cpu, InputBytes: inBytes, FileStats: fstats, DuplicateIDs: ids.dups}
+	res.Warnings = out.Warnings()
 	if rw != nil {
-		// The dataset is committed: a rejects failure is reported, not fatal.
-		sum, err := commitRejects(rw, rej)
-		res.Rejects = &sum
-		if err == nil && !sum.Complete {
-			err = fmt.Errorf("rejects: %d records not written: the cap rejects_max_bytes (%s) was reached", sum.Omitted, ByteSize(sum.MaxBytes))
-		}
-		res.RejectsErr = err
+		finishRejects(res, rw, rej)
 	}
-	res.Warnings = append(out.Warnings(), rejWarnings(rej)...)
 	return res, nil
+}
+
+// finishRejects commits the rejects of a run whose dataset is committed:
+// a rejects failure is reported in res (RejectsErr), not fatal.
+func finishRejects(res *Result, rw *rejects.Writer, rej *commit.Dir) {
+	sum, err := commitRejects(rw, rej)
+	res.Rejects = &sum
+	if err == nil && !sum.Complete {
+		err = fmt.Errorf("rejects: %d records not written: the cap rejects_max_bytes (%s) was reached", sum.Omitted, ByteSize(sum.MaxBytes))
+	}
+	res.RejectsErr = err
+	res.Warnings = append(res.Warnings, rejWarnings(rej)...)
 }
 
 // newRunInfo completes run with the input paths as spelled and the stages'

@@ -409,14 +409,7 @@ func Finalize(ctx context.Context, cfg Config, parts []string, opts Options) (*R
 		Elapsed: elapsed, CPUSeconds: cpu, InputBytes: inBytes, FileStats: fstats, DuplicateIDs: dups}
 	res.Warnings = out.Warnings()
 	if rej != nil {
-		// The dataset is committed: a rejects failure is reported, not fatal.
-		sum, err := commitRejects(rej.w, rej.dir)
-		res.Rejects = &sum
-		if err == nil && !sum.Complete {
-			err = fmt.Errorf("rejects: %d records not written: the cap rejects_max_bytes (%s) was reached or a task's rejects failed", sum.Omitted, ByteSize(sum.MaxBytes))
-		}
-		res.RejectsErr = err
-		res.Warnings = append(res.Warnings, rejWarnings(rej.dir)...)
+		finishRejects(res, rej.w, rej.dir)
 	}
 	return res, nil
 }

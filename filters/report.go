@@ -69,12 +69,11 @@ func offer(list []Passed, p Passed) []Passed {
 	return list[:min(len(list), PassedSamples)]
 }
 
-// mergePassed merges two lists into one of the first PassedSamples.
+// mergePassed merges two lists (of disjoint documents: other workers' or
+// tasks') into one of the first PassedSamples.
 func mergePassed(a, b []Passed) []Passed {
 	for _, p := range b {
-		if wants(a, p.Margin, p.Key) && !slices.ContainsFunc(a, func(q Passed) bool { return q.Key == p.Key }) {
-			a = offer(a, p)
-		}
+		a = offer(a, p)
 	}
 	return a
 }

@@ -738,6 +738,8 @@ func describe(n *yaml.Node) string {
 // want names the kind of value a t holds.
 func want(t reflect.Type) string {
 	switch {
+	case t == reflect.TypeFor[time.Duration]():
+		return `a duration ("30s", "5m")`
 	case isInt(t):
 		return "an integer"
 	}

@@ -65,6 +65,7 @@ func TestLoadRefuses(t *testing.T) {
 		{"fractional workers", "workers: 2.5\n", []string{"FILE:1: workers: 2.5 is not an integer"}},
 		{"quoted workers", "workers: \"four\"\n", []string{`FILE:1: workers: "four" is not an integer`}},
 		{"word workers", "workers: four\n", []string{`FILE:1: workers: "four" is not an integer`}},
+		{"progress interval in words", "progress_every: soon\n", []string{`FILE:1: progress_every: "soon" is not a duration ("30s", "5m")`}},
 		{"NaN workers", "workers: .nan\n", []string{"FILE:1: workers: .nan is not an integer"}},
 		{"-Inf rows", "output:\n  shard_rows: -.inf\n", []string{"FILE:2: output.shard_rows: -.inf is not an integer"}},
 		{"huge workers", "workers: 99999999999999999999\n", []string{"FILE:1: workers: 99999999999999999999 is not an integer"}},
